@@ -1,0 +1,560 @@
+//! Framework catalogs, profiles, capabilities and bundles: what a control ID means.
+//!
+//! Built-in catalogs live in `frameworks/` and are embedded at build time; a repository
+//! can add its own in `<repo>/frameworks/`, and a repo framework with a built-in id
+//! replaces it.
+
+pub mod ids;
+mod parse;
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use std::collections::HashMap;
+
+pub use parse::{RawCatalogFile, parse_catalog_file};
+
+#[derive(Debug, Clone)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    pub parent: Option<u32>,
+    pub category: Option<String>,
+    pub assessable: bool,
+    pub withdrawn: bool,
+    pub incorporated_into: Option<String>,
+    pub note: Option<String>,
+}
+
+impl Control {
+    pub fn counts(&self) -> bool {
+        self.assessable && !self.withdrawn
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Framework {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub aliases: Vec<String>,
+    pub source: String,
+    /// Where it was defined: `built-in:frameworks/x.yaml` or a repo path.
+    pub origin: String,
+    /// Index of the framework whose controls this one uses (itself unless a profile).
+    pub base: usize,
+    /// Controls (base frameworks only; a profile borrows its base's).
+    pub controls: Vec<Control>,
+    /// The controls that count, as indices into the base's controls, in report order.
+    pub counted: Vec<u32>,
+    index: HashMap<String, u32>,
+    nist_style: bool,
+}
+
+impl Framework {
+    pub fn is_profile(&self, my_index: usize) -> bool {
+        self.base != my_index
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Capability {
+    pub name: String,
+    pub description: String,
+    /// (base framework index, control index)
+    pub controls: Vec<(usize, u32)>,
+    pub origin: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub name: String,
+    pub framework: usize,
+    pub controls: Vec<u32>,
+    pub origin: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub frameworks: Vec<Framework>,
+    names: HashMap<String, usize>,
+    pub capabilities: Vec<Capability>,
+    capability_index: HashMap<String, usize>,
+    pub bundles: Vec<Bundle>,
+    bundle_index: HashMap<String, usize>,
+}
+
+/// Why a control reference did not resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ControlError {
+    Unknown { suggestion: Option<String> },
+    Heading { children: Vec<String> },
+    Withdrawn { into: Option<String> },
+}
+
+impl Catalog {
+    pub fn framework_index(&self, name: &str) -> Option<usize> {
+        self.names.get(&ids::key(name)).copied()
+    }
+
+    pub fn framework_names(&self) -> impl Iterator<Item = &str> {
+        self.frameworks.iter().flat_map(|f| {
+            std::iter::once(f.id.as_str()).chain(f.aliases.iter().map(String::as_str))
+        })
+    }
+
+    pub fn capability_index(&self, name: &str) -> Option<usize> {
+        self.capability_index.get(name).copied()
+    }
+
+    pub fn bundle_index(&self, name: &str) -> Option<usize> {
+        self.bundle_index.get(name).copied()
+    }
+
+    pub fn base_of(&self, fw: usize) -> &Framework {
+        &self.frameworks[self.frameworks[fw].base]
+    }
+
+    pub fn control(&self, base: usize, idx: u32) -> &Control {
+        &self.frameworks[base].controls[idx as usize]
+    }
+
+    /// Resolves a control reference in framework `fw` (or its base, for a profile) to the
+    /// base framework and control index.
+    pub fn resolve_control(&self, fw: usize, text: &str) -> Result<(usize, u32), ControlError> {
+        let base_i = self.frameworks[fw].base;
+        let base = &self.frameworks[base_i];
+        let k = ids::key(text);
+        let found = base.index.get(&k).copied().or_else(|| {
+            if base.nist_style {
+                ids::nist_candidates(text)
+                    .iter()
+                    .find_map(|c| base.index.get(c).copied())
+            } else {
+                None
+            }
+        });
+        let Some(idx) = found else {
+            let suggestion = crate::diag::did_you_mean(
+                text,
+                base.controls
+                    .iter()
+                    .filter(|c| c.counts())
+                    .map(|c| c.id.as_str()),
+            )
+            .map(str::to_string);
+            return Err(ControlError::Unknown { suggestion });
+        };
+        let c = &base.controls[idx as usize];
+        if c.withdrawn {
+            return Err(ControlError::Withdrawn {
+                into: c.incorporated_into.clone(),
+            });
+        }
+        if !c.assessable {
+            let children = base
+                .controls
+                .iter()
+                .filter(|x| x.parent == Some(idx))
+                .map(|x| x.id.clone())
+                .collect();
+            return Err(ControlError::Heading { children });
+        }
+        Ok((base_i, idx))
+    }
+
+    /// The diagnostic for a control reference that did not resolve.
+    pub fn control_diagnostic(&self, fw: usize, text: &str, err: &ControlError) -> Diagnostic {
+        let f = &self.frameworks[fw];
+        let base = self.base_of(fw);
+        match err {
+            ControlError::Unknown { suggestion } => {
+                let help = match suggestion {
+                    Some(s) => format!(
+                        "did you mean \"{s}\"? {} controls are listed in `vigocli catalog show {}`",
+                        base.name, f.id
+                    ),
+                    None => format!(
+                        "use a control ID of {} {} (see `vigocli catalog show {}`)",
+                        base.name, base.version, f.id
+                    ),
+                };
+                Diagnostic::error(
+                    "unknown-control",
+                    format!(
+                        "\"{text}\" is not a control of {} {}",
+                        base.name, base.version
+                    ),
+                )
+                .help(help)
+            }
+            ControlError::Heading { children } => {
+                let list = if children.is_empty() {
+                    "it has no requirements under it".to_string()
+                } else {
+                    format!(
+                        "tag the requirements under it instead: {}",
+                        children.join(", ")
+                    )
+                };
+                Diagnostic::error(
+                    "heading-control",
+                    format!(
+                        "\"{text}\" is a section heading of {} {}, not an assessable control",
+                        base.name, base.version
+                    ),
+                )
+                .help(list)
+            }
+            ControlError::Withdrawn { into } => Diagnostic::error(
+                "withdrawn-control",
+                format!(
+                    "\"{text}\" is withdrawn from {} {}",
+                    base.name, base.version
+                ),
+            )
+            .help(match into {
+                Some(i) => format!("it was incorporated into {i}; tag \"{i}\" instead"),
+                None => "remove the tag: the control no longer exists".to_string(),
+            }),
+        }
+    }
+
+    /// Builds a catalog from parsed files: built-ins first, then repo files (which replace
+    /// built-in frameworks, capabilities and bundles of the same name).
+    pub fn build(files: Vec<RawCatalogFile>, diags: &mut Diagnostics) -> Catalog {
+        let mut raw_fw: Vec<parse::RawFramework> = Vec::new();
+        let mut raw_caps: Vec<parse::RawCapability> = Vec::new();
+        let mut raw_bundles: Vec<parse::RawBundle> = Vec::new();
+        for file in files {
+            match file {
+                RawCatalogFile::Framework(f) => {
+                    if let Some(pos) = raw_fw.iter().position(|x| x.id == f.id) {
+                        if raw_fw[pos].builtin && !f.builtin {
+                            raw_fw[pos] = f;
+                        } else {
+                            diags.push(
+                                Diagnostic::error(
+                                    "duplicate-framework",
+                                    format!("framework `{}` is defined twice", f.id),
+                                )
+                                .at(f.loc.clone())
+                                .related(raw_fw[pos].loc.clone())
+                                .help("give one of them another `id:`"),
+                            );
+                        }
+                    } else {
+                        raw_fw.push(f);
+                    }
+                }
+                RawCatalogFile::Catalog {
+                    capabilities,
+                    bundles,
+                } => {
+                    for c in capabilities {
+                        replace_or_push(
+                            &mut raw_caps,
+                            c,
+                            |x| &x.name,
+                            |x| x.builtin,
+                            |x| &x.loc,
+                            "capability",
+                            diags,
+                        );
+                    }
+                    for b in bundles {
+                        replace_or_push(
+                            &mut raw_bundles,
+                            b,
+                            |x| &x.name,
+                            |x| x.builtin,
+                            |x| &x.loc,
+                            "bundle",
+                            diags,
+                        );
+                    }
+                }
+            }
+        }
+        raw_fw.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut cat = Catalog::default();
+
+        // Names first, so that profiles can find their base.
+        for (i, f) in raw_fw.iter().enumerate() {
+            for name in std::iter::once(&f.id).chain(f.aliases.iter()) {
+                if let Some(prev) = cat.names.insert(ids::key(name), i) {
+                    if prev != i {
+                        diags.push(
+                            Diagnostic::error(
+                                "duplicate-framework",
+                                format!(
+                                    "framework name `{name}` is used by `{}` and `{}`",
+                                    raw_fw[prev].id, f.id
+                                ),
+                            )
+                            .at(f.loc.clone())
+                            .help("framework ids and aliases must be unique"),
+                        );
+                    }
+                }
+            }
+        }
+        for (i, f) in raw_fw.iter().enumerate() {
+            cat.frameworks.push(build_base(f, i, diags));
+        }
+        for (i, f) in raw_fw.iter().enumerate() {
+            if let parse::RawBody::Profile { based_on, include } = &f.body {
+                let Some(base) = cat.framework_index(&based_on.0) else {
+                    diags.push(
+                        Diagnostic::error(
+                            "unknown-framework",
+                            format!("`based_on: {}` names no framework", based_on.0),
+                        )
+                        .at(based_on.1.clone())
+                        .help(suggest_framework(&cat, &based_on.0)),
+                    );
+                    continue;
+                };
+                let base = cat.frameworks[base].base;
+                if matches!(raw_fw[base].body, parse::RawBody::Profile { .. }) {
+                    diags.push(
+                        Diagnostic::error(
+                            "profile-of-profile",
+                            format!("profile `{}` is based on another profile", f.id),
+                        )
+                        .at(based_on.1.clone())
+                        .help("base a profile on a framework that has `controls:`"),
+                    );
+                    continue;
+                }
+                let mut counted = Vec::new();
+                let mut seen = std::collections::HashSet::new();
+                for (text, loc) in include {
+                    match cat.resolve_control(base, text) {
+                        Ok((_, idx)) => {
+                            if seen.insert(idx) {
+                                counted.push(idx);
+                            }
+                        }
+                        Err(e) => {
+                            diags.push(cat.control_diagnostic(base, text, &e).at(loc.clone()))
+                        }
+                    }
+                }
+                // Report order is the base catalog's order.
+                counted.sort_unstable();
+                let fw = &mut cat.frameworks[i];
+                fw.base = base;
+                fw.counted = counted;
+            }
+        }
+
+        raw_caps.sort_by(|a, b| a.name.cmp(&b.name));
+        for c in raw_caps {
+            let controls = cat.resolve_refs(&c.controls, c.builtin, diags);
+            cat.capability_index
+                .insert(c.name.clone(), cat.capabilities.len());
+            cat.capabilities.push(Capability {
+                name: c.name,
+                description: c.description,
+                controls,
+                origin: c.loc.file.to_string(),
+            });
+        }
+        raw_bundles.sort_by(|a, b| a.name.cmp(&b.name));
+        for b in raw_bundles {
+            let Some(fw) = cat.framework_index(&b.framework.0) else {
+                diags.push(
+                    Diagnostic::error(
+                        "unknown-framework",
+                        format!(
+                            "bundle `{}` names unknown framework `{}`",
+                            b.name, b.framework.0
+                        ),
+                    )
+                    .at(b.framework.1.clone())
+                    .help(suggest_framework(&cat, &b.framework.0)),
+                );
+                continue;
+            };
+            let refs: Vec<_> = b
+                .controls
+                .iter()
+                .map(|(t, l)| (b.framework.0.clone(), t.clone(), l.clone()))
+                .collect();
+            let resolved = cat.resolve_refs(&refs, b.builtin, diags);
+            cat.bundle_index.insert(b.name.clone(), cat.bundles.len());
+            cat.bundles.push(Bundle {
+                name: b.name,
+                framework: cat.frameworks[fw].base,
+                controls: resolved.into_iter().map(|(_, c)| c).collect(),
+                origin: b.loc.file.to_string(),
+            });
+        }
+        cat
+    }
+
+    /// Resolves (framework, control) references. References in built-in catalogs to a
+    /// framework a repo replaced are dropped quietly: the repo owns that framework now.
+    fn resolve_refs(
+        &self,
+        refs: &[(String, String, Location)],
+        builtin: bool,
+        diags: &mut Diagnostics,
+    ) -> Vec<(usize, u32)> {
+        let mut out = Vec::new();
+        for (fw_name, text, loc) in refs {
+            let Some(fw) = self.framework_index(fw_name) else {
+                if !builtin {
+                    diags.push(
+                        Diagnostic::error(
+                            "unknown-framework",
+                            format!("unknown framework `{fw_name}`"),
+                        )
+                        .at(loc.clone())
+                        .help(suggest_framework(self, fw_name)),
+                    );
+                }
+                continue;
+            };
+            match self.resolve_control(fw, text) {
+                Ok(r) => {
+                    if !out.contains(&r) {
+                        out.push(r);
+                    }
+                }
+                Err(e) => {
+                    let replaced = !self.base_of(fw).origin.starts_with("built-in:");
+                    if !(builtin && replaced) {
+                        diags.push(self.control_diagnostic(fw, text, &e).at(loc.clone()));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+pub fn suggest_framework(cat: &Catalog, name: &str) -> String {
+    match crate::diag::did_you_mean(name, cat.framework_names()) {
+        Some(s) => format!(
+            "did you mean `{s}`? known frameworks: {}",
+            known_frameworks(cat)
+        ),
+        None => format!("known frameworks: {}", known_frameworks(cat)),
+    }
+}
+
+fn known_frameworks(cat: &Catalog) -> String {
+    cat.frameworks
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn replace_or_push<T>(
+    items: &mut Vec<T>,
+    item: T,
+    name: impl Fn(&T) -> &String,
+    builtin: impl Fn(&T) -> bool,
+    loc: impl Fn(&T) -> &Location,
+    what: &str,
+    diags: &mut Diagnostics,
+) {
+    if let Some(pos) = items.iter().position(|x| name(x) == name(&item)) {
+        if builtin(&items[pos]) && !builtin(&item) {
+            items[pos] = item;
+        } else {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-catalog-entry",
+                    format!("{what} `{}` is defined twice", name(&item)),
+                )
+                .at(loc(&item).clone())
+                .related(loc(&items[pos]).clone())
+                .help(format!("remove one of the two definitions of this {what}")),
+            );
+        }
+    } else {
+        items.push(item);
+    }
+}
+
+fn build_base(f: &parse::RawFramework, i: usize, diags: &mut Diagnostics) -> Framework {
+    let mut fw = Framework {
+        id: f.id.clone(),
+        name: f.name.clone(),
+        version: f.version.clone(),
+        aliases: f.aliases.clone(),
+        source: f.source.clone(),
+        origin: f.origin.clone(),
+        base: i,
+        controls: Vec::new(),
+        counted: Vec::new(),
+        index: HashMap::new(),
+        nist_style: false,
+    };
+    let parse::RawBody::Controls(raw) = &f.body else {
+        return fw;
+    };
+    let mut nist = 0usize;
+    for rc in raw {
+        let idx = fw.controls.len() as u32;
+        let parent = rc
+            .parent
+            .as_ref()
+            .and_then(|(p, loc)| match fw.index.get(&ids::key(p)) {
+                Some(&pi) => Some(pi),
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            "unknown-parent",
+                            format!(
+                                "parent \"{p}\" of control \"{}\" is not an earlier control",
+                                rc.id
+                            ),
+                        )
+                        .at(loc.clone())
+                        .help("list the parent before its children, with the same spelling"),
+                    );
+                    None
+                }
+            });
+        for name in std::iter::once(&rc.id).chain(rc.aliases.iter()) {
+            if fw.index.insert(ids::key(name), idx).is_some() {
+                diags.push(
+                    Diagnostic::error(
+                        "duplicate-control",
+                        format!("control \"{name}\" is listed twice in framework `{}`", f.id),
+                    )
+                    .at(rc.loc.clone())
+                    .help("control ids and aliases must be unique within a framework"),
+                );
+            }
+        }
+        if ids::is_nist_style(&rc.id) {
+            nist += 1;
+        }
+        fw.controls.push(Control {
+            id: rc.id.clone(),
+            title: rc.title.clone(),
+            parent,
+            category: rc.category.clone(),
+            assessable: rc.assessable,
+            withdrawn: rc.withdrawn,
+            incorporated_into: rc.incorporated_into.clone(),
+            note: rc.note.clone(),
+        });
+    }
+    fw.nist_style = nist * 2 > fw.controls.len();
+    fw.counted = fw
+        .controls
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.counts())
+        .map(|(i, _)| i as u32)
+        .collect();
+    fw
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,431 @@
+//! The coverage engine (SPEC §4): per envoy, per control, then per control over the
+//! in-scope envoys. Pure: no I/O. Envoys with identical inputs (configcrates, waivers,
+//! fresh Connwaer results) form one group and are computed once, on bitsets over the
+//! framework's counted controls.
+
+use crate::model::{ClaimSource, Envoy, Model, TraitStatus};
+use fixedbitset::FixedBitSet;
+use jiff::Timestamp;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// How many uncovered hostnames a control lists.
+pub const UNCOVERED_ENVOYS_LIMIT: usize = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Covered,
+    Waived,
+    Partial,
+    Uncovered,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Covered => "covered",
+            Status::Waived => "waived",
+            Status::Partial => "partial",
+            Status::Uncovered => "uncovered",
+        }
+    }
+
+    /// SPEC §4.3, from the per-envoy counts of one control.
+    pub fn from_counts(covered: u64, waived: u64, in_scope: u64) -> Status {
+        if in_scope > 0 && covered == in_scope {
+            Status::Covered
+        } else if in_scope > 0 && covered + waived == in_scope {
+            Status::Waived
+        } else if covered + waived > 0 {
+            Status::Partial
+        } else {
+            Status::Uncovered
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ControlCoverage {
+    /// Index into the base framework's controls.
+    pub control: u32,
+    pub status: Status,
+    pub envoys_covered: u64,
+    pub envoys_waived: u64,
+    pub envoys_uncovered: u64,
+    /// In-scope envoys where a configcrate claims it but a fresh Connwaer check failed.
+    pub envoys_contradicted: u64,
+    /// Configcrates (indices, sorted by name) that claim it on at least one in-scope envoy.
+    pub configcrates: Vec<u32>,
+    /// Capabilities (indices) through which it was claimed (`provides:`) or escalated (Connwaer).
+    pub capabilities: Vec<usize>,
+    /// Waivers (indices) that waive it on at least one in-scope envoy.
+    pub waivers: Vec<u32>,
+    /// Envoy indices, in hostname order, at most [`UNCOVERED_ENVOYS_LIMIT`].
+    pub uncovered_envoys: Vec<u32>,
+    /// The oldest `last_converged` among the envoys that cover it: every attesting envoy
+    /// converged at or after this instant.
+    pub last_converged: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct EnvoyCoverage {
+    pub envoy: u32,
+    pub covered: u32,
+    pub waived: u32,
+    pub uncovered: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct FrameworkCoverage {
+    pub framework: usize,
+    pub scope: BTreeMap<String, String>,
+    pub controls: Vec<ControlCoverage>,
+    /// In-scope envoys, in hostname order.
+    pub envoys: Vec<EnvoyCoverage>,
+    /// (envoy index, control position) pairs contradicted by a failing Connwaer check.
+    pub contradicted: Vec<(u32, u32)>,
+    /// Number of distinct envoy groups computed (for diagnostics and benchmarks).
+    pub groups: usize,
+}
+
+impl FrameworkCoverage {
+    pub fn total(&self) -> u64 {
+        self.controls.len() as u64
+    }
+    pub fn count(&self, s: Status) -> u64 {
+        self.controls.iter().filter(|c| c.status == s).count() as u64
+    }
+}
+
+type GroupKey<'a> = (&'a [u32], &'a [u32], &'a [(usize, TraitStatus)]);
+
+struct Group {
+    /// Envoy indices, in hostname order.
+    members: Vec<u32>,
+    covered: FixedBitSet,
+    waived: FixedBitSet,
+    uncovered: FixedBitSet,
+    contradicted: FixedBitSet,
+    oldest_converged: Option<Timestamp>,
+    /// Every member has a `last_converged`.
+    all_converged_known: bool,
+}
+
+/// Whether an envoy is in a framework's scope (every scope label equal). Declared mode
+/// ignores scope.
+pub fn in_scope(model: &Model, envoy: &Envoy, scope: &BTreeMap<String, String>) -> bool {
+    model.mode == crate::model::Mode::Declared
+        || scope.iter().all(|(k, v)| envoy.labels.get(k) == Some(v))
+}
+
+pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> FrameworkCoverage {
+    let cat = &model.catalog;
+    let framework = &cat.frameworks[fw];
+    let base = framework.base;
+    let counted = &framework.counted;
+    let n = counted.len();
+    let mut pos_of = vec![u32::MAX; cat.frameworks[base].controls.len()];
+    for (p, &c) in counted.iter().enumerate() {
+        pos_of[c as usize] = p as u32;
+    }
+    let bits_for = |pairs: &mut dyn Iterator<Item = (usize, u32)>| {
+        let mut b = FixedBitSet::with_capacity(n);
+        for (f, c) in pairs {
+            if f == base && pos_of[c as usize] != u32::MAX {
+                b.insert(pos_of[c as usize] as usize);
+            }
+        }
+        b
+    };
+    let crate_bits: Vec<FixedBitSet> = model
+        .configcrates
+        .par_iter()
+        .map(|c| bits_for(&mut c.claims.iter().map(|cl| (cl.framework, cl.control))))
+        .collect();
+    let cap_bits: Vec<FixedBitSet> = cat
+        .capabilities
+        .iter()
+        .map(|c| bits_for(&mut c.controls.iter().copied()))
+        .collect();
+    let waiver_bits: Vec<FixedBitSet> = model
+        .waivers
+        .iter()
+        .map(|w| bits_for(&mut w.controls.iter().map(|(f, c, _)| (*f, *c))))
+        .collect();
+
+    // Group in-scope envoys by identical inputs; groups in order of first member.
+    let scoped: Vec<u32> = (0..model.envoys.len() as u32)
+        .filter(|&i| in_scope(model, &model.envoys[i as usize], scope))
+        .collect();
+    let mut index: HashMap<GroupKey<'_>, usize> = HashMap::new();
+    let mut members: Vec<Vec<u32>> = Vec::new();
+    let mut group_of = vec![u32::MAX; model.envoys.len()];
+    for &ei in &scoped {
+        let e = &model.envoys[ei as usize];
+        let key = (
+            e.configcrates.as_slice(),
+            e.waivers.as_slice(),
+            e.traits.as_slice(),
+        );
+        let g = *index.entry(key).or_insert_with(|| {
+            members.push(Vec::new());
+            members.len() - 1
+        });
+        members[g].push(ei);
+        group_of[ei as usize] = g as u32;
+    }
+    let all = {
+        let mut b = FixedBitSet::with_capacity(n);
+        b.insert_range(..);
+        b
+    };
+    let groups: Vec<Group> = members
+        .into_par_iter()
+        .map(|members| {
+            let e = &model.envoys[members[0] as usize];
+            let mut claimed = FixedBitSet::with_capacity(n);
+            for &c in &e.configcrates {
+                claimed.union_with(&crate_bits[c as usize]);
+            }
+            let mut covered = claimed.clone();
+            let mut failed = FixedBitSet::with_capacity(n);
+            for &(cap, status) in &e.traits {
+                match status {
+                    TraitStatus::Pass => covered.union_with(&cap_bits[cap]),
+                    TraitStatus::Fail => failed.union_with(&cap_bits[cap]),
+                }
+            }
+            let mut waived = FixedBitSet::with_capacity(n);
+            for &w in &e.waivers {
+                waived.union_with(&waiver_bits[w as usize]);
+            }
+            waived.difference_with(&covered);
+            let mut uncovered = all.clone();
+            uncovered.difference_with(&covered);
+            uncovered.difference_with(&waived);
+            let mut contradicted = claimed;
+            contradicted.intersect_with(&failed);
+            let times: Vec<Option<Timestamp>> = members
+                .iter()
+                .map(|&m| model.envoys[m as usize].last_converged)
+                .collect();
+            Group {
+                oldest_converged: times.iter().flatten().min().copied(),
+                all_converged_known: times.iter().all(Option::is_some),
+                members,
+                covered,
+                waived,
+                uncovered,
+                contradicted,
+            }
+        })
+        .collect();
+
+    // Per-control counts and oldest convergence, folded in parallel and reduced in order.
+    #[derive(Clone)]
+    struct Acc {
+        covered: Vec<u64>,
+        waived: Vec<u64>,
+        contradicted: Vec<u64>,
+        oldest: Vec<Option<Timestamp>>,
+    }
+    let empty = Acc {
+        covered: vec![0; n],
+        waived: vec![0; n],
+        contradicted: vec![0; n],
+        oldest: vec![None; n],
+    };
+    let acc = groups
+        .par_iter()
+        .fold(
+            || empty.clone(),
+            |mut acc, g| {
+                let size = g.members.len() as u64;
+                for p in g.covered.ones() {
+                    acc.covered[p] += size;
+                    acc.oldest[p] = min_opt(acc.oldest[p], g.oldest_converged);
+                }
+                for p in g.waived.ones() {
+                    acc.waived[p] += size;
+                }
+                for p in g.contradicted.ones() {
+                    acc.contradicted[p] += size;
+                }
+                acc
+            },
+        )
+        .reduce(
+            || empty.clone(),
+            |mut a, b| {
+                for p in 0..n {
+                    a.covered[p] += b.covered[p];
+                    a.waived[p] += b.waived[p];
+                    a.contradicted[p] += b.contradicted[p];
+                    a.oldest[p] = min_opt(a.oldest[p], b.oldest[p]);
+                }
+                a
+            },
+        );
+
+    // Attribution: which configcrates, capabilities and waivers stand behind each control.
+    let mut crates_used = FixedBitSet::with_capacity(model.configcrates.len());
+    let mut passes_used: BTreeSet<usize> = BTreeSet::new();
+    let mut waivers_used: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
+    for g in &groups {
+        let e = &model.envoys[g.members[0] as usize];
+        for &c in &e.configcrates {
+            crates_used.insert(c as usize);
+        }
+        for &(cap, s) in &e.traits {
+            if s == TraitStatus::Pass {
+                passes_used.insert(cap);
+            }
+        }
+        for &w in &e.waivers {
+            for p in waiver_bits[w as usize].intersection(&g.waived) {
+                waivers_used[p].insert(w);
+            }
+        }
+    }
+    let mut crates_of: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut caps_of: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
+    for c in crates_used.ones() {
+        for p in crate_bits[c].ones() {
+            crates_of[p].push(c as u32);
+        }
+        for cl in &model.configcrates[c].claims {
+            if let ClaimSource::Provides(cap) = cl.source {
+                if cl.framework == base && pos_of[cl.control as usize] != u32::MAX {
+                    caps_of[pos_of[cl.control as usize] as usize].insert(cap);
+                }
+            }
+        }
+    }
+    for &cap in &passes_used {
+        for p in cap_bits[cap].ones() {
+            caps_of[p].insert(cap);
+        }
+    }
+
+    // The first uncovered hostnames of each control (envoys are in hostname order).
+    let mut uncovered_envoys: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut need = all.clone();
+    for &ei in &scoped {
+        if need.is_clear() {
+            break;
+        }
+        let g = &groups[group_of[ei as usize] as usize];
+        let hits: Vec<usize> = g.uncovered.intersection(&need).collect();
+        for p in hits {
+            uncovered_envoys[p].push(ei);
+            if uncovered_envoys[p].len() == UNCOVERED_ENVOYS_LIMIT {
+                need.remove(p);
+            }
+        }
+    }
+
+    let in_scope_count = scoped.len() as u64;
+    let controls = (0..n)
+        .map(|p| {
+            let covered = acc.covered[p];
+            let waived = acc.waived[p];
+            ControlCoverage {
+                control: counted[p],
+                status: Status::from_counts(covered, waived, in_scope_count),
+                envoys_covered: covered,
+                envoys_waived: waived,
+                envoys_uncovered: in_scope_count - covered - waived,
+                envoys_contradicted: acc.contradicted[p],
+                configcrates: std::mem::take(&mut crates_of[p]),
+                capabilities: caps_of[p].iter().copied().collect(),
+                waivers: waivers_used[p].iter().copied().collect(),
+                uncovered_envoys: std::mem::take(&mut uncovered_envoys[p]),
+                last_converged: acc.oldest[p],
+            }
+        })
+        .collect();
+    let _ = groups.iter().all(|g| g.all_converged_known);
+
+    let envoys = scoped
+        .iter()
+        .map(|&ei| {
+            let g = &groups[group_of[ei as usize] as usize];
+            EnvoyCoverage {
+                envoy: ei,
+                covered: g.covered.count_ones(..) as u32,
+                waived: g.waived.count_ones(..) as u32,
+                uncovered: g.uncovered.count_ones(..) as u32,
+            }
+        })
+        .collect();
+    let mut contradicted = Vec::new();
+    for g in &groups {
+        if g.contradicted.is_clear() {
+            continue;
+        }
+        for &m in &g.members {
+            for p in g.contradicted.ones() {
+                contradicted.push((m, p as u32));
+            }
+        }
+    }
+    contradicted.sort_unstable();
+    FrameworkCoverage {
+        framework: fw,
+        scope: scope.clone(),
+        controls,
+        envoys,
+        contradicted,
+        groups: groups.len(),
+    }
+}
+
+fn min_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+/// 100 × num / den rounded to 2 decimals, half away from zero, in exact integer arithmetic.
+/// Returns hundredths of a percent (e.g. 8333 for 83.33 %). A zero denominator gives 0.
+pub fn pct_hundredths(num: u128, den: u128) -> u64 {
+    if den == 0 {
+        return 0;
+    }
+    let scaled = num * 10_000;
+    ((scaled * 2 + den) / (2 * den)) as u64
+}
+
+/// A percentage for JSON output, from hundredths.
+pub fn pct(num: u128, den: u128) -> f64 {
+    pct_hundredths(num, den) as f64 / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(pct_hundredths(1, 8), 1250);
+        assert_eq!(pct_hundredths(1, 3), 3333);
+        assert_eq!(pct_hundredths(2, 3), 6667);
+        // 100/80000 = 0.125 % → 0.13 %
+        assert_eq!(pct_hundredths(1, 80_000), 13);
+        assert_eq!(pct_hundredths(0, 0), 0);
+        assert_eq!(pct(5, 6), 83.33);
+    }
+
+    #[test]
+    fn status_rules() {
+        assert_eq!(Status::from_counts(3, 0, 3), Status::Covered);
+        assert_eq!(Status::from_counts(2, 1, 3), Status::Waived);
+        assert_eq!(Status::from_counts(0, 3, 3), Status::Waived);
+        assert_eq!(Status::from_counts(1, 0, 3), Status::Partial);
+        assert_eq!(Status::from_counts(0, 1, 3), Status::Partial);
+        assert_eq!(Status::from_counts(0, 0, 3), Status::Uncovered);
+        assert_eq!(Status::from_counts(0, 0, 0), Status::Uncovered);
+    }
+}

@@ -1,0 +1,18 @@
+//! vigocli: compliance-as-code reports for Vigo fleets.
+//!
+//! Data flows one way: [`load`] discovers and validates the repository into a
+//! [`model::Model`], [`coverage`] computes per-control coverage (pure), [`report`]
+//! renders it, and [`output`] writes it atomically.
+
+pub mod catalog;
+pub mod cli;
+pub mod coverage;
+pub mod diag;
+pub mod exit;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod report;
+pub mod run;
+pub mod settings;
+pub mod yaml;

@@ -1,0 +1,404 @@
+//! The envoy inventory: JSON (`{"envoys": [...]}` or a bare array), YAML (same shapes)
+//! or JSONL (one envoy per line, for large fleets). Several files are concatenated.
+
+use super::{InputLog, ext, read_source, sorted_files};
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::settings::Settings;
+use crate::yaml::{self, Node, Reader, SourceFile, Value};
+use jiff::Timestamp;
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+
+#[derive(Debug)]
+pub struct RawEnvoy {
+    pub hostname: String,
+    pub labels: Vec<(String, String)>,
+    pub environment: Option<String>,
+    pub last_converged: Option<Timestamp>,
+    pub status: Option<String>,
+    pub revoked: bool,
+    pub configcrates: Option<Vec<(String, Location)>>,
+    pub loc: Location,
+}
+
+pub fn load(settings: &Settings, inputs: &InputLog, diags: &mut Diagnostics) -> Vec<RawEnvoy> {
+    let mut paths = Vec::new();
+    for p in &settings.paths.inventory {
+        if p.is_dir() {
+            paths.extend(sorted_files(p, |f| {
+                matches!(ext(f), Some("json" | "jsonl" | "yaml" | "yml"))
+            }));
+        } else {
+            paths.push(p.clone());
+        }
+    }
+    let results: Vec<(Vec<RawEnvoy>, Vec<Diagnostic>)> = paths
+        .par_iter()
+        .map(
+            |path| match read_source(&settings.paths.repo, path, inputs) {
+                Err(d) => (Vec::new(), vec![d]),
+                Ok(src) => match ext(path) {
+                    Some("jsonl") => parse_jsonl(&src),
+                    Some("yaml" | "yml") => parse_yaml(&src),
+                    _ => parse_json(&src),
+                },
+            },
+        )
+        .collect();
+    let mut out = Vec::new();
+    for (envoys, d) in results {
+        out.extend(envoys);
+        diags.extend(d);
+    }
+    out
+}
+
+#[derive(Deserialize)]
+struct JsonEnvoy {
+    hostname: String,
+    #[serde(default)]
+    labels: BTreeMap<String, serde_json::Value>,
+    environment: Option<String>,
+    last_converged: Option<String>,
+    status: Option<String>,
+    #[serde(default)]
+    revoked: bool,
+    configcrates: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct JsonTop<'a> {
+    #[serde(borrow)]
+    envoys: Vec<&'a RawValue>,
+}
+
+/// Byte offsets of line starts, to turn offsets into line:col quickly.
+pub struct LineIndex<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let end = self.text.floor_char_boundary(offset.min(self.text.len()));
+        (line, self.text[start..end.max(start)].chars().count() + 1)
+    }
+}
+
+fn json_error(
+    src: &SourceFile,
+    e: &serde_json::Error,
+    base: (usize, usize),
+    what: &str,
+) -> Diagnostic {
+    let (line, col) = if e.line() <= 1 {
+        (base.0, base.1 + e.column().saturating_sub(1))
+    } else {
+        (base.0 + e.line() - 1, e.column())
+    };
+    src.diag_at(
+        Diagnostic::error("bad-inventory", format!("invalid {what}: {}", strip_position(&e.to_string())))
+            .help("each envoy is an object with a string `hostname` and optional `labels`, `last_converged`, `status`, `revoked`, `configcrates`"),
+        line,
+        col.max(1),
+    )
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+fn parse_json(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
+    let text = src.text.as_str();
+    let trimmed = text.trim_start();
+    let items: Result<Vec<&RawValue>, serde_json::Error> = if trimmed.starts_with('[') {
+        serde_json::from_str(text)
+    } else {
+        serde_json::from_str::<JsonTop<'_>>(text).map(|t| t.envoys)
+    };
+    let items = match items {
+        Ok(i) => i,
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![json_error(
+                    src,
+                    &e,
+                    (1, 1),
+                    "inventory JSON (expected {\"envoys\": [...]} or [...])",
+                )],
+            );
+        }
+    };
+    let index = LineIndex::new(text);
+    let base_ptr = text.as_ptr() as usize;
+    let mut envoys = Vec::with_capacity(items.len());
+    let mut diags = Vec::new();
+    for raw in items {
+        let offset = (raw.get().as_ptr() as usize).saturating_sub(base_ptr);
+        let pos = index.line_col(offset);
+        match serde_json::from_str::<JsonEnvoy>(raw.get()) {
+            Ok(j) => {
+                if let Some(e) = from_json(src, j, pos, &mut diags) {
+                    envoys.push(e);
+                }
+            }
+            Err(e) => diags.push(json_error(src, &e, pos, "envoy")),
+        }
+    }
+    (envoys, diags)
+}
+
+fn parse_jsonl(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
+    let lines: Vec<(usize, &str)> = src
+        .text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    let parsed: Vec<Result<(JsonEnvoy, usize), Diagnostic>> = lines
+        .par_iter()
+        .map(|(i, line)| {
+            serde_json::from_str::<JsonEnvoy>(line)
+                .map(|j| (j, i + 1))
+                .map_err(|e| json_error(src, &e, (i + 1, 1), "envoy line"))
+        })
+        .collect();
+    let mut envoys = Vec::with_capacity(parsed.len());
+    let mut diags = Vec::new();
+    for p in parsed {
+        match p {
+            Ok((j, line)) => {
+                if let Some(e) = from_json(src, j, (line, 1), &mut diags) {
+                    envoys.push(e);
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    (envoys, diags)
+}
+
+fn from_json(
+    src: &SourceFile,
+    j: JsonEnvoy,
+    (line, col): (usize, usize),
+    diags: &mut Vec<Diagnostic>,
+) -> Option<RawEnvoy> {
+    let loc = src.location(line, col);
+    let mut ok = true;
+    let mut labels = Vec::new();
+    for (k, v) in j.labels {
+        match v {
+            serde_json::Value::String(s) => labels.push((k, s)),
+            serde_json::Value::Bool(b) => labels.push((k, b.to_string())),
+            serde_json::Value::Number(n) => labels.push((k, n.to_string())),
+            serde_json::Value::Null => labels.push((k, String::new())),
+            _ => {
+                ok = false;
+                diags.push(
+                    src.diag_at(
+                        Diagnostic::error(
+                            "wrong-type",
+                            format!(
+                                "label `{k}` of envoy `{}` must be a string, number or boolean",
+                                j.hostname
+                            ),
+                        )
+                        .help("flatten the label to one value, e.g. \"phi\": true"),
+                        line,
+                        col,
+                    ),
+                );
+            }
+        }
+    }
+    let last_converged = match j.last_converged {
+        Some(t) => {
+            match t.parse::<Timestamp>() {
+                Ok(ts) => Some(ts),
+                Err(_) => {
+                    ok = false;
+                    diags.push(src.diag_at(
+                    Diagnostic::error("bad-date", format!("`last_converged: {t}` of envoy `{}` is not an RFC 3339 timestamp", j.hostname))
+                        .help("write it as e.g. \"2026-11-20T10:00:00Z\""),
+                    line,
+                    col,
+                ));
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    let hostname = j.hostname.trim().to_lowercase();
+    if hostname.is_empty() {
+        diags.push(
+            src.diag_at(
+                Diagnostic::error("bad-inventory", "envoy has an empty `hostname`")
+                    .help("give every envoy its hostname"),
+                line,
+                col,
+            ),
+        );
+        return None;
+    }
+    ok.then(|| RawEnvoy {
+        hostname,
+        labels,
+        environment: j.environment,
+        last_converged,
+        status: j.status,
+        revoked: j.revoked,
+        configcrates: j
+            .configcrates
+            .map(|v| v.into_iter().map(|c| (c, loc.clone())).collect()),
+        loc,
+    })
+}
+
+const ENVOY_KEYS: &[&str] = &[
+    "hostname",
+    "labels",
+    "environment",
+    "last_converged",
+    "status",
+    "revoked",
+    "configcrates",
+];
+
+fn parse_yaml(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
+    let root = match yaml::parse(src) {
+        Ok(r) => r,
+        Err(d) => return (Vec::new(), vec![d]),
+    };
+    let mut r = Reader::new(src);
+    let list = match &root.value {
+        Value::Seq(_) => Some(&root),
+        Value::Map(_) => root.get("envoys"),
+        _ => None,
+    };
+    let Some(Node {
+        value: Value::Seq(items),
+        ..
+    }) = list
+    else {
+        r.error(
+            &root,
+            "bad-inventory",
+            "an inventory file holds `envoys:` with a list of envoys (or is a list)".into(),
+            "write `envoys:` then `- hostname: web-01.example.com` items".into(),
+        );
+        return (Vec::new(), r.diags);
+    };
+    let mut envoys = Vec::new();
+    for item in items {
+        if item.as_map().is_none() {
+            r.error(
+                item,
+                "wrong-type",
+                format!("an envoy must be a mapping, found {}", item.kind()),
+                "write `- hostname: web-01.example.com`".into(),
+            );
+            continue;
+        }
+        let before = r.diags.len();
+        let hostname = match item.get("hostname") {
+            Some(n) => r.string(n, "hostname"),
+            None => {
+                r.error(
+                    item,
+                    "missing-key",
+                    "envoy has no `hostname:`".into(),
+                    "add `hostname: <fqdn>`".into(),
+                );
+                None
+            }
+        };
+        let labels = item
+            .get("labels")
+            .map(|n| r.labels(n, "labels"))
+            .unwrap_or_default();
+        let last_converged = item.get("last_converged").and_then(|n| {
+            let s = r.string(n, "last_converged")?;
+            let t = s.parse::<Timestamp>().ok();
+            if t.is_none() {
+                r.error(
+                    n,
+                    "bad-date",
+                    format!("`last_converged: {s}` is not an RFC 3339 timestamp"),
+                    "write it as e.g. \"2026-11-20T10:00:00Z\"".into(),
+                );
+            }
+            t
+        });
+        let configcrates = item.get("configcrates").map(|n| {
+            r.string_list(n, "configcrates")
+                .into_iter()
+                .map(|(s, n)| (s, src.location(n.line, n.col)))
+                .collect()
+        });
+        let revoked = item
+            .get("revoked")
+            .and_then(|n| r.bool(n, "revoked"))
+            .unwrap_or(false);
+        let environment = item
+            .get("environment")
+            .and_then(|n| r.string(n, "environment"));
+        let status = item.get("status").and_then(|n| r.string(n, "status"));
+        let _ = ENVOY_KEYS;
+        if r.diags.len() > before {
+            continue;
+        }
+        let Some(hostname) = hostname else { continue };
+        envoys.push(RawEnvoy {
+            hostname: hostname.to_lowercase(),
+            labels,
+            environment,
+            last_converged,
+            status,
+            revoked,
+            configcrates,
+            loc: src.location(item.line, item.col),
+        });
+    }
+    (envoys, r.diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_elements_carry_their_position() {
+        let src = SourceFile::new(
+            "inv.json",
+            "{\"envoys\": [\n  {\"hostname\": \"A\"},\n  {\"hostname\": 5}\n]}".into(),
+        );
+        let (envoys, diags) = parse_json(&src);
+        assert_eq!(envoys.len(), 1);
+        assert_eq!(envoys[0].hostname, "a");
+        assert_eq!((envoys[0].loc.line, envoys[0].loc.col), (2, 3));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].location.as_ref().map(|l| l.line), Some(3));
+    }
+
+    #[test]
+    fn line_index() {
+        let li = LineIndex::new("ab\ncd\n");
+        assert_eq!(li.line_col(0), (1, 1));
+        assert_eq!(li.line_col(4), (2, 2));
+    }
+}

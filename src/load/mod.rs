@@ -1,0 +1,190 @@
+//! Discover the repository's files, parse them, and validate them into a [`Model`],
+//! collecting every diagnostic before giving up.
+
+mod inventory;
+mod resolve;
+mod stacks;
+mod traits;
+
+use crate::catalog::{self, Catalog};
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::model::Model;
+use crate::settings::Settings;
+use crate::yaml::SourceFile;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_catalogs.rs"));
+
+/// Records every input file's digest, for the report's `inputs_digest`.
+#[derive(Default)]
+pub struct InputLog {
+    entries: Mutex<Vec<(String, [u8; 32])>>,
+}
+
+impl InputLog {
+    fn record(&self, display: &str, bytes: &[u8]) {
+        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        if let Ok(mut e) = self.entries.lock() {
+            e.push((display.to_string(), digest));
+        }
+    }
+
+    fn digest(&self) -> String {
+        let mut entries = self.entries.lock().map(|e| e.clone()).unwrap_or_default();
+        entries.sort();
+        let mut h = Sha256::new();
+        for (path, d) in entries {
+            h.update(path.as_bytes());
+            h.update([0]);
+            h.update(d);
+        }
+        hex(&h.finalize())
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// Paths relative to the repository, with `/` separators, for diagnostics and reports.
+pub fn display_path(repo: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(repo).unwrap_or(path);
+    let s: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let joined = s.join("/");
+    if joined.is_empty() {
+        ".".into()
+    } else {
+        joined
+    }
+}
+
+/// Reads a file as UTF-8, with a diagnostic for a missing, unreadable or non-UTF-8 file.
+pub fn read_source(repo: &Path, path: &Path, inputs: &InputLog) -> Result<SourceFile, Diagnostic> {
+    let display = display_path(repo, path);
+    let file: Arc<str> = Arc::from(display.as_str());
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error("unreadable-file", format!("cannot read `{display}`: {e}"))
+            .at(Location::file_only(&file))
+            .help("check that the file exists and is readable")
+    })?;
+    inputs.record(&display, &bytes);
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.remove(0);
+            }
+            Ok(SourceFile::new(file, text))
+        }
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let text = String::from_utf8_lossy(valid);
+            let (line, col) = crate::settings::line_col(&text, text.len());
+            Err(
+                Diagnostic::error("not-utf8", format!("`{display}` is not valid UTF-8"))
+                    .at(Location { file, line, col })
+                    .help("save the file as UTF-8"),
+            )
+        }
+    }
+}
+
+fn load_catalog(settings: &Settings, inputs: &InputLog, diags: &mut Diagnostics) -> Catalog {
+    let mut files = Vec::new();
+    for (name, text) in BUILTIN_CATALOGS {
+        let src = SourceFile::new(format!("built-in:{name}"), (*text).to_string());
+        match catalog::parse_catalog_file(&src, true) {
+            Ok(f) => files.push(f),
+            Err(d) => diags.extend(d),
+        }
+    }
+    let dir = &settings.paths.frameworks;
+    if dir.is_dir() {
+        for path in sorted_files(dir, |p| matches!(ext(p), Some("yaml" | "yml"))) {
+            match read_source(&settings.paths.repo, &path, inputs) {
+                Ok(src) => match catalog::parse_catalog_file(&src, false) {
+                    Ok(f) => files.push(f),
+                    Err(d) => diags.extend(d),
+                },
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    Catalog::build(files, diags)
+}
+
+/// The built-in catalog alone (for `catalog` commands and tests).
+pub fn builtin_catalog() -> Result<Catalog, Vec<Diagnostic>> {
+    let mut diags = Diagnostics::default();
+    let mut files = Vec::new();
+    for (name, text) in BUILTIN_CATALOGS {
+        let src = SourceFile::new(format!("built-in:{name}"), (*text).to_string());
+        match catalog::parse_catalog_file(&src, true) {
+            Ok(f) => files.push(f),
+            Err(d) => diags.extend(d),
+        }
+    }
+    let cat = Catalog::build(files, &mut diags);
+    if diags.has_errors() {
+        Err(diags.into_sorted())
+    } else {
+        Ok(cat)
+    }
+}
+
+pub fn ext(p: &Path) -> Option<&str> {
+    p.extension().and_then(|e| e.to_str())
+}
+
+/// Files under `dir` (recursively, hidden entries skipped) accepted by `keep`, in path order.
+pub fn sorted_files(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && keep(e.path()))
+        .map(|e| e.into_path())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Loads and validates everything. On error, returns every diagnostic (errors and warnings).
+pub fn load(settings: &Settings) -> Result<Model, Vec<Diagnostic>> {
+    let inputs = InputLog::default();
+    let mut diags = Diagnostics::default();
+    if let Ok(bytes) = std::fs::read(settings.paths.repo.join(crate::settings::CONFIG_FILE)) {
+        inputs.record(crate::settings::CONFIG_FILE, &bytes);
+    }
+    let catalog = load_catalog(settings, &inputs, &mut diags);
+    if diags.has_errors() {
+        // Without a sound catalog every tag would be misreported; stop here.
+        return Err(diags.into_sorted());
+    }
+    let tree = stacks::load(settings, &catalog, &inputs, &mut diags);
+    let inventory = if settings.paths.inventory.is_empty() {
+        None
+    } else {
+        Some(inventory::load(settings, &inputs, &mut diags))
+    };
+    let model = resolve::build(settings, catalog, tree, inventory, &inputs, &mut diags);
+    if diags.has_errors() {
+        return Err(diags.into_sorted());
+    }
+    let mut model = model;
+    model.findings.extend(diags.into_sorted());
+    model.inputs_digest = inputs.digest();
+    Ok(model)
+}

@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    vigocli::run::main().into()
+}

@@ -1,0 +1,134 @@
+//! The validated model that the coverage engine reads. Everything here has been checked:
+//! names resolve, controls exist, dates parse. Indices are stable and sorted so that
+//! every later step is deterministic.
+
+use crate::catalog::Catalog;
+use crate::diag::Diagnostic;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// An inventory lists the envoys.
+    Fleet,
+    /// No inventory: one virtual envoy that holds every configcrate.
+    Declared,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Fleet => "fleet",
+            Mode::Declared => "declared",
+        }
+    }
+}
+
+pub const DECLARED_ENVOY: &str = "(repository)";
+
+/// Where a claim on a control comes from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ClaimSource {
+    /// `compliance:` in the configcrate itself.
+    Tag,
+    /// `compliance:` in a `compliance.vgo` above it (the file).
+    Inherited(Arc<str>),
+    /// `provides:` a capability (capability index).
+    Provides(usize),
+    /// `bundle:` (bundle index).
+    Bundle(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct Claim {
+    /// Base framework index.
+    pub framework: usize,
+    pub control: u32,
+    pub source: ClaimSource,
+}
+
+#[derive(Debug, Clone)]
+pub struct Configcrate {
+    pub name: String,
+    pub file: Arc<str>,
+    pub claims: Vec<Claim>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TraitStatus {
+    Pass,
+    Fail,
+}
+
+#[derive(Debug, Clone)]
+pub struct Envoy {
+    /// Lower case: hostnames compare case-insensitively.
+    pub hostname: String,
+    pub labels: BTreeMap<String, String>,
+    pub environment: Option<String>,
+    /// Sorted configcrate indices.
+    pub configcrates: Vec<u32>,
+    /// The winning match block (`file:line`), or None when no block matched.
+    pub matched: Option<Arc<str>>,
+    /// Sorted indices of the active waivers that apply to this envoy.
+    pub waivers: Vec<u32>,
+    /// Fresh Connwaer results: (capability index, status), sorted.
+    pub traits: Vec<(usize, TraitStatus)>,
+    pub last_converged: Option<Timestamp>,
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaiverState {
+    Active,
+    Expiring,
+    Expired,
+}
+
+impl WaiverState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WaiverState::Active => "active",
+            WaiverState::Expiring => "expiring",
+            WaiverState::Expired => "expired",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Waiver {
+    /// `file:line` of the entry: the waiver's stable identifier in reports.
+    pub source: String,
+    /// (base framework, control) pairs and the spelling used in the file.
+    pub controls: Vec<(usize, u32, String)>,
+    pub rationale: String,
+    pub owner: String,
+    pub expires: Date,
+    pub days_left: i64,
+    pub state: WaiverState,
+    /// Directory scope relative to the stacks root ("" = fleet-wide).
+    pub scope_dir: String,
+    pub envoys_glob: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    /// Number of envoys it applies to (0 for expired waivers).
+    pub applied_envoys: usize,
+}
+
+#[derive(Debug)]
+pub struct Model {
+    pub catalog: Catalog,
+    pub mode: Mode,
+    pub as_of: Timestamp,
+    pub configcrates: Vec<Configcrate>,
+    /// Sorted by hostname.
+    pub envoys: Vec<Envoy>,
+    pub waivers: Vec<Waiver>,
+    /// Warnings and notes found while loading (stale traits, unmatched envoys, …).
+    pub findings: Vec<Diagnostic>,
+    /// SHA-256 over every input file (path and content), hex.
+    pub inputs_digest: String,
+    /// Per-framework scope from the settings (framework id → label → value).
+    pub scopes: BTreeMap<String, BTreeMap<String, String>>,
+}

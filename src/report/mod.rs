@@ -1,0 +1,416 @@
+//! The report model (schema `vigocli/compliance-report/v1`) built from a coverage
+//! result, and its renderings: JSON and terminal tables.
+
+pub mod table;
+
+use crate::coverage::{FrameworkCoverage, pct, pct_hundredths};
+use crate::diag::{Diagnostic, Severity};
+use crate::model::{Model, TraitStatus, WaiverState};
+use jiff::Timestamp;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const SCHEMA: &str = "vigocli/compliance-report/v1";
+/// Findings of one code beyond this many are summarised in one closing finding.
+pub const FINDINGS_PER_CODE: usize = 100;
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub tool: Tool,
+    pub generated_at: String,
+    pub as_of: String,
+    pub mode: &'static str,
+    pub framework: FrameworkInfo,
+    pub scope: BTreeMap<String, String>,
+    pub inputs_digest: String,
+    pub summary: Summary,
+    pub controls: Vec<ControlRow>,
+    pub envoys: Vec<EnvoyRow>,
+    pub waivers: WaiverLists,
+    pub findings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FrameworkInfo {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub based_on: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub controls_total: u64,
+    pub covered: u64,
+    pub partial: u64,
+    pub waived: u64,
+    pub uncovered: u64,
+    pub coverage_pct: f64,
+    pub covered_pct: f64,
+    pub envoys_in_scope: u64,
+    pub envoy_mean_pct: Option<f64>,
+    pub weakest_envoy: Option<Weakest>,
+    /// Each number with the formula and the values it was computed from.
+    pub formulas: BTreeMap<&'static str, String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Weakest {
+    pub hostname: String,
+    pub coverage_pct: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ControlRow {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    pub status: &'static str,
+    pub envoys_covered: u64,
+    pub envoys_waived: u64,
+    pub envoys_uncovered: u64,
+    pub envoys_contradicted: u64,
+    pub configcrates: Vec<String>,
+    pub capabilities: Vec<String>,
+    pub waivers: Vec<String>,
+    pub uncovered_envoys: Vec<String>,
+    pub last_converged: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EnvoyRow {
+    pub hostname: String,
+    pub coverage_pct: f64,
+    pub covered: u32,
+    pub waived: u32,
+    pub uncovered: u32,
+    pub last_converged: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct WaiverLists {
+    pub active: Vec<WaiverRow>,
+    pub expiring: Vec<WaiverRow>,
+    pub expired: Vec<WaiverRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverRow {
+    pub source: String,
+    pub controls: Vec<String>,
+    pub rationale: String,
+    pub owner: String,
+    pub expires: String,
+    pub days_left: i64,
+    pub state: &'static str,
+    pub envoys: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub envoys_glob: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+}
+
+pub fn timestamp(t: Timestamp) -> String {
+    // Second precision, UTC, `Z`: stable and what auditors' tools parse.
+    t.round(jiff::Unit::Second)
+        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|_| t.to_string())
+}
+
+pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
+    let cat = &model.catalog;
+    let fw = &cat.frameworks[cov.framework];
+    let base = fw.base;
+    let total = cov.total();
+    let covered = cov.count(crate::coverage::Status::Covered);
+    let waived = cov.count(crate::coverage::Status::Waived);
+    let partial = cov.count(crate::coverage::Status::Partial);
+    let uncovered = cov.count(crate::coverage::Status::Uncovered);
+    let n_envoys = cov.envoys.len() as u64;
+    let sum_envoy: u128 = cov
+        .envoys
+        .iter()
+        .map(|e| u128::from(e.covered + e.waived))
+        .sum();
+    let weakest = cov
+        .envoys
+        .iter()
+        .min_by(|a, b| {
+            // lowest coverage; ties to the smallest hostname (envoys are in hostname order)
+            (u128::from(a.covered + a.waived))
+                .cmp(&u128::from(b.covered + b.waived))
+                .then(a.envoy.cmp(&b.envoy))
+        })
+        .map(|e| Weakest {
+            hostname: model.envoys[e.envoy as usize].hostname.clone(),
+            coverage_pct: pct(u128::from(e.covered + e.waived), u128::from(total as u32)),
+        });
+    let mut formulas = BTreeMap::new();
+    formulas.insert(
+        "coverage_pct",
+        format!("100 × (covered + waived) / controls_total = 100 × ({covered} + {waived}) / {total} = {}", fmt_pct(covered + waived, total)),
+    );
+    formulas.insert(
+        "covered_pct",
+        format!(
+            "100 × covered / controls_total = 100 × {covered} / {total} = {}",
+            fmt_pct(covered, total)
+        ),
+    );
+    formulas.insert(
+        "envoy_mean_pct",
+        if n_envoys == 0 {
+            "mean of per-envoy coverage_pct over 0 envoys in scope: undefined".to_string()
+        } else {
+            format!(
+                "mean over {n_envoys} envoys of 100 × (covered + waived) / controls_total = 100 × {sum_envoy} / ({n_envoys} × {total}) = {}",
+                fmt_pct_u128(sum_envoy, u128::from(n_envoys) * u128::from(total))
+            )
+        },
+    );
+
+    let crate_name = |i: u32| model.configcrates[i as usize].name.clone();
+    let controls = cov
+        .controls
+        .iter()
+        .map(|c| {
+            let ctl = cat.control(base, c.control);
+            ControlRow {
+                id: ctl.id.clone(),
+                title: ctl.title.clone(),
+                category: ctl.category.clone(),
+                status: c.status.as_str(),
+                envoys_covered: c.envoys_covered,
+                envoys_waived: c.envoys_waived,
+                envoys_uncovered: c.envoys_uncovered,
+                envoys_contradicted: c.envoys_contradicted,
+                configcrates: c.configcrates.iter().map(|&i| crate_name(i)).collect(),
+                capabilities: c
+                    .capabilities
+                    .iter()
+                    .map(|&i| cat.capabilities[i].name.clone())
+                    .collect(),
+                waivers: c
+                    .waivers
+                    .iter()
+                    .map(|&i| model.waivers[i as usize].source.clone())
+                    .collect(),
+                uncovered_envoys: c
+                    .uncovered_envoys
+                    .iter()
+                    .map(|&i| model.envoys[i as usize].hostname.clone())
+                    .collect(),
+                last_converged: c.last_converged.map(timestamp),
+            }
+        })
+        .collect();
+    let envoys = cov
+        .envoys
+        .iter()
+        .map(|e| {
+            let env = &model.envoys[e.envoy as usize];
+            EnvoyRow {
+                hostname: env.hostname.clone(),
+                coverage_pct: pct(u128::from(e.covered + e.waived), u128::from(total as u32)),
+                covered: e.covered,
+                waived: e.waived,
+                uncovered: e.uncovered,
+                last_converged: env.last_converged.map(timestamp),
+                environment: env.environment.clone(),
+                status: env.status.clone(),
+            }
+        })
+        .collect();
+
+    let counted: BTreeSet<u32> = fw.counted.iter().copied().collect();
+    let mut waivers = WaiverLists::default();
+    for w in &model.waivers {
+        let relevant: Vec<String> = w
+            .controls
+            .iter()
+            .filter(|(f, c, _)| *f == base && counted.contains(c))
+            .map(|(f, c, _)| format!("{}:{}", cat.frameworks[*f].id, cat.control(*f, *c).id))
+            .collect();
+        if relevant.is_empty() {
+            continue;
+        }
+        let row = WaiverRow {
+            source: w.source.clone(),
+            controls: relevant,
+            rationale: w.rationale.clone(),
+            owner: w.owner.clone(),
+            expires: w.expires.to_string(),
+            days_left: w.days_left,
+            state: w.state.as_str(),
+            envoys: w.applied_envoys,
+            envoys_glob: w.envoys_glob.clone(),
+            labels: w.labels.clone(),
+        };
+        match w.state {
+            WaiverState::Expired => waivers.expired.push(row),
+            WaiverState::Expiring => {
+                waivers.expiring.push(row.clone());
+                waivers.active.push(row);
+            }
+            WaiverState::Active => waivers.active.push(row),
+        }
+    }
+
+    let mut findings: Vec<Diagnostic> = model
+        .findings
+        .iter()
+        .filter(|d| d.severity != Severity::Error)
+        .cloned()
+        .collect();
+    findings.extend(contradiction_findings(model, cov));
+    if n_envoys == 0 {
+        findings.push(
+            Diagnostic::warning(
+                "no-envoys-in-scope",
+                format!(
+                    "no envoy is in the scope of {} ({}): every control is uncovered",
+                    fw.id,
+                    scope_text(&cov.scope)
+                ),
+            )
+            .help("check the framework's scope labels against the envoys' labels"),
+        );
+    }
+    let findings = cap_findings(findings);
+
+    Report {
+        schema: SCHEMA,
+        tool: Tool {
+            name: "vigocli",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        generated_at: timestamp(model.as_of),
+        as_of: timestamp(model.as_of),
+        mode: model.mode.as_str(),
+        framework: FrameworkInfo {
+            id: fw.id.clone(),
+            name: fw.name.clone(),
+            version: fw.version.clone(),
+            source: fw.source.clone(),
+            based_on: (base != cov.framework).then(|| cat.frameworks[base].id.clone()),
+        },
+        scope: cov.scope.clone(),
+        inputs_digest: model.inputs_digest.clone(),
+        summary: Summary {
+            controls_total: total,
+            covered,
+            partial,
+            waived,
+            uncovered,
+            coverage_pct: pct(u128::from(covered + waived), u128::from(total)),
+            covered_pct: pct(u128::from(covered), u128::from(total)),
+            envoys_in_scope: n_envoys,
+            envoy_mean_pct: (n_envoys > 0)
+                .then(|| pct(sum_envoy, u128::from(n_envoys) * u128::from(total))),
+            weakest_envoy: weakest,
+            formulas,
+        },
+        controls,
+        envoys,
+        waivers,
+        findings,
+    }
+}
+
+fn scope_text(scope: &BTreeMap<String, String>) -> String {
+    if scope.is_empty() {
+        "no scope".into()
+    } else {
+        scope
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+pub fn fmt_pct(num: u64, den: u64) -> String {
+    fmt_pct_u128(u128::from(num), u128::from(den))
+}
+
+pub fn fmt_pct_u128(num: u128, den: u128) -> String {
+    let h = pct_hundredths(num, den);
+    format!("{}.{:02} %", h / 100, h % 100)
+}
+
+fn contradiction_findings(model: &Model, cov: &FrameworkCoverage) -> Vec<Diagnostic> {
+    let cat = &model.catalog;
+    let base = cat.frameworks[cov.framework].base;
+    cov.contradicted
+        .iter()
+        .map(|&(ei, p)| {
+            let envoy = &model.envoys[ei as usize];
+            let control = cov.controls[p as usize].control;
+            let failing: Vec<&str> = envoy
+                .traits
+                .iter()
+                .filter(|(cap, s)| *s == TraitStatus::Fail && cat.capabilities[*cap].controls.contains(&(base, control)))
+                .map(|(cap, _)| cat.capabilities[*cap].name.as_str())
+                .collect();
+            Diagnostic::warning(
+                "contradicted-claim",
+                format!(
+                    "envoy `{}`: {} {} is claimed by a configcrate but Connwaer check {} failed",
+                    envoy.hostname,
+                    cat.frameworks[cov.framework].id,
+                    cat.control(base, control).id,
+                    failing.join(", ")
+                ),
+            )
+            .help("fix the envoy or the configcrate: the claim stays counted, but an auditor will ask")
+        })
+        .collect()
+}
+
+/// Keeps at most [`FINDINGS_PER_CODE`] findings of each code (in order) and says how many
+/// more there were, so that a 100,000-envoy fleet still gets a readable report.
+fn cap_findings(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    for f in findings {
+        let n = seen.entry(f.code).or_insert(0);
+        *n += 1;
+        if *n <= FINDINGS_PER_CODE {
+            out.push(f);
+        }
+    }
+    for (code, n) in seen {
+        if n > FINDINGS_PER_CODE {
+            out.push(Diagnostic::new(
+                Severity::Info,
+                "findings-truncated",
+                format!(
+                    "{} more `{code}` findings are not listed ({n} in all)",
+                    n - FINDINGS_PER_CODE
+                ),
+            ));
+        }
+    }
+    out
+}
+
+pub fn to_json(report: &Report) -> String {
+    let mut s =
+        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}

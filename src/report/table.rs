@@ -1,0 +1,166 @@
+//! Terminal tables (comfy-table). Colour only on a TTY with `NO_COLOR` unset; every
+//! status is also a word, so meaning never depends on colour.
+
+use super::{Report, fmt_pct};
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
+
+fn status_cell(status: &str, colour: bool) -> Cell {
+    let cell = Cell::new(status);
+    if !colour {
+        return cell;
+    }
+    match status {
+        "covered" => cell.fg(Color::Green),
+        "waived" => cell.fg(Color::Cyan),
+        "partial" => cell.fg(Color::Yellow),
+        _ => cell.fg(Color::Red),
+    }
+}
+
+fn new_table(colour: bool) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if !colour {
+        t.force_no_tty();
+    }
+    t
+}
+
+fn right(s: impl ToString) -> Cell {
+    Cell::new(s.to_string()).set_alignment(CellAlignment::Right)
+}
+
+/// One framework: a summary block and the per-control table.
+pub fn render_report(r: &Report, colour: bool) -> String {
+    let s = &r.summary;
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{} {} ({} mode, as of {}){}\n",
+        r.framework.name,
+        r.framework.version,
+        r.mode,
+        r.as_of,
+        if r.scope.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", scope {}",
+                r.scope
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        }
+    ));
+    out.push_str(&format!(
+        "coverage {}   covered {}   controls {}: {} covered, {} waived, {} partial, {} uncovered\n",
+        fmt_pct(s.covered + s.waived, s.controls_total),
+        fmt_pct(s.covered, s.controls_total),
+        s.controls_total,
+        s.covered,
+        s.waived,
+        s.partial,
+        s.uncovered
+    ));
+    if let Some(w) = &s.weakest_envoy {
+        out.push_str(&format!(
+            "envoys in scope {}   weakest {} ({:.2} %)\n",
+            s.envoys_in_scope, w.hostname, w.coverage_pct
+        ));
+    } else {
+        out.push_str(&format!("envoys in scope {}\n", s.envoys_in_scope));
+    }
+    let mut t = new_table(colour);
+    t.set_header(vec![
+        "control",
+        "status",
+        "covered",
+        "waived",
+        "uncovered",
+        "configcrates",
+        "title",
+    ]);
+    for c in &r.controls {
+        let crates = if c.configcrates.len() > 3 {
+            format!(
+                "{} +{}",
+                c.configcrates[..3].join(", "),
+                c.configcrates.len() - 3
+            )
+        } else {
+            c.configcrates.join(", ")
+        };
+        t.add_row(vec![
+            Cell::new(&c.id),
+            status_cell(c.status, colour),
+            right(c.envoys_covered),
+            right(c.envoys_waived),
+            right(c.envoys_uncovered),
+            Cell::new(crates),
+            Cell::new(&c.title),
+        ]);
+    }
+    out.push_str(&t.to_string());
+    out.push('\n');
+    let problems = r
+        .findings
+        .iter()
+        .filter(|f| f.severity != crate::diag::Severity::Info)
+        .count();
+    if problems > 0 {
+        out.push_str(&format!(
+            "{problems} finding(s); see --format json for the list\n"
+        ));
+    }
+    out
+}
+
+/// Every framework at once.
+pub fn render_status(reports: &[Report], colour: bool) -> String {
+    let mut t = new_table(colour);
+    t.set_header(vec![
+        "framework",
+        "version",
+        "controls",
+        "covered",
+        "waived",
+        "partial",
+        "uncovered",
+        "coverage",
+        "covered %",
+        "envoys",
+        "weakest envoy",
+    ]);
+    for r in reports {
+        let s = &r.summary;
+        t.add_row(vec![
+            Cell::new(&r.framework.id),
+            Cell::new(&r.framework.version),
+            right(s.controls_total),
+            right(s.covered),
+            right(s.waived),
+            right(s.partial),
+            right(s.uncovered),
+            right(fmt_pct(s.covered + s.waived, s.controls_total)),
+            right(fmt_pct(s.covered, s.controls_total)),
+            right(s.envoys_in_scope),
+            Cell::new(
+                s.weakest_envoy
+                    .as_ref()
+                    .map(|w| format!("{} ({:.2} %)", w.hostname, w.coverage_pct))
+                    .unwrap_or_else(|| "-".into()),
+            ),
+        ]);
+    }
+    let mut out = format!(
+        "as of {} ({} mode)\n",
+        reports.first().map(|r| r.as_of.as_str()).unwrap_or(""),
+        reports.first().map(|r| r.mode).unwrap_or("")
+    );
+    out.push_str(&t.to_string());
+    out.push('\n');
+    out
+}

@@ -1,0 +1,304 @@
+//! Dispatch: parse the command line, build settings, run the command, map the outcome to
+//! an exit code. Data goes to stdout, messages to stderr.
+
+use crate::cli::{
+    CatalogCommand, Cli, Command, ComplianceCommand, ReportArgs, ReportFormat, StatusArgs,
+};
+use crate::diag::{Diagnostic, Severity};
+use crate::exit::Exit;
+use crate::model::Model;
+use crate::settings::Settings;
+use crate::{coverage, load, output, report};
+use clap::Parser as _;
+use serde::Serialize;
+use std::io::{IsTerminal as _, Write as _};
+
+/// The report verb `compliance` means HIPAA, for historical reasons.
+const VERB_ALIASES: &[(&str, &str)] = &[("compliance", "hipaa")];
+
+pub fn main() -> Exit {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Exit::Invalid
+            } else {
+                Exit::Ok
+            };
+        }
+    };
+    match run(cli) {
+        Ok(exit) => exit,
+        Err(diags) => {
+            print_diagnostics(&diags);
+            Exit::Invalid
+        }
+    }
+}
+
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diags {
+        let _ = write!(err, "{}", d.render());
+        let _ = writeln!(err);
+    }
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    if errors > 0 {
+        let _ = writeln!(
+            err,
+            "error: {errors} error(s), {warnings} warning(s); nothing was written"
+        );
+    }
+}
+
+fn colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn run(cli: Cli) -> Result<Exit, Vec<Diagnostic>> {
+    if let Some(n) = cli.global.threads.filter(|&n| n > 0) {
+        // Ignore the error of a pool that is already built (only possible in tests).
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+    match cli.command {
+        Command::Catalog(c) => catalog_command(c),
+        Command::Compliance(c) => {
+            let settings = Settings::from_args(&cli.global)?;
+            match c {
+                ComplianceCommand::Report(args) => report_command(&settings, &args),
+                ComplianceCommand::Status(args) => status_command(&settings, &args),
+            }
+        }
+    }
+}
+
+fn load_model(settings: &Settings) -> Result<Model, Vec<Diagnostic>> {
+    load::load(settings)
+}
+
+fn framework_index(model: &Model, name: &str) -> Result<usize, Vec<Diagnostic>> {
+    let lookup = VERB_ALIASES
+        .iter()
+        .find(|(v, _)| *v == name)
+        .map_or(name, |(_, f)| f);
+    model.catalog.framework_index(lookup).ok_or_else(|| {
+        vec![
+            Diagnostic::error("unknown-framework", format!("unknown framework `{name}`"))
+                .help(crate::catalog::suggest_framework(&model.catalog, name)),
+        ]
+    })
+}
+
+pub fn build_report(settings: &Settings, model: &Model, fw: usize) -> report::Report {
+    let f = &model.catalog.frameworks[fw];
+    let names: Vec<&str> = std::iter::once(f.id.as_str())
+        .chain(f.aliases.iter().map(String::as_str))
+        .collect();
+    let scope = settings.scope_for(&names);
+    let cov = coverage::compute(model, fw, &scope);
+    report::build(model, &cov)
+}
+
+fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), Vec<Diagnostic>> {
+    match output {
+        Some(path) => output::write_atomic(path, text.as_bytes()).map_err(|e| {
+            vec![
+                Diagnostic::error(
+                    "write-failed",
+                    format!("cannot write `{}`: {e}", path.display()),
+                )
+                .help("check that the directory exists and is writable"),
+            ]
+        }),
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (e.g. `| head`) is not an error of ours.
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+            Ok(())
+        }
+    }
+}
+
+fn note_findings(model: &Model) {
+    let warnings = model
+        .findings
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    if warnings > 0 {
+        eprintln!(
+            "note: {warnings} warning(s) about the inputs are listed under `findings` in the JSON report (and by `vigocli compliance check`)"
+        );
+    }
+}
+
+fn report_command(settings: &Settings, args: &ReportArgs) -> Result<Exit, Vec<Diagnostic>> {
+    let model = load_model(settings)?;
+    let fw = framework_index(&model, &args.framework)?;
+    let report = build_report(settings, &model, fw);
+    let text = match args.format {
+        ReportFormat::Json => report::to_json(&report),
+        ReportFormat::Table => {
+            report::table::render_report(&report, args.output.is_none() && colour())
+        }
+    };
+    emit(args.output.as_deref(), &text)?;
+    note_findings(&model);
+    Ok(Exit::Ok)
+}
+
+#[derive(Serialize)]
+struct StatusJson<'a> {
+    schema: &'static str,
+    tool: report::Tool,
+    as_of: String,
+    mode: &'static str,
+    inputs_digest: &'a str,
+    frameworks: Vec<StatusRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct StatusRow<'a> {
+    framework: &'a report::FrameworkInfo,
+    scope: &'a std::collections::BTreeMap<String, String>,
+    summary: &'a report::Summary,
+}
+
+fn status_command(settings: &Settings, args: &StatusArgs) -> Result<Exit, Vec<Diagnostic>> {
+    let model = load_model(settings)?;
+    let indices: Vec<usize> = if args.frameworks.is_empty() {
+        (0..model.catalog.frameworks.len()).collect()
+    } else {
+        args.frameworks
+            .iter()
+            .map(|n| framework_index(&model, n))
+            .collect::<Result<_, _>>()?
+    };
+    let reports: Vec<report::Report> = indices
+        .iter()
+        .map(|&fw| build_report(settings, &model, fw))
+        .collect();
+    let text = match args.format {
+        ReportFormat::Table => report::table::render_status(&reports, colour()),
+        ReportFormat::Json => {
+            let status = StatusJson {
+                schema: "vigocli/compliance-status/v1",
+                tool: report::Tool {
+                    name: "vigocli",
+                    version: env!("CARGO_PKG_VERSION"),
+                },
+                as_of: report::timestamp(model.as_of),
+                mode: model.mode.as_str(),
+                inputs_digest: &model.inputs_digest,
+                frameworks: reports
+                    .iter()
+                    .map(|r| StatusRow {
+                        framework: &r.framework,
+                        scope: &r.scope,
+                        summary: &r.summary,
+                    })
+                    .collect(),
+            };
+            let mut s = serde_json::to_string_pretty(&status).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    };
+    emit(None, &text)?;
+    note_findings(&model);
+    Ok(Exit::Ok)
+}
+
+fn catalog_command(c: CatalogCommand) -> Result<Exit, Vec<Diagnostic>> {
+    let cat = load::builtin_catalog()?;
+    let mut out = String::new();
+    match c {
+        CatalogCommand::List => {
+            out.push_str("frameworks:\n");
+            for (i, f) in cat.frameworks.iter().enumerate() {
+                let kind = if f.is_profile(i) {
+                    format!("profile of {}", cat.frameworks[f.base].id)
+                } else {
+                    "catalog".into()
+                };
+                out.push_str(&format!(
+                    "  {:<22} {:>5} controls  {} {} ({kind}){}\n",
+                    f.id,
+                    f.counted.len(),
+                    f.name,
+                    f.version,
+                    if f.aliases.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", aliases: {}", f.aliases.join(", "))
+                    }
+                ));
+            }
+            out.push_str("capabilities:\n");
+            for c in &cat.capabilities {
+                out.push_str(&format!("  {:<28} {}\n", c.name, c.description));
+            }
+            out.push_str("bundles:\n");
+            for b in &cat.bundles {
+                out.push_str(&format!(
+                    "  {:<36} {} controls of {}\n",
+                    b.name,
+                    b.controls.len(),
+                    cat.frameworks[b.framework].id
+                ));
+            }
+        }
+        CatalogCommand::Show { framework } => {
+            let lookup = VERB_ALIASES
+                .iter()
+                .find(|(v, _)| *v == framework)
+                .map_or(framework.as_str(), |(_, f)| f);
+            let Some(fw) = cat.framework_index(lookup) else {
+                return Err(vec![
+                    Diagnostic::error(
+                        "unknown-framework",
+                        format!("unknown framework `{framework}`"),
+                    )
+                    .help(crate::catalog::suggest_framework(&cat, &framework)),
+                ]);
+            };
+            let f = &cat.frameworks[fw];
+            out.push_str(&format!(
+                "{} {} — {} counted controls\nsource: {}\n",
+                f.name,
+                f.version,
+                f.counted.len(),
+                f.source
+            ));
+            let base = &cat.frameworks[f.base];
+            let counted: std::collections::HashSet<u32> = f.counted.iter().copied().collect();
+            for (i, c) in base.controls.iter().enumerate() {
+                let listed = fw == f.base || counted.contains(&(i as u32));
+                if !listed {
+                    continue;
+                }
+                let mark = if c.withdrawn {
+                    " (withdrawn)"
+                } else if !c.assessable {
+                    " (heading)"
+                } else {
+                    ""
+                };
+                out.push_str(&format!("{}\t{}{}\n", c.id, c.title, mark));
+            }
+        }
+    }
+    emit(None, &out)?;
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,347 @@
+//! One typed value built from the command line, `vigocli.toml` and the environment.
+//! The rest of the program reads only this.
+
+use crate::cli::GlobalArgs;
+use crate::diag::{Diagnostic, Location};
+use jiff::Timestamp;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub const CONFIG_FILE: &str = "vigocli.toml";
+pub const DEFAULT_EXPIRING_DAYS: i64 = 30;
+
+/// `vigocli.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub paths: PathsConfig,
+    #[serde(default)]
+    pub frameworks: BTreeMap<String, FrameworkConfig>,
+    #[serde(default)]
+    pub waivers: WaiversConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathsConfig {
+    pub stacks: Option<PathBuf>,
+    pub inventory: Option<PathBuf>,
+    pub traits: Option<PathBuf>,
+    pub audit: Option<PathBuf>,
+    pub frameworks: Option<PathBuf>,
+    pub evidence: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameworkConfig {
+    /// Label filter: the framework applies to envoys whose labels equal all of these.
+    #[serde(default)]
+    pub scope: BTreeMap<String, toml::Value>,
+    pub min_coverage: Option<f64>,
+    pub min_covered: Option<f64>,
+    #[serde(default)]
+    pub must_cover: Vec<String>,
+    pub max_partial: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiversConfig {
+    pub expiring_days: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub repo: PathBuf,
+    pub stacks: PathBuf,
+    /// Files or directories; empty = declared mode.
+    pub inventory: Vec<PathBuf>,
+    pub traits: PathBuf,
+    pub frameworks: PathBuf,
+}
+
+#[derive(Debug)]
+pub struct Settings {
+    pub paths: Paths,
+    pub as_of: Timestamp,
+    /// framework id (as written) → label → value
+    pub scopes: BTreeMap<String, BTreeMap<String, String>>,
+    /// `--scope`: applies to every framework of this run, over the config's.
+    pub cli_scope: BTreeMap<String, String>,
+    pub expiring_days: i64,
+    pub frameworks: BTreeMap<String, FrameworkConfig>,
+    pub threads: Option<usize>,
+}
+
+impl Settings {
+    pub fn from_args(args: &GlobalArgs) -> Result<Settings, Vec<Diagnostic>> {
+        let mut diags = Vec::new();
+        let repo = args.repo.clone().unwrap_or_else(|| PathBuf::from("."));
+        if !repo.is_dir() {
+            return Err(vec![
+                Diagnostic::error(
+                    "missing-path",
+                    format!("repository directory `{}` does not exist", repo.display()),
+                )
+                .help("pass --repo DIR (or set VIGO_REPO) to the root of your stacks repository"),
+            ]);
+        }
+        let config = load_config(&repo).unwrap_or_else(|d| {
+            diags.push(d);
+            ConfigFile::default()
+        });
+        let rel = |p: &Option<PathBuf>, default: &str| {
+            repo.join(p.clone().unwrap_or_else(|| PathBuf::from(default)))
+        };
+
+        let stacks = match &config.paths.stacks {
+            Some(p) => repo.join(p),
+            None if repo.join("stacks").is_dir() => repo.join("stacks"),
+            None => repo.clone(),
+        };
+        if !stacks.is_dir() {
+            diags.push(
+                Diagnostic::error(
+                    "missing-path",
+                    format!("stacks directory `{}` does not exist", stacks.display()),
+                )
+                .at(Location::file_only(&Arc::from(CONFIG_FILE)))
+                .help("fix `[paths] stacks` in vigocli.toml"),
+            );
+        }
+        let inventory = if !args.inventory.is_empty() {
+            for f in &args.inventory {
+                if !f.exists() {
+                    diags.push(
+                        Diagnostic::error(
+                            "missing-path",
+                            format!("inventory `{}` does not exist", f.display()),
+                        )
+                        .help("pass an existing JSON, YAML or JSONL file to --inventory"),
+                    );
+                }
+            }
+            args.inventory.clone()
+        } else {
+            let p = rel(&config.paths.inventory, "inventory");
+            if config.paths.inventory.is_some() && !p.exists() {
+                diags.push(
+                    Diagnostic::error(
+                        "missing-path",
+                        format!("inventory `{}` does not exist", p.display()),
+                    )
+                    .at(Location::file_only(&Arc::from(CONFIG_FILE)))
+                    .help(
+                        "fix `[paths] inventory` in vigocli.toml, or remove it for declared mode",
+                    ),
+                );
+            }
+            if p.exists() { vec![p] } else { Vec::new() }
+        };
+        let traits = args
+            .traits
+            .clone()
+            .unwrap_or_else(|| rel(&config.paths.traits, "traits"));
+        if args.traits.is_some() && !traits.is_dir() {
+            diags.push(
+                Diagnostic::error(
+                    "missing-path",
+                    format!("traits directory `{}` does not exist", traits.display()),
+                )
+                .help("pass the directory that holds the Connwaer results to --traits"),
+            );
+        }
+        let frameworks = rel(&config.paths.frameworks, "frameworks");
+
+        let as_of = match resolve_as_of(
+            args.as_of.as_deref(),
+            std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+        ) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                Timestamp::UNIX_EPOCH
+            }
+        };
+
+        let mut scopes = BTreeMap::new();
+        for (fw, fc) in &config.frameworks {
+            let scope: BTreeMap<String, String> = fc
+                .scope
+                .iter()
+                .map(|(k, v)| (k.clone(), toml_scalar(v)))
+                .collect();
+            if !scope.is_empty() {
+                scopes.insert(fw.clone(), scope);
+            }
+        }
+        let mut cli_scope = BTreeMap::new();
+        for s in &args.scope {
+            match s.split_once('=') {
+                Some((k, v)) if !k.trim().is_empty() => {
+                    cli_scope.insert(k.trim().to_string(), v.trim().to_string());
+                }
+                _ => diags.push(
+                    Diagnostic::error("bad-argument", format!("--scope `{s}` is not KEY=VALUE"))
+                        .help("write it as --scope phi=true"),
+                ),
+            }
+        }
+        let expiring_days = config
+            .waivers
+            .expiring_days
+            .unwrap_or(DEFAULT_EXPIRING_DAYS);
+        if expiring_days < 0 {
+            diags.push(
+                Diagnostic::error(
+                    "bad-config",
+                    "`[waivers] expiring_days` must not be negative",
+                )
+                .at(Location::file_only(&Arc::from(CONFIG_FILE)))
+                .help("use a number of days, e.g. 30"),
+            );
+        }
+        if args.threads == Some(0) {
+            diags.push(
+                Diagnostic::error("bad-argument", "--threads must be at least 1")
+                    .help("omit --threads to use one per core"),
+            );
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        Ok(Settings {
+            paths: Paths {
+                repo,
+                stacks,
+                inventory,
+                traits,
+                frameworks,
+            },
+            as_of,
+            scopes,
+            cli_scope,
+            expiring_days,
+            frameworks: config.frameworks,
+            threads: args.threads,
+        })
+    }
+
+    /// The label filter of a framework: `--scope` over `[frameworks.<id>] scope` (by id or alias).
+    pub fn scope_for(&self, ids: &[&str]) -> BTreeMap<String, String> {
+        let mut scope = ids
+            .iter()
+            .find_map(|id| self.scopes.get(*id))
+            .cloned()
+            .unwrap_or_default();
+        scope.extend(self.cli_scope.clone());
+        scope
+    }
+}
+
+fn toml_scalar(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn load_config(repo: &Path) -> Result<ConfigFile, Diagnostic> {
+    let path = repo.join(CONFIG_FILE);
+    let Ok(text) = std::fs::read(&path) else {
+        return Ok(ConfigFile::default());
+    };
+    let file: Arc<str> = Arc::from(CONFIG_FILE);
+    let text = String::from_utf8(text).map_err(|_| {
+        Diagnostic::error("not-utf8", "vigocli.toml is not valid UTF-8")
+            .at(Location::file_only(&file))
+            .help("save the file as UTF-8")
+    })?;
+    toml::from_str(&text).map_err(|e| {
+        let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
+        let src = crate::yaml::SourceFile::new(file.clone(), text.clone());
+        src.diag_at(
+            Diagnostic::error(
+                "bad-config",
+                format!("invalid vigocli.toml: {}", e.message()),
+            )
+            .help("see docs/file-formats.md#vigocli-toml for the keys vigocli.toml accepts"),
+            line,
+            col,
+        )
+    })
+}
+
+/// 1-based line and character column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// `--as-of`, else `SOURCE_DATE_EPOCH`, else the clock.
+pub fn resolve_as_of(flag: Option<&str>, epoch: Option<&str>) -> Result<Timestamp, Diagnostic> {
+    if let Some(s) = flag {
+        return parse_instant(s).ok_or_else(|| {
+            Diagnostic::error(
+                "bad-date",
+                format!("--as-of `{s}` is not an RFC 3339 timestamp or a date"),
+            )
+            .help("write e.g. --as-of 2026-11-22 or --as-of 2026-11-22T09:00:00Z")
+        });
+    }
+    if let Some(s) = epoch.filter(|s| !s.trim().is_empty()) {
+        return s
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|n| Timestamp::from_second(n).ok())
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    "bad-date",
+                    format!("SOURCE_DATE_EPOCH `{s}` is not a number of seconds"),
+                )
+                .help("set SOURCE_DATE_EPOCH to a Unix time, e.g. $(git log -1 --format=%ct)")
+            });
+    }
+    Ok(Timestamp::now())
+}
+
+/// An RFC 3339 timestamp, or a date meaning 00:00:00 UTC of that day.
+pub fn parse_instant(s: &str) -> Option<Timestamp> {
+    let s = s.trim();
+    if let Ok(t) = s.parse::<Timestamp>() {
+        return Some(t);
+    }
+    let d = s.parse::<jiff::civil::Date>().ok()?;
+    d.to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_of_precedence() {
+        let t = resolve_as_of(Some("2026-11-22"), Some("0")).expect("date");
+        assert_eq!(t.to_string(), "2026-11-22T00:00:00Z");
+        let t = resolve_as_of(None, Some("86400")).expect("epoch");
+        assert_eq!(t.to_string(), "1970-01-02T00:00:00Z");
+        assert!(resolve_as_of(Some("yesterday"), None).is_err());
+        assert!(resolve_as_of(None, Some("x")).is_err());
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncé\nd", 6), (2, 3));
+        assert_eq!(line_col("x", 99), (1, 2));
+    }
+}
