@@ -294,11 +294,10 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
             crates_of[p].push(c as u32);
         }
         for cl in &model.configcrates[c].claims {
-            if let ClaimSource::Provides(cap) = cl.source {
-                if cl.framework == base && pos_of[cl.control as usize] != u32::MAX {
+            if let ClaimSource::Provides(cap) = cl.source
+                && cl.framework == base && pos_of[cl.control as usize] != u32::MAX {
                     caps_of[pos_of[cl.control as usize] as usize].insert(cap);
                 }
-            }
         }
     }
     for &cap in &passes_used {
@@ -412,8 +411,9 @@ mod tests {
         assert_eq!(pct_hundredths(1, 8), 1250);
         assert_eq!(pct_hundredths(1, 3), 3333);
         assert_eq!(pct_hundredths(2, 3), 6667);
-        // 100/80000 = 0.125 % → 0.13 %
-        assert_eq!(pct_hundredths(1, 80_000), 13);
+        // 100 × 1/800 = 0.125 % → 0.13 %
+        assert_eq!(pct_hundredths(1, 800), 13);
+        assert_eq!(pct_hundredths(1, 80_000), 0);
         assert_eq!(pct_hundredths(0, 0), 0);
         assert_eq!(pct(5, 6), 83.33);
     }

@@ -138,7 +138,7 @@ fn note_findings(model: &Model) {
         .count();
     if warnings > 0 {
         eprintln!(
-            "note: {warnings} warning(s) about the inputs are listed under `findings` in the JSON report (and by `vigocli compliance check`)"
+            "note: {warnings} warning(s) about the inputs are listed under `findings` in the JSON report"
         );
     }
 }

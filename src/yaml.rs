@@ -388,7 +388,7 @@ mod tests {
         };
         let texts: Vec<_> = items.iter().filter_map(|n| n.as_str()).collect();
         assert_eq!(texts, ["2.3", "1.10", "x"]);
-        assert_eq!((items[1].line, items[1].col), (2, 16));
+        assert_eq!((items[1].line, items[1].col), (2, 14));
     }
 
     #[test]

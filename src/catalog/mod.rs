@@ -153,7 +153,7 @@ impl Catalog {
             let children = base
                 .controls
                 .iter()
-                .filter(|x| x.parent == Some(idx))
+                .filter(|x| x.parent == Some(idx) && !x.withdrawn)
                 .map(|x| x.id.clone())
                 .collect();
             return Err(ControlError::Heading { children });
@@ -227,6 +227,7 @@ impl Catalog {
         for file in files {
             match file {
                 RawCatalogFile::Framework(f) => {
+                    let f = *f;
                     if let Some(pos) = raw_fw.iter().position(|x| x.id == f.id) {
                         if raw_fw[pos].builtin && !f.builtin {
                             raw_fw[pos] = f;
@@ -280,8 +281,8 @@ impl Catalog {
         // Names first, so that profiles can find their base.
         for (i, f) in raw_fw.iter().enumerate() {
             for name in std::iter::once(&f.id).chain(f.aliases.iter()) {
-                if let Some(prev) = cat.names.insert(ids::key(name), i) {
-                    if prev != i {
+                if let Some(prev) = cat.names.insert(ids::key(name), i)
+                    && prev != i {
                         diags.push(
                             Diagnostic::error(
                                 "duplicate-framework",
@@ -294,7 +295,6 @@ impl Catalog {
                             .help("framework ids and aliases must be unique"),
                         );
                     }
-                }
             }
         }
         for (i, f) in raw_fw.iter().enumerate() {

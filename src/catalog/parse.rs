@@ -61,7 +61,7 @@ pub struct RawBundle {
 
 #[derive(Debug)]
 pub enum RawCatalogFile {
-    Framework(RawFramework),
+    Framework(Box<RawFramework>),
     Catalog {
         capabilities: Vec<RawCapability>,
         bundles: Vec<RawBundle>,
@@ -92,15 +92,19 @@ const CONTROL_KEYS: &[&str] = &[
 ];
 
 /// Parses one catalog file. `builtin` marks the embedded catalogs.
+/// Returns what could be read and every problem found, so later checks still run.
 pub fn parse_catalog_file(
     file: &SourceFile,
     builtin: bool,
-) -> Result<RawCatalogFile, Vec<Diagnostic>> {
-    let root = parse_root(file)?;
+) -> (Option<RawCatalogFile>, Vec<Diagnostic>) {
+    let root = match parse_root(file) {
+        Ok(r) => r,
+        Err(d) => return (None, d),
+    };
     let mut r = Reader::new(file);
     let loc = |n: &Node<'_>| file.location(n.line, n.col);
     let out = if root.get("id").is_some() {
-        parse_framework(&mut r, &root, builtin).map(RawCatalogFile::Framework)
+        parse_framework(&mut r, &root, builtin).map(|f| RawCatalogFile::Framework(Box::new(f)))
     } else if root.get("capabilities").is_some() || root.get("bundles").is_some() {
         let mut capabilities = Vec::new();
         let mut bundles = Vec::new();
@@ -188,20 +192,7 @@ pub fn parse_catalog_file(
         );
         None
     };
-    if r.diags.is_empty() {
-        out.ok_or_default()
-    } else {
-        Err(r.diags)
-    }
-}
-
-trait OkOrDefault {
-    fn ok_or_default(self) -> Result<RawCatalogFile, Vec<Diagnostic>>;
-}
-impl OkOrDefault for Option<RawCatalogFile> {
-    fn ok_or_default(self) -> Result<RawCatalogFile, Vec<Diagnostic>> {
-        self.ok_or_else(Vec::new)
-    }
+    (out, r.diags)
 }
 
 fn parse_root<'a>(file: &SourceFile) -> Result<Node<'a>, Vec<Diagnostic>> {

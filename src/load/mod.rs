@@ -103,19 +103,19 @@ fn load_catalog(settings: &Settings, inputs: &InputLog, diags: &mut Diagnostics)
     let mut files = Vec::new();
     for (name, text) in BUILTIN_CATALOGS {
         let src = SourceFile::new(format!("built-in:{name}"), (*text).to_string());
-        match catalog::parse_catalog_file(&src, true) {
-            Ok(f) => files.push(f),
-            Err(d) => diags.extend(d),
-        }
+        let (file, d) = catalog::parse_catalog_file(&src, true);
+        files.extend(file);
+        diags.extend(d);
     }
     let dir = &settings.paths.frameworks;
     if dir.is_dir() {
         for path in sorted_files(dir, |p| matches!(ext(p), Some("yaml" | "yml"))) {
             match read_source(&settings.paths.repo, &path, inputs) {
-                Ok(src) => match catalog::parse_catalog_file(&src, false) {
-                    Ok(f) => files.push(f),
-                    Err(d) => diags.extend(d),
-                },
+                Ok(src) => {
+                    let (file, d) = catalog::parse_catalog_file(&src, false);
+                    files.extend(file);
+                    diags.extend(d);
+                }
                 Err(d) => diags.push(d),
             }
         }
@@ -129,10 +129,9 @@ pub fn builtin_catalog() -> Result<Catalog, Vec<Diagnostic>> {
     let mut files = Vec::new();
     for (name, text) in BUILTIN_CATALOGS {
         let src = SourceFile::new(format!("built-in:{name}"), (*text).to_string());
-        match catalog::parse_catalog_file(&src, true) {
-            Ok(f) => files.push(f),
-            Err(d) => diags.extend(d),
-        }
+        let (file, d) = catalog::parse_catalog_file(&src, true);
+        files.extend(file);
+        diags.extend(d);
     }
     let cat = Catalog::build(files, &mut diags);
     if diags.has_errors() {

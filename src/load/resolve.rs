@@ -161,7 +161,7 @@ fn loc_of(source: &str) -> Location {
     Location {
         file: Arc::from(file),
         line: line.parse().unwrap_or(0),
-        col: 0,
+        col: 1,
     }
 }
 

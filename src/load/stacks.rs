@@ -9,7 +9,7 @@ use crate::settings::Settings;
 use crate::yaml::{self, Node, Reader, SourceFile, Value};
 use globset::{GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -220,6 +220,14 @@ pub fn load(
         unique.push(c);
         first_loc.push(loc);
     }
+    if unique.is_empty() && diags.error_count() == 0 {
+        let shown = display_path(repo, stacks);
+        diags.push(
+            Diagnostic::error("no-configcrates", format!("no configcrates found under `{shown}/configcrates/`"))
+                .at(Location::file_only(&Arc::from(shown.as_str())))
+                .help("point --repo at a Vigo stacks repository (configcrates are stacks/configcrates/**/*.vgo)"),
+        );
+    }
     let names = Names {
         crates: &crate_index,
     };
@@ -242,7 +250,7 @@ pub fn load(
     let mut blocks = Vec::new();
     let mut globs = GlobSetBuilder::new();
     for p in leaves {
-        let Some(list) = p.root.get("envoys") else {
+        let Some(list) = p.root.get("envoys").filter(|l| !l.is_null()) else {
             continue;
         };
         let mut r = Reader::new(&p.src);
@@ -365,7 +373,6 @@ pub fn load(
             ));
         }
     }
-    let _ = display_path;
     Tree {
         configcrates: unique,
         crate_index,
@@ -700,6 +707,9 @@ fn read_waivers(
     out: &mut Vec<Waiver>,
     filters: &mut Vec<WaiverFilter>,
 ) {
+    if list.is_null() {
+        return;
+    }
     let Value::Seq(items) = &list.value else {
         r.error(
             list,
@@ -788,8 +798,8 @@ fn read_waivers(
         );
         let expires = expires_text.as_ref().and_then(|t| {
             let parsed = t.parse::<jiff::civil::Date>().ok();
-            if parsed.is_none() {
-                if let Some(n) = item.get("expires") {
+            if parsed.is_none()
+                && let Some(n) = item.get("expires") {
                     r.error(
                         n,
                         "bad-date",
@@ -797,7 +807,6 @@ fn read_waivers(
                         "write the date as YYYY-MM-DD, e.g. \"2027-04-01\"".into(),
                     );
                 }
-            }
             parsed
         });
         let envoys = match item.get("envoys") {
@@ -860,6 +869,3 @@ fn read_waivers(
         });
     }
 }
-
-#[allow(dead_code)]
-fn unused(_: &HashSet<()>) {}

@@ -1,0 +1,361 @@
+//! Differential test: random repositories, the real binary (grouping, bitsets, threads)
+//! against a slow, obvious implementation of SPEC §4 written from the generator's own data.
+
+use crate::common::*;
+use proptest::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+const CONTROLS: [&str; 6] = ["T1", "T2", "T3", "T4", "T5", "T6"];
+
+#[derive(Debug, Clone)]
+struct Crate {
+    tags: BTreeSet<usize>,
+    provides_a: bool,
+    provides_b: bool,
+    bundle: bool,
+}
+
+impl Crate {
+    /// Controls it claims, through every claim source.
+    fn claims(&self) -> BTreeSet<usize> {
+        let mut c = self.tags.clone();
+        if self.provides_a {
+            c.extend([0, 1]);
+        }
+        if self.provides_b {
+            c.insert(2);
+        }
+        if self.bundle {
+            c.extend([3, 4]);
+        }
+        c
+    }
+}
+
+#[derive(Debug, Clone)]
+struct EnvoySpec {
+    zone: usize, // 0 = a-*, 1 = b-*, 2 = unmatched c-*
+    crates: Option<BTreeSet<usize>>,
+    phi: Option<bool>,
+    revoked: bool,
+    /// (capability 0 = cap-a / 1 = cap-b, pass, fresh)
+    traits: Vec<(usize, bool, bool)>,
+}
+
+#[derive(Debug, Clone)]
+struct WaiverSpec {
+    control: usize,
+    in_zone_a: bool,
+    expired: bool,
+    glob: Option<usize>, // 0 = "a-1", 1 = "*-2"
+    phi: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+struct Spec {
+    crates: Vec<Crate>,
+    zone_crates: [BTreeSet<usize>; 2],
+    zone_phi: [bool; 2],
+    envoys: Vec<EnvoySpec>,
+    waivers: Vec<WaiverSpec>,
+    scope_phi: bool,
+}
+
+fn subset(n: usize) -> impl Strategy<Value = BTreeSet<usize>> {
+    proptest::collection::btree_set(0..n, 0..=n)
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    let krate = (
+        subset(6),
+        any::<bool>(),
+        any::<bool>(),
+        proptest::bool::weighted(0.2),
+    )
+        .prop_map(|(tags, provides_a, provides_b, bundle)| Crate {
+            tags,
+            provides_a,
+            provides_b,
+            bundle,
+        });
+    (proptest::collection::vec(krate, 1..5)).prop_flat_map(|crates| {
+        let n = crates.len();
+        let envoy = (
+            0usize..3,
+            proptest::option::of(subset(n)),
+            proptest::option::of(any::<bool>()),
+            proptest::bool::weighted(0.1),
+            proptest::collection::vec(
+                (0usize..2, any::<bool>(), proptest::bool::weighted(0.7)),
+                0..3,
+            ),
+        )
+            .prop_map(|(zone, crates, phi, revoked, traits)| EnvoySpec {
+                zone,
+                crates,
+                phi,
+                revoked,
+                traits,
+            });
+        let waiver = (
+            0usize..6,
+            any::<bool>(),
+            proptest::bool::weighted(0.2),
+            proptest::option::of(0usize..2),
+            proptest::option::of(any::<bool>()),
+        )
+            .prop_map(|(control, in_zone_a, expired, glob, phi)| WaiverSpec {
+                control,
+                in_zone_a,
+                expired,
+                glob,
+                phi,
+            });
+        (
+            Just(crates),
+            [subset(n), subset(n)],
+            [any::<bool>(), any::<bool>()],
+            proptest::collection::vec(envoy, 0..9),
+            proptest::collection::vec(waiver, 0..4),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(crates, zone_crates, zone_phi, envoys, waivers, scope_phi)| Spec {
+                    crates,
+                    zone_crates,
+                    zone_phi,
+                    envoys,
+                    waivers,
+                    scope_phi,
+                },
+            )
+    })
+}
+
+fn hostname(e: &EnvoySpec, i: usize) -> String {
+    format!("{}-{i}", ["a", "b", "c"][e.zone])
+}
+
+fn list(items: impl IntoIterator<Item = String>) -> String {
+    format!("[{}]", items.into_iter().collect::<Vec<_>>().join(", "))
+}
+
+fn write(spec: &Spec) -> Repo {
+    let r = tf_repo();
+    for (i, c) in spec.crates.iter().enumerate() {
+        let mut s = format!(
+            "name: c{i}\ncompliance:\n  tf: {}\n",
+            list(c.tags.iter().map(|&t| CONTROLS[t].to_string()))
+        );
+        let mut provides = Vec::new();
+        if c.provides_a {
+            provides.push("cap-a".to_string());
+        }
+        if c.provides_b {
+            provides.push("cap-b".to_string());
+        }
+        s.push_str(&format!("provides: {}\n", list(provides)));
+        if c.bundle {
+            s.push_str("bundle: tf/basic\n");
+        }
+        r.file(&format!("stacks/configcrates/c{i}.vgo"), &s);
+    }
+    for (z, dir) in ["zone-a", "zone-b"].iter().enumerate() {
+        let crates = list(spec.zone_crates[z].iter().map(|c| format!("c{c}")));
+        r.file(
+            &format!("stacks/{dir}/envoys.vgo"),
+            &format!("envoys:\n  - match: \"{}-*\"\n    configcrates: {crates}\n    labels: {{ phi: {} }}\n", ["a", "b"][z], spec.zone_phi[z]),
+        );
+    }
+    let mut inv = String::new();
+    let mut traits = String::new();
+    for (i, e) in spec.envoys.iter().enumerate() {
+        let host = hostname(e, i);
+        let mut obj = serde_json::json!({"hostname": host, "revoked": e.revoked});
+        if let Some(c) = &e.crates {
+            obj["configcrates"] = c.iter().map(|x| format!("c{x}")).collect();
+        }
+        if let Some(p) = e.phi {
+            obj["labels"] = serde_json::json!({"phi": p});
+        }
+        inv.push_str(&obj.to_string());
+        inv.push('\n');
+        for &(cap, pass, fresh) in &e.traits {
+            let at = if fresh {
+                "2026-11-22T06:00:00Z"
+            } else {
+                "2026-11-20T06:00:00Z"
+            };
+            traits.push_str(&format!(
+                "{{\"envoy\": \"{host}\", \"capability\": \"{}\", \"status\": \"{}\", \"checked_at\": \"{at}\"}}\n",
+                ["cap-a", "cap-b"][cap],
+                if pass { "pass" } else { "fail" }
+            ));
+        }
+    }
+    r.file("inventory/fleet.jsonl", &inv)
+        .file("traits/run.jsonl", &traits);
+    let mut root = String::from("waivers:\n");
+    let mut zone_a = String::from("waivers:\n");
+    for w in &spec.waivers {
+        let mut s = format!(
+            "  - control: \"tf:{}\"\n    rationale: r\n    owner: o\n    expires: \"{}\"\n",
+            CONTROLS[w.control],
+            if w.expired {
+                "2026-01-01"
+            } else {
+                "2027-01-01"
+            }
+        );
+        if let Some(g) = w.glob {
+            s.push_str(&format!("    envoys: \"{}\"\n", ["a-1", "*-2"][g]));
+        }
+        if let Some(p) = w.phi {
+            s.push_str(&format!("    labels: {{ phi: {p} }}\n"));
+        }
+        if w.in_zone_a { &mut zone_a } else { &mut root }.push_str(&s);
+    }
+    r.file("stacks/waivers.vgo", &root)
+        .file("stacks/zone-a/waivers.vgo", &zone_a);
+    r
+}
+
+fn pct(num: u64, den: u64) -> f64 {
+    if den == 0 {
+        return 0.0;
+    }
+    let h = (num as u128 * 10_000 * 2 + den as u128) / (2 * den as u128);
+    h as f64 / 100.0
+}
+
+struct Expected {
+    status: Vec<&'static str>,
+    counts: Vec<(u64, u64, u64)>,
+    envoys: BTreeMap<String, f64>,
+    mean: Option<f64>,
+    weakest: Option<String>,
+}
+
+/// SPEC §4, the slow way: every envoy, every control.
+fn expected(spec: &Spec) -> Expected {
+    let mut per_envoy: BTreeMap<String, Vec<u8>> = BTreeMap::new(); // 0 covered, 1 waived, 2 uncovered
+    for (i, e) in spec.envoys.iter().enumerate() {
+        if e.revoked {
+            continue;
+        }
+        let host = hostname(e, i);
+        let crates: BTreeSet<usize> = match (&e.crates, e.zone) {
+            (Some(c), _) => c.clone(),
+            (None, 2) => BTreeSet::new(),
+            (None, z) => spec.zone_crates[z].clone(),
+        };
+        let phi = e.phi.or(if e.zone < 2 {
+            Some(spec.zone_phi[e.zone])
+        } else {
+            None
+        });
+        if spec.scope_phi && phi != Some(true) {
+            continue;
+        }
+        let mut covered: BTreeSet<usize> = crates
+            .iter()
+            .flat_map(|&c| spec.crates[c].claims())
+            .collect();
+        for &(cap, pass, fresh) in &e.traits {
+            if pass && fresh {
+                covered.extend(if cap == 0 { vec![0, 1] } else { vec![2] });
+            }
+        }
+        let states = (0..6)
+            .map(|t| {
+                if covered.contains(&t) {
+                    return 0;
+                }
+                let waived = spec.waivers.iter().any(|w| {
+                    w.control == t
+                        && !w.expired
+                        && (!w.in_zone_a || e.zone == 0)
+                        && match w.glob {
+                            None => true,
+                            Some(0) => host == "a-1",
+                            Some(_) => host.ends_with("-2"),
+                        }
+                        && w.phi.is_none_or(|p| phi == Some(p))
+                });
+                if waived { 1 } else { 2 }
+            })
+            .collect();
+        per_envoy.insert(host, states);
+    }
+    let n = per_envoy.len() as u64;
+    let mut status = Vec::new();
+    let mut counts = Vec::new();
+    for t in 0..6 {
+        let c = per_envoy.values().filter(|s| s[t] == 0).count() as u64;
+        let w = per_envoy.values().filter(|s| s[t] == 1).count() as u64;
+        let u = n - c - w;
+        counts.push((c, w, u));
+        status.push(if n > 0 && c == n {
+            "covered"
+        } else if n > 0 && u == 0 {
+            "waived"
+        } else if c + w > 0 {
+            "partial"
+        } else {
+            "uncovered"
+        });
+    }
+    let good: BTreeMap<String, u64> = per_envoy
+        .iter()
+        .map(|(h, s)| (h.clone(), s.iter().filter(|&&x| x < 2).count() as u64))
+        .collect();
+    let envoys = good.iter().map(|(h, g)| (h.clone(), pct(*g, 6))).collect();
+    let total: u64 = good.values().sum();
+    let mean = (n > 0).then(|| pct(total, n * 6));
+    let min = good.values().min().copied();
+    let weakest = good
+        .iter()
+        .find(|(_, g)| Some(**g) == min)
+        .map(|(h, _)| h.clone());
+    Expected {
+        status,
+        counts,
+        envoys,
+        mean,
+        weakest,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    #[test]
+    fn engine_matches_the_obvious_implementation(spec in spec()) {
+        let repo = write(&spec);
+        let mut args = vec!["--threads", "1", "compliance", "report", "tf", "--format", "json"];
+        if spec.scope_phi {
+            args.extend(["--scope", "phi=true"]);
+        }
+        let one = repo.run(&args).ok();
+        args[1] = "4";
+        let four = repo.run(&args).ok();
+        prop_assert_eq!(&one.stdout, &four.stdout, "thread count changed the output");
+        let rep = one.json();
+        let exp = expected(&spec);
+        for (t, id) in CONTROLS.iter().enumerate() {
+            let c = control(&rep, id);
+            prop_assert_eq!(c["status"].as_str(), Some(exp.status[t]), "status of {}", id);
+            let got = (c["envoys_covered"].as_u64().unwrap_or(99), c["envoys_waived"].as_u64().unwrap_or(99), c["envoys_uncovered"].as_u64().unwrap_or(99));
+            prop_assert_eq!(got, exp.counts[t], "counts of {}", id);
+        }
+        let got_envoys: BTreeMap<String, f64> = rep["envoys"].as_array().unwrap().iter()
+            .map(|e| (e["hostname"].as_str().unwrap().to_string(), e["coverage_pct"].as_f64().unwrap())).collect();
+        prop_assert_eq!(&got_envoys, &exp.envoys);
+        prop_assert_eq!(rep["summary"]["envoy_mean_pct"].as_f64(), exp.mean);
+        prop_assert_eq!(rep["summary"]["weakest_envoy"]["hostname"].as_str().map(String::from), exp.weakest);
+        let covered = exp.status.iter().filter(|s| **s == "covered").count() as u64;
+        let waived = exp.status.iter().filter(|s| **s == "waived").count() as u64;
+        prop_assert_eq!(rep["summary"]["coverage_pct"].as_f64(), Some(pct(covered + waived, 6)));
+        prop_assert_eq!(rep["summary"]["covered_pct"].as_f64(), Some(pct(covered, 6)));
+    }
+}

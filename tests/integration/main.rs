@@ -1,0 +1,9 @@
+//! One integration-test binary that drives the real `vigocli` on fixture repositories.
+#![allow(clippy::unwrap_used)] // a failing test may panic
+
+mod common;
+mod coverage;
+mod differential;
+mod errors;
+mod load;
+mod reports;

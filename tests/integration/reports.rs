@@ -1,0 +1,193 @@
+//! Report outputs: snapshots, determinism, files written atomically.
+
+use crate::common::*;
+use std::path::PathBuf;
+
+fn clinic() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clinic")
+}
+
+fn run_clinic(args: &[&str]) -> Run {
+    let mut all: Vec<String> = vec![
+        "--repo".into(),
+        clinic().display().to_string(),
+        "--as-of".into(),
+        AS_OF.into(),
+    ];
+    all.extend(args.iter().map(|s| s.to_string()));
+    run_raw(&all, &clinic())
+}
+
+#[test]
+fn json_report_snapshot() {
+    let run = run_clinic(&["compliance", "report", "compliance", "--format", "json"]).ok();
+    insta::assert_snapshot!("clinic_hipaa_json", run.stdout);
+    let rep = run.json();
+    assert_eq!(rep["schema"], "vigocli/compliance-report/v1");
+    assert_eq!(
+        rep["framework"]["id"], "hipaa",
+        "the `compliance` verb means HIPAA"
+    );
+}
+
+#[test]
+fn table_report_and_status_snapshots() {
+    let run = run_clinic(&["compliance", "report", "pci", "--format", "table"]).ok();
+    insta::assert_snapshot!("clinic_pci_table", run.stdout);
+    let run = run_clinic(&["compliance", "status"]).ok();
+    insta::assert_snapshot!("clinic_status_table", run.stdout);
+    assert!(
+        !run.stdout.contains('\u{1b}'),
+        "no colour when not on a TTY"
+    );
+    let run = run_clinic(&[
+        "compliance",
+        "status",
+        "--format",
+        "json",
+        "--framework",
+        "soc2",
+        "--framework",
+        "cis",
+    ])
+    .ok();
+    let v = run.json();
+    let ids: Vec<_> = v["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["framework"]["id"].clone())
+        .collect();
+    assert_eq!(
+        ids,
+        [serde_json::json!("soc2"), serde_json::json!("cis-ubuntu")]
+    );
+}
+
+#[test]
+fn identical_output_whatever_the_thread_count() {
+    let one = run_clinic(&[
+        "--threads",
+        "1",
+        "compliance",
+        "report",
+        "nist-800-53",
+        "--format",
+        "json",
+    ])
+    .ok()
+    .stdout;
+    let many = run_clinic(&[
+        "--threads",
+        "8",
+        "compliance",
+        "report",
+        "nist-800-53",
+        "--format",
+        "json",
+    ])
+    .ok()
+    .stdout;
+    assert_eq!(one, many);
+    let again = run_clinic(&["compliance", "report", "nist-800-53", "--format", "json"])
+        .ok()
+        .stdout;
+    assert_eq!(one, again);
+}
+
+#[test]
+fn source_date_epoch_pins_as_of() {
+    let all: Vec<String> = vec![
+        "--repo".into(),
+        clinic().display().to_string(),
+        "compliance".into(),
+        "report".into(),
+        "soc2".into(),
+        "--format".into(),
+        "json".into(),
+    ];
+    let out = std::process::Command::new(bin())
+        .args(&all)
+        .env_clear()
+        .env("SOURCE_DATE_EPOCH", "1795348800")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["as_of"], "2026-11-22T12:00:00Z");
+    assert_eq!(v["generated_at"], "2026-11-22T12:00:00Z");
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let target = dir.path().join("hipaa.json");
+    let t = target.display().to_string();
+    let run = run_clinic(&[
+        "compliance",
+        "report",
+        "hipaa",
+        "--format",
+        "json",
+        "--output",
+        &t,
+    ])
+    .ok();
+    assert!(run.stdout.is_empty());
+    let written = std::fs::read_to_string(&target).expect("written");
+    let stdout = run_clinic(&["compliance", "report", "hipaa", "--format", "json"])
+        .ok()
+        .stdout;
+    assert_eq!(written, stdout);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("ls")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no temporary files left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn catalog_commands() {
+    let run = run_raw(&["catalog".into(), "list".into()], &clinic()).ok();
+    for id in [
+        "hipaa",
+        "soc2",
+        "pci-dss",
+        "hitrust",
+        "cis-ubuntu",
+        "nist-800-53",
+        "iso-27001",
+        "iso-27001-2022",
+        "nist-800-53-moderate",
+    ] {
+        assert!(
+            run.stdout.contains(&format!("  {id} ")),
+            "{id} missing:\n{}",
+            run.stdout
+        );
+    }
+    let run = run_raw(&["catalog".into(), "show".into(), "pci".into()], &clinic()).ok();
+    assert!(
+        run.stdout.contains("2.3\tWireless environments") || run.stdout.contains("2.3\t"),
+        "{}",
+        &run.stdout[..200]
+    );
+    assert!(run.stdout.contains("(heading)"));
+}
+
+#[test]
+fn help_and_version_exit_zero() {
+    let run = run_raw(&["--help".into()], &clinic());
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains(
+        "Exit codes: 0 success, 1 a gate or verification failed, 2 invalid input or usage."
+    ));
+    let run = run_raw(&["--version".into()], &clinic());
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.starts_with("vigocli "));
+}
