@@ -295,9 +295,11 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
         }
         for cl in &model.configcrates[c].claims {
             if let ClaimSource::Provides(cap) = cl.source
-                && cl.framework == base && pos_of[cl.control as usize] != u32::MAX {
-                    caps_of[pos_of[cl.control as usize] as usize].insert(cap);
-                }
+                && cl.framework == base
+                && pos_of[cl.control as usize] != u32::MAX
+            {
+                caps_of[pos_of[cl.control as usize] as usize].insert(cap);
+            }
         }
     }
     for &cap in &passes_used {

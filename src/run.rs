@@ -4,7 +4,7 @@
 use crate::cli::{
     CatalogCommand, Cli, Command, ComplianceCommand, ReportArgs, ReportFormat, StatusArgs,
 };
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::exit::Exit;
 use crate::model::Model;
 use crate::settings::Settings;
@@ -93,8 +93,11 @@ fn framework_index(model: &Model, name: &str) -> Result<usize, Vec<Diagnostic>> 
         .map_or(name, |(_, f)| f);
     model.catalog.framework_index(lookup).ok_or_else(|| {
         vec![
-            Diagnostic::error("unknown-framework", format!("unknown framework `{name}`"))
-                .help(crate::catalog::suggest_framework(&model.catalog, name)),
+            Diagnostic::error(
+                Code::UnknownFramework,
+                format!("unknown framework `{name}`"),
+            )
+            .help(crate::catalog::suggest_framework(&model.catalog, name)),
         ]
     })
 }
@@ -114,7 +117,7 @@ fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), Vec<Diagnost
         Some(path) => output::write_atomic(path, text.as_bytes()).map_err(|e| {
             vec![
                 Diagnostic::error(
-                    "write-failed",
+                    Code::WriteFailed,
                     format!("cannot write `{}`: {e}", path.display()),
                 )
                 .help("check that the directory exists and is writable"),
@@ -267,7 +270,7 @@ fn catalog_command(c: CatalogCommand) -> Result<Exit, Vec<Diagnostic>> {
             let Some(fw) = cat.framework_index(lookup) else {
                 return Err(vec![
                     Diagnostic::error(
-                        "unknown-framework",
+                        Code::UnknownFramework,
                         format!("unknown framework `{framework}`"),
                     )
                     .help(crate::catalog::suggest_framework(&cat, &framework)),

@@ -2,7 +2,7 @@
 //! The rest of the program reads only this.
 
 use crate::cli::GlobalArgs;
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Code, Diagnostic, Location};
 use jiff::Timestamp;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -84,7 +84,7 @@ impl Settings {
         if !repo.is_dir() {
             return Err(vec![
                 Diagnostic::error(
-                    "missing-path",
+                    Code::MissingPath,
                     format!("repository directory `{}` does not exist", repo.display()),
                 )
                 .help("pass --repo DIR (or set VIGO_REPO) to the root of your stacks repository"),
@@ -106,7 +106,7 @@ impl Settings {
         if !stacks.is_dir() {
             diags.push(
                 Diagnostic::error(
-                    "missing-path",
+                    Code::MissingPath,
                     format!("stacks directory `{}` does not exist", stacks.display()),
                 )
                 .at(Location::file_only(&Arc::from(CONFIG_FILE)))
@@ -118,7 +118,7 @@ impl Settings {
                 if !f.exists() {
                     diags.push(
                         Diagnostic::error(
-                            "missing-path",
+                            Code::MissingPath,
                             format!("inventory `{}` does not exist", f.display()),
                         )
                         .help("pass an existing JSON, YAML or JSONL file to --inventory"),
@@ -131,7 +131,7 @@ impl Settings {
             if config.paths.inventory.is_some() && !p.exists() {
                 diags.push(
                     Diagnostic::error(
-                        "missing-path",
+                        Code::MissingPath,
                         format!("inventory `{}` does not exist", p.display()),
                     )
                     .at(Location::file_only(&Arc::from(CONFIG_FILE)))
@@ -149,7 +149,7 @@ impl Settings {
         if args.traits.is_some() && !traits.is_dir() {
             diags.push(
                 Diagnostic::error(
-                    "missing-path",
+                    Code::MissingPath,
                     format!("traits directory `{}` does not exist", traits.display()),
                 )
                 .help("pass the directory that holds the Connwaer results to --traits"),
@@ -186,7 +186,7 @@ impl Settings {
                     cli_scope.insert(k.trim().to_string(), v.trim().to_string());
                 }
                 _ => diags.push(
-                    Diagnostic::error("bad-argument", format!("--scope `{s}` is not KEY=VALUE"))
+                    Diagnostic::error(Code::BadArgument, format!("--scope `{s}` is not KEY=VALUE"))
                         .help("write it as --scope phi=true"),
                 ),
             }
@@ -198,7 +198,7 @@ impl Settings {
         if expiring_days < 0 {
             diags.push(
                 Diagnostic::error(
-                    "bad-config",
+                    Code::BadConfig,
                     "`[waivers] expiring_days` must not be negative",
                 )
                 .at(Location::file_only(&Arc::from(CONFIG_FILE)))
@@ -207,7 +207,7 @@ impl Settings {
         }
         if args.threads == Some(0) {
             diags.push(
-                Diagnostic::error("bad-argument", "--threads must be at least 1")
+                Diagnostic::error(Code::BadArgument, "--threads must be at least 1")
                     .help("omit --threads to use one per core"),
             );
         }
@@ -257,7 +257,7 @@ fn load_config(repo: &Path) -> Result<ConfigFile, Diagnostic> {
     };
     let file: Arc<str> = Arc::from(CONFIG_FILE);
     let text = String::from_utf8(text).map_err(|_| {
-        Diagnostic::error("not-utf8", "vigocli.toml is not valid UTF-8")
+        Diagnostic::error(Code::NotUtf8, "vigocli.toml is not valid UTF-8")
             .at(Location::file_only(&file))
             .help("save the file as UTF-8")
     })?;
@@ -266,7 +266,7 @@ fn load_config(repo: &Path) -> Result<ConfigFile, Diagnostic> {
         let src = crate::yaml::SourceFile::new(file.clone(), text.clone());
         src.diag_at(
             Diagnostic::error(
-                "bad-config",
+                Code::BadConfig,
                 format!("invalid vigocli.toml: {}", e.message()),
             )
             .help("see docs/file-formats.md#vigocli-toml for the keys vigocli.toml accepts"),
@@ -290,7 +290,7 @@ pub fn resolve_as_of(flag: Option<&str>, epoch: Option<&str>) -> Result<Timestam
     if let Some(s) = flag {
         return parse_instant(s).ok_or_else(|| {
             Diagnostic::error(
-                "bad-date",
+                Code::BadDate,
                 format!("--as-of `{s}` is not an RFC 3339 timestamp or a date"),
             )
             .help("write e.g. --as-of 2026-11-22 or --as-of 2026-11-22T09:00:00Z")
@@ -304,7 +304,7 @@ pub fn resolve_as_of(flag: Option<&str>, epoch: Option<&str>) -> Result<Timestam
             .and_then(|n| Timestamp::from_second(n).ok())
             .ok_or_else(|| {
                 Diagnostic::error(
-                    "bad-date",
+                    Code::BadDate,
                     format!("SOURCE_DATE_EPOCH `{s}` is not a number of seconds"),
                 )
                 .help("set SOURCE_DATE_EPOCH to a Unix time, e.g. $(git log -1 --format=%ct)")

@@ -2,7 +2,7 @@
 //! diagnostic can point at the exact tag that is wrong. Scalars keep their source
 //! text (no core-schema guessing): `2.3` stays the string "2.3", `1.10` stays "1.10".
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Code, Diagnostic, Location};
 use saphyr::{MarkedYaml, YamlData, YamlLoader};
 use saphyr_parser::{Parser, ScalarStyle};
 use std::sync::Arc;
@@ -152,7 +152,7 @@ pub fn parse<'a>(file: &SourceFile) -> Result<Node<'a>, Diagnostic> {
     if let Some(e) = err {
         let m = e.marker();
         return Err(file.diag_at(
-            Diagnostic::error("yaml-syntax", format!("invalid YAML: {}", e.info()))
+            Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", e.info()))
                 .help("fix the YAML syntax at this position (indentation, quotes, ':' after keys, duplicate keys)"),
             m.line(),
             m.col() + 1,
@@ -181,7 +181,7 @@ pub fn parse<'a>(file: &SourceFile) -> Result<Node<'a>, Diagnostic> {
             let second = convert(docs.remove(1));
             Err(file.diag(
                 Diagnostic::error(
-                    "yaml-syntax",
+                    Code::YamlSyntax,
                     "a .vgo file holds one YAML document, this one has several",
                 )
                 .help("remove the `---` separator or split the file in two"),
@@ -205,7 +205,7 @@ impl<'f> Reader<'f> {
         }
     }
 
-    pub fn error(&mut self, node: &Node<'_>, code: &'static str, msg: String, help: String) {
+    pub fn error(&mut self, node: &Node<'_>, code: Code, msg: String, help: String) {
         let d = self
             .file
             .diag(Diagnostic::error(code, msg).help(help), node);
@@ -215,7 +215,7 @@ impl<'f> Reader<'f> {
     fn wrong_type(&mut self, node: &Node<'_>, what: &str, expected: &str, example: &str) {
         self.error(
             node,
-            "wrong-type",
+            Code::WrongType,
             format!("`{what}` must be {expected}, found {}", node.kind()),
             format!("write it as {example}"),
         );
@@ -241,7 +241,7 @@ impl<'f> Reader<'f> {
                         .unwrap_or_default();
                     self.error(
                         k,
-                        "unknown-key",
+                        Code::UnknownKey,
                         format!("unknown key `{key}` in {what}"),
                         format!("{hint}allowed keys: {}", allowed.join(", ")),
                     );
@@ -282,7 +282,7 @@ impl<'f> Reader<'f> {
             Value::Scalar(..) | Value::Null => {
                 self.error(
                     node,
-                    "wrong-type",
+                    Code::WrongType,
                     format!("`{what}` must not be empty"),
                     format!("give `{what}` a value"),
                 );
@@ -395,7 +395,7 @@ mod tests {
     fn syntax_error_has_a_position() {
         let f = SourceFile::new("t.vgo", "a: [1, 2\nb: c\n".into());
         let d = parse(&f).expect_err("bad yaml");
-        assert_eq!(d.code, "yaml-syntax");
+        assert_eq!(d.code, Code::YamlSyntax);
         assert!(d.location.is_some_and(|l| l.line >= 1));
     }
 

@@ -7,7 +7,7 @@
 pub mod ids;
 mod parse;
 
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use std::collections::HashMap;
 
 pub use parse::{RawCatalogFile, parse_catalog_file};
@@ -178,7 +178,7 @@ impl Catalog {
                     ),
                 };
                 Diagnostic::error(
-                    "unknown-control",
+                    Code::UnknownControl,
                     format!(
                         "\"{text}\" is not a control of {} {}",
                         base.name, base.version
@@ -196,7 +196,7 @@ impl Catalog {
                     )
                 };
                 Diagnostic::error(
-                    "heading-control",
+                    Code::HeadingControl,
                     format!(
                         "\"{text}\" is a section heading of {} {}, not an assessable control",
                         base.name, base.version
@@ -205,7 +205,7 @@ impl Catalog {
                 .help(list)
             }
             ControlError::Withdrawn { into } => Diagnostic::error(
-                "withdrawn-control",
+                Code::WithdrawnControl,
                 format!(
                     "\"{text}\" is withdrawn from {} {}",
                     base.name, base.version
@@ -234,7 +234,7 @@ impl Catalog {
                         } else {
                             diags.push(
                                 Diagnostic::error(
-                                    "duplicate-framework",
+                                    Code::DuplicateFramework,
                                     format!("framework `{}` is defined twice", f.id),
                                 )
                                 .at(f.loc.clone())
@@ -282,19 +282,20 @@ impl Catalog {
         for (i, f) in raw_fw.iter().enumerate() {
             for name in std::iter::once(&f.id).chain(f.aliases.iter()) {
                 if let Some(prev) = cat.names.insert(ids::key(name), i)
-                    && prev != i {
-                        diags.push(
-                            Diagnostic::error(
-                                "duplicate-framework",
-                                format!(
-                                    "framework name `{name}` is used by `{}` and `{}`",
-                                    raw_fw[prev].id, f.id
-                                ),
-                            )
-                            .at(f.loc.clone())
-                            .help("framework ids and aliases must be unique"),
-                        );
-                    }
+                    && prev != i
+                {
+                    diags.push(
+                        Diagnostic::error(
+                            Code::DuplicateFramework,
+                            format!(
+                                "framework name `{name}` is used by `{}` and `{}`",
+                                raw_fw[prev].id, f.id
+                            ),
+                        )
+                        .at(f.loc.clone())
+                        .help("framework ids and aliases must be unique"),
+                    );
+                }
             }
         }
         for (i, f) in raw_fw.iter().enumerate() {
@@ -305,7 +306,7 @@ impl Catalog {
                 let Some(base) = cat.framework_index(&based_on.0) else {
                     diags.push(
                         Diagnostic::error(
-                            "unknown-framework",
+                            Code::UnknownFramework,
                             format!("`based_on: {}` names no framework", based_on.0),
                         )
                         .at(based_on.1.clone())
@@ -317,7 +318,7 @@ impl Catalog {
                 if matches!(raw_fw[base].body, parse::RawBody::Profile { .. }) {
                     diags.push(
                         Diagnostic::error(
-                            "profile-of-profile",
+                            Code::ProfileOfProfile,
                             format!("profile `{}` is based on another profile", f.id),
                         )
                         .at(based_on.1.clone())
@@ -364,7 +365,7 @@ impl Catalog {
             let Some(fw) = cat.framework_index(&b.framework.0) else {
                 diags.push(
                     Diagnostic::error(
-                        "unknown-framework",
+                        Code::UnknownFramework,
                         format!(
                             "bundle `{}` names unknown framework `{}`",
                             b.name, b.framework.0
@@ -406,7 +407,7 @@ impl Catalog {
                 if !builtin {
                     diags.push(
                         Diagnostic::error(
-                            "unknown-framework",
+                            Code::UnknownFramework,
                             format!("unknown framework `{fw_name}`"),
                         )
                         .at(loc.clone())
@@ -466,7 +467,7 @@ fn replace_or_push<T>(
         } else {
             diags.push(
                 Diagnostic::error(
-                    "duplicate-catalog-entry",
+                    Code::DuplicateCatalogEntry,
                     format!("{what} `{}` is defined twice", name(&item)),
                 )
                 .at(loc(&item).clone())
@@ -507,7 +508,7 @@ fn build_base(f: &parse::RawFramework, i: usize, diags: &mut Diagnostics) -> Fra
                 None => {
                     diags.push(
                         Diagnostic::error(
-                            "unknown-parent",
+                            Code::UnknownParent,
                             format!(
                                 "parent \"{p}\" of control \"{}\" is not an earlier control",
                                 rc.id
@@ -523,7 +524,7 @@ fn build_base(f: &parse::RawFramework, i: usize, diags: &mut Diagnostics) -> Fra
             if fw.index.insert(ids::key(name), idx).is_some() {
                 diags.push(
                     Diagnostic::error(
-                        "duplicate-control",
+                        Code::DuplicateControl,
                         format!("control \"{name}\" is listed twice in framework `{}`", f.id),
                     )
                     .at(rc.loc.clone())

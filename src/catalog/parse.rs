@@ -1,7 +1,7 @@
 //! Parsing catalog YAML files (frameworks, profiles, capability and bundle catalogs)
 //! into raw values, with a diagnostic for every problem.
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Code, Diagnostic, Location};
 use crate::yaml::{Node, Reader, SourceFile, Value};
 
 #[derive(Debug)]
@@ -154,7 +154,7 @@ pub fn parse_catalog_file(
                 let Some(fw_node) = v.get("framework") else {
                     r.error(
                         knode,
-                        "missing-key",
+                        Code::MissingKey,
                         format!("bundle `{name}` has no `framework:`"),
                         "add `framework: <id>`".into(),
                     );
@@ -186,7 +186,7 @@ pub fn parse_catalog_file(
     } else {
         r.error(
             &root,
-            "bad-catalog-file",
+            Code::BadCatalogFile,
             "this file is neither a framework (top-level `id:`) nor a capability/bundle catalog (`capabilities:` or `bundles:`)".into(),
             "add `id:` and `controls:` for a framework, or move the file out of frameworks/".into(),
         );
@@ -201,7 +201,7 @@ fn parse_root<'a>(file: &SourceFile) -> Result<Node<'a>, Vec<Diagnostic>> {
         return Err(vec![
             file.diag(
                 Diagnostic::error(
-                    "wrong-type",
+                    Code::WrongType,
                     format!("a catalog file must be a mapping, found {}", root.kind()),
                 )
                 .help("start the file with `id:` (a framework) or `capabilities:` / `bundles:`"),
@@ -218,7 +218,7 @@ fn required_string(r: &mut Reader<'_>, map: &Node<'_>, key: &str, what: &str) ->
         None => {
             r.error(
                 map,
-                "missing-key",
+                Code::MissingKey,
                 format!("{what} has no `{key}:`"),
                 format!("add `{key}:`"),
             );
@@ -248,7 +248,7 @@ fn parse_framework(r: &mut Reader<'_>, root: &Node<'_>, builtin: bool) -> Option
         (Some(_), Some(b)) => {
             r.error(
                 b,
-                "bad-profile",
+                Code::BadProfile,
                 "a framework has either `controls:` or `based_on:` + `include:`, not both".into(),
                 "remove one of them".into(),
             );
@@ -265,7 +265,7 @@ fn parse_framework(r: &mut Reader<'_>, root: &Node<'_>, builtin: bool) -> Option
                 None => {
                     r.error(
                         root,
-                        "missing-key",
+                        Code::MissingKey,
                         "a profile needs `include:` (the ids it selects)".into(),
                         "add `include: [ids…]`".into(),
                     );
@@ -281,7 +281,7 @@ fn parse_framework(r: &mut Reader<'_>, root: &Node<'_>, builtin: bool) -> Option
         (None, None) => {
             r.error(
                 root,
-                "missing-key",
+                Code::MissingKey,
                 format!("framework `{id}` has neither `controls:` nor `based_on:`"),
                 "list its controls under `controls:`".into(),
             );
@@ -310,7 +310,7 @@ fn parse_controls(r: &mut Reader<'_>, node: &Node<'_>) -> Vec<RawControl> {
     let Value::Seq(items) = &node.value else {
         r.error(
             node,
-            "wrong-type",
+            Code::WrongType,
             format!("`controls` must be a list, found {}", node.kind()),
             "write `- { id: \"…\", title: \"…\" }` lines".into(),
         );

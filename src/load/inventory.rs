@@ -2,7 +2,7 @@
 //! or JSONL (one envoy per line, for large fleets). Several files are concatenated.
 
 use super::{InputLog, ext, read_source, sorted_files};
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::settings::Settings;
 use crate::yaml::{self, Node, Reader, SourceFile, Value};
 use jiff::Timestamp;
@@ -106,7 +106,7 @@ fn json_error(
         (base.0 + e.line() - 1, e.column())
     };
     src.diag_at(
-        Diagnostic::error("bad-inventory", format!("invalid {what}: {}", strip_position(&e.to_string())))
+        Diagnostic::error(Code::BadInventory, format!("invalid {what}: {}", strip_position(&e.to_string())))
             .help("each envoy is an object with a string `hostname` and optional `labels`, `last_converged`, `status`, `revoked`, `configcrates`"),
         line,
         col.max(1),
@@ -211,7 +211,7 @@ fn from_json(
                 diags.push(
                     src.diag_at(
                         Diagnostic::error(
-                            "wrong-type",
+                            Code::WrongType,
                             format!(
                                 "label `{k}` of envoy `{}` must be a string, number or boolean",
                                 j.hostname
@@ -232,7 +232,7 @@ fn from_json(
                 Err(_) => {
                     ok = false;
                     diags.push(src.diag_at(
-                    Diagnostic::error("bad-date", format!("`last_converged: {t}` of envoy `{}` is not an RFC 3339 timestamp", j.hostname))
+                    Diagnostic::error(Code::BadDate, format!("`last_converged: {t}` of envoy `{}` is not an RFC 3339 timestamp", j.hostname))
                         .help("write it as e.g. \"2026-11-20T10:00:00Z\""),
                     line,
                     col,
@@ -247,7 +247,7 @@ fn from_json(
     if hostname.is_empty() {
         diags.push(
             src.diag_at(
-                Diagnostic::error("bad-inventory", "envoy has an empty `hostname`")
+                Diagnostic::error(Code::BadInventory, "envoy has an empty `hostname`")
                     .help("give every envoy its hostname"),
                 line,
                 col,
@@ -297,7 +297,7 @@ fn parse_yaml(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
     else {
         r.error(
             &root,
-            "bad-inventory",
+            Code::BadInventory,
             "an inventory file holds `envoys:` with a list of envoys (or is a list)".into(),
             "write `envoys:` then `- hostname: web-01.example.com` items".into(),
         );
@@ -308,7 +308,7 @@ fn parse_yaml(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
         if item.as_map().is_none() {
             r.error(
                 item,
-                "wrong-type",
+                Code::WrongType,
                 format!("an envoy must be a mapping, found {}", item.kind()),
                 "write `- hostname: web-01.example.com`".into(),
             );
@@ -320,7 +320,7 @@ fn parse_yaml(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
             None => {
                 r.error(
                     item,
-                    "missing-key",
+                    Code::MissingKey,
                     "envoy has no `hostname:`".into(),
                     "add `hostname: <fqdn>`".into(),
                 );
@@ -337,7 +337,7 @@ fn parse_yaml(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
             if t.is_none() {
                 r.error(
                     n,
-                    "bad-date",
+                    Code::BadDate,
                     format!("`last_converged: {s}` is not an RFC 3339 timestamp"),
                     "write it as e.g. \"2026-11-20T10:00:00Z\"".into(),
                 );

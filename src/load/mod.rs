@@ -7,7 +7,7 @@ mod stacks;
 mod traits;
 
 use crate::catalog::{self, Catalog};
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::Model;
 use crate::settings::Settings;
 use crate::yaml::SourceFile;
@@ -74,9 +74,12 @@ pub fn read_source(repo: &Path, path: &Path, inputs: &InputLog) -> Result<Source
     let display = display_path(repo, path);
     let file: Arc<str> = Arc::from(display.as_str());
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error("unreadable-file", format!("cannot read `{display}`: {e}"))
-            .at(Location::file_only(&file))
-            .help("check that the file exists and is readable")
+        Diagnostic::error(
+            Code::UnreadableFile,
+            format!("cannot read `{display}`: {e}"),
+        )
+        .at(Location::file_only(&file))
+        .help("check that the file exists and is readable")
     })?;
     inputs.record(&display, &bytes);
     match String::from_utf8(bytes) {
@@ -91,7 +94,7 @@ pub fn read_source(repo: &Path, path: &Path, inputs: &InputLog) -> Result<Source
             let text = String::from_utf8_lossy(valid);
             let (line, col) = crate::settings::line_col(&text, text.len());
             Err(
-                Diagnostic::error("not-utf8", format!("`{display}` is not valid UTF-8"))
+                Diagnostic::error(Code::NotUtf8, format!("`{display}` is not valid UTF-8"))
                     .at(Location { file, line, col })
                     .help("save the file as UTF-8"),
             )

@@ -5,7 +5,7 @@ use super::inventory::RawEnvoy;
 use super::stacks::Tree;
 use super::{InputLog, traits};
 use crate::catalog::Catalog;
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::{DECLARED_ENVOY, Envoy, Mode, Model, TraitStatus, WaiverState};
 use crate::settings::Settings;
 use jiff::{SignedDuration, Timestamp};
@@ -92,7 +92,7 @@ pub fn build(
         if w.state != WaiverState::Expired && w.applied_envoys == 0 {
             diags.push(
                 Diagnostic::warning(
-                    "unused-waiver",
+                    Code::UnusedWaiver,
                     format!(
                         "waiver for {} applies to no envoy",
                         w.controls
@@ -109,7 +109,7 @@ pub fn build(
         if w.state == WaiverState::Expired {
             diags.push(
                 Diagnostic::warning(
-                    "expired-waiver",
+                    Code::ExpiredWaiver,
                     format!(
                         "waiver for {} expired on {}",
                         w.controls
@@ -135,7 +135,7 @@ pub fn build(
         for (c, used) in tree.configcrates.iter().zip(assigned) {
             if !used && !c.claims.is_empty() {
                 diags.push(
-                    Diagnostic::warning("unassigned-configcrate", format!("configcrate `{}` carries control tags but no envoy has it", c.name))
+                    Diagnostic::warning(Code::UnassignedConfigcrate, format!("configcrate `{}` carries control tags but no envoy has it", c.name))
                         .at(Location::file_only(&c.file))
                         .help("assign it in the envoy tree or a role, or remove its tags: its claims count for nothing"),
                 );
@@ -174,7 +174,7 @@ fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec
             keep[i] = false;
             diags.push(
                 Diagnostic::error(
-                    "duplicate-hostname",
+                    Code::DuplicateHostname,
                     format!(
                         "envoy `{}` is listed twice in the inventory",
                         raw[i].hostname
@@ -204,7 +204,7 @@ fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec
                         match tree.crate_index.get(name) {
                             Some(&i) => v.push(i),
                             None => d.push(
-                                Diagnostic::error("unknown-configcrate", format!("envoy `{}` is assigned configcrate `{name}`, which the repository does not define", r.hostname))
+                                Diagnostic::error(Code::UnknownConfigcrate, format!("envoy `{}` is assigned configcrate `{name}`, which the repository does not define", r.hostname))
                                     .at(loc.clone())
                                     .help("add the configcrate to configcrates/ or fix the server-side assignment"),
                             ),
@@ -220,14 +220,14 @@ fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec
             labels.extend(r.labels);
             if block.is_none() {
                 d.push(
-                    Diagnostic::warning("unmatched-envoy", format!("envoy `{}` matches no block of the envoy tree", r.hostname))
+                    Diagnostic::warning(Code::UnmatchedEnvoy, format!("envoy `{}` matches no block of the envoy tree", r.hostname))
                         .at(r.loc.clone())
                         .help("add a `match:` block for it; until then it gets only fleet-wide waivers"),
                 );
             }
             if let Some(s) = r.status.as_deref().filter(|s| *s != "converged") {
                 d.push(
-                    Diagnostic::warning("envoy-not-converged", format!("envoy `{}` has status `{s}`", r.hostname))
+                    Diagnostic::warning(Code::EnvoyNotConverged, format!("envoy `{}` has status `{s}`", r.hostname))
                         .at(r.loc.clone())
                         .help("its configcrates are assigned but may not be applied; converge it before the audit"),
                 );
@@ -274,7 +274,7 @@ fn apply_traits(
         let Some(&ei) = index.get(t.envoy.as_str()) else {
             diags.push(
                 Diagnostic::warning(
-                    "unknown-trait-envoy",
+                    Code::UnknownTraitEnvoy,
                     format!(
                         "Connwaer result for `{}` ({cap}): no such envoy in the inventory",
                         t.envoy
@@ -288,7 +288,7 @@ fn apply_traits(
         let Some(at) = t.checked_at else {
             diags.push(
                 Diagnostic::warning(
-                    "stale-trait",
+                    Code::StaleTrait,
                     format!(
                         "Connwaer result `{cap}` for `{}` has no `checked_at`; ignored as stale",
                         t.envoy
@@ -301,7 +301,7 @@ fn apply_traits(
         };
         if at > as_of {
             diags.push(
-                Diagnostic::warning("future-trait", format!("Connwaer result `{cap}` for `{}` was checked at {at}, after the report's as_of {as_of}; ignored", t.envoy))
+                Diagnostic::warning(Code::FutureTrait, format!("Connwaer result `{cap}` for `{}` was checked at {at}, after the report's as_of {as_of}; ignored", t.envoy))
                     .at(t.loc)
                     .help("evaluate with a later --as-of to count it"),
             );
@@ -309,7 +309,7 @@ fn apply_traits(
         }
         if at < oldest_fresh {
             diags.push(
-                Diagnostic::warning("stale-trait", format!("Connwaer result `{cap}` for `{}` was checked at {at}, more than 24 h before {as_of}; ignored", t.envoy))
+                Diagnostic::warning(Code::StaleTrait, format!("Connwaer result `{cap}` for `{}` was checked at {at}, more than 24 h before {as_of}; ignored", t.envoy))
                     .at(t.loc)
                     .help("re-run the trait check: only results from the last 24 hours count"),
             );

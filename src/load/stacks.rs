@@ -3,7 +3,7 @@
 
 use super::{InputLog, display_path, read_source, sorted_files};
 use crate::catalog::Catalog;
-use crate::diag::{Diagnostic, Diagnostics, Location, did_you_mean};
+use crate::diag::{Code, Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::model::{Claim, ClaimSource, Configcrate, Waiver, WaiverState};
 use crate::settings::Settings;
 use crate::yaml::{self, Node, Reader, SourceFile, Value};
@@ -118,7 +118,7 @@ pub fn load(
                 if root.as_map().is_none() {
                     return Err(src.diag(
                         Diagnostic::error(
-                            "wrong-type",
+                            Code::WrongType,
                             format!(
                                 "a .vgo file must be a mapping of keys, found {}",
                                 root.kind()
@@ -205,7 +205,7 @@ pub fn load(
             let prev = first_loc.last().cloned();
             diags.push(
                 Diagnostic::error(
-                    "duplicate-configcrate",
+                    Code::DuplicateConfigcrate,
                     format!("configcrate name `{}` is used by two files", c.name),
                 )
                 .at(loc)
@@ -223,7 +223,7 @@ pub fn load(
     if unique.is_empty() && diags.error_count() == 0 {
         let shown = display_path(repo, stacks);
         diags.push(
-            Diagnostic::error("no-configcrates", format!("no configcrates found under `{shown}/configcrates/`"))
+            Diagnostic::error(Code::NoConfigcrates, format!("no configcrates found under `{shown}/configcrates/`"))
                 .at(Location::file_only(&Arc::from(shown.as_str())))
                 .help("point --repo at a Vigo stacks repository (configcrates are stacks/configcrates/**/*.vgo)"),
         );
@@ -259,7 +259,7 @@ pub fn load(
         let Value::Seq(items) = &list.value else {
             r.error(
                 list,
-                "wrong-type",
+                Code::WrongType,
                 format!(
                     "`envoys` must be a list of match blocks, found {}",
                     list.kind()
@@ -273,7 +273,7 @@ pub fn load(
             if item.as_map().is_none() {
                 r.error(
                     item,
-                    "wrong-type",
+                    Code::WrongType,
                     format!("a match block must be a mapping, found {}", item.kind()),
                     "write `- match: \"web-*\"`".into(),
                 );
@@ -282,7 +282,7 @@ pub fn load(
             let Some(mnode) = item.get("match") else {
                 r.error(
                     item,
-                    "missing-key",
+                    Code::MissingKey,
                     "match block has no `match:` hostname glob".into(),
                     "add `match: \"host-*.example.com\"`".into(),
                 );
@@ -296,7 +296,7 @@ pub fn load(
                 Err(e) => {
                     r.error(
                         mnode,
-                        "bad-glob",
+                        Code::BadGlob,
                         format!("invalid hostname glob `{pattern}`: {e}"),
                         "use `*`, `?` and `[...]` classes, e.g. \"web-*.prod.example.com\"".into(),
                     );
@@ -333,7 +333,7 @@ pub fn load(
     let globs = globs.build().unwrap_or_else(|e| {
         diags.push(
             Diagnostic::error(
-                "bad-glob",
+                Code::BadGlob,
                 format!("cannot build the hostname matcher: {e}"),
             )
             .help("simplify the match globs"),
@@ -367,7 +367,7 @@ pub fn load(
     {
         if let Some(n) = p.root.get("waivers") {
             diags.push(p.src.diag(
-                Diagnostic::warning("misplaced-waivers", "`waivers:` is only read from waivers.vgo and compliance.vgo files of the envoy tree; these are ignored")
+                Diagnostic::warning(Code::MisplacedWaivers, "`waivers:` is only read from waivers.vgo and compliance.vgo files of the envoy tree; these are ignored")
                     .help("move them to a waivers.vgo in the directory whose envoys they cover"),
                 n,
             ));
@@ -405,7 +405,7 @@ impl Names<'_> {
             .unwrap_or_default();
         r.error(
             node,
-            "unknown-configcrate",
+            Code::UnknownConfigcrate,
             format!("no configcrate is named `{name}`"),
             format!("{hint}configcrates are the .vgo files under configcrates/ (their `name:` or file stem)"),
         );
@@ -459,7 +459,7 @@ fn read_inherit(
                         .unwrap_or_default();
                     r.error(
                         item,
-                        "unknown-role",
+                        Code::UnknownRole,
                         format!("no role is named `{name}`"),
                         format!("{hint}roles are defined in roles.vgo under `roles:`"),
                     );
@@ -518,9 +518,12 @@ fn load_roles<'p>(
                 .collect();
             if let Some((_, prev_src)) = raw.get(&name) {
                 let d = p.src.diag(
-                    Diagnostic::error("duplicate-role", format!("role `{name}` is defined twice"))
-                        .related(Location::file_only(&prev_src.display))
-                        .help("role names are global: rename or merge one of them"),
+                    Diagnostic::error(
+                        Code::DuplicateRole,
+                        format!("role `{name}` is defined twice"),
+                    )
+                    .related(Location::file_only(&prev_src.display))
+                    .help("role names are global: rename or merge one of them"),
                     knode,
                 );
                 r.diags.push(d);
@@ -559,7 +562,7 @@ fn resolve_role(
             diags.push(
                 src.diag(
                     Diagnostic::error(
-                        "role-cycle",
+                        Code::RoleCycle,
                         format!("role `{name}` includes `{inc}`, which includes `{name}` again"),
                     )
                     .help(format!("break the cycle: {} → {inc}", stack.join(" → "))),
@@ -575,7 +578,7 @@ fn resolve_role(
             diags.push(
                 src.diag(
                     Diagnostic::error(
-                        "unknown-role",
+                        Code::UnknownRole,
                         format!("role `{name}` includes unknown role `{inc}`"),
                     )
                     .help(format!("{hint}define it in roles.vgo")),
@@ -606,7 +609,7 @@ fn read_claims(
             let Some(fw) = catalog.framework_index(&fw_name) else {
                 r.error(
                     knode,
-                    "unknown-framework",
+                    Code::UnknownFramework,
                     format!("unknown framework `{fw_name}` in `compliance:`"),
                     crate::catalog::suggest_framework(catalog, &fw_name),
                 );
@@ -646,7 +649,7 @@ fn read_claims(
                             .unwrap_or_default();
                     r.error(
                         item,
-                        "unknown-capability",
+                        Code::UnknownCapability,
                         format!("no capability catalog defines `{name}`"),
                         format!(
                             "{hint}see `vigocli catalog list` or add it to frameworks/ in your repo"
@@ -675,7 +678,7 @@ fn read_claims(
                         .unwrap_or_default();
                     r.error(
                         item,
-                        "unknown-bundle",
+                        Code::UnknownBundle,
                         format!("no bundle catalog defines `{name}`"),
                         format!(
                             "{hint}see `vigocli catalog list` or add it to frameworks/ in your repo"
@@ -713,7 +716,7 @@ fn read_waivers(
     let Value::Seq(items) = &list.value else {
         r.error(
             list,
-            "wrong-type",
+            Code::WrongType,
             format!("`waivers` must be a list, found {}", list.kind()),
             "write `- control: \"pci-dss:9.2.1\"` items".into(),
         );
@@ -731,13 +734,13 @@ fn read_waivers(
             (None, Some(cs)) => refs.extend(r.string_list(cs, "controls")),
             (Some(_), Some(cs)) => r.error(
                 cs,
-                "bad-waiver",
+                Code::BadWaiver,
                 "a waiver has `control:` or `controls:`, not both".into(),
                 "merge them into one `controls:` list".into(),
             ),
             (None, None) => r.error(
                 item,
-                "missing-key",
+                Code::MissingKey,
                 "waiver has no `control:`".into(),
                 "add `control: \"framework:ID\"`, e.g. \"pci-dss:9.2.1\"".into(),
             ),
@@ -747,7 +750,7 @@ fn read_waivers(
             let Some((fw_name, ctrl)) = text.split_once(':') else {
                 r.error(
                     node,
-                    "bad-waiver",
+                    Code::BadWaiver,
                     format!("waiver control `{text}` has no framework"),
                     "write it as `framework:ID`, e.g. \"pci-dss:9.2.1\"".into(),
                 );
@@ -756,7 +759,7 @@ fn read_waivers(
             let Some(fw) = catalog.framework_index(fw_name.trim()) else {
                 r.error(
                     node,
-                    "unknown-framework",
+                    Code::UnknownFramework,
                     format!("unknown framework `{fw_name}` in waiver"),
                     crate::catalog::suggest_framework(catalog, fw_name.trim()),
                 );
@@ -777,7 +780,7 @@ fn read_waivers(
             None => {
                 r.error(
                     item,
-                    "missing-key",
+                    Code::MissingKey,
                     format!("waiver has no `{key}:`"),
                     help.to_string(),
                 );
@@ -799,14 +802,15 @@ fn read_waivers(
         let expires = expires_text.as_ref().and_then(|t| {
             let parsed = t.parse::<jiff::civil::Date>().ok();
             if parsed.is_none()
-                && let Some(n) = item.get("expires") {
-                    r.error(
-                        n,
-                        "bad-date",
-                        format!("`expires: {t}` is not a date"),
-                        "write the date as YYYY-MM-DD, e.g. \"2027-04-01\"".into(),
-                    );
-                }
+                && let Some(n) = item.get("expires")
+            {
+                r.error(
+                    n,
+                    Code::BadDate,
+                    format!("`expires: {t}` is not a date"),
+                    "write the date as YYYY-MM-DD, e.g. \"2027-04-01\"".into(),
+                );
+            }
             parsed
         });
         let envoys = match item.get("envoys") {
@@ -815,7 +819,7 @@ fn read_waivers(
                 Err(e) => {
                     r.error(
                         n,
-                        "bad-glob",
+                        Code::BadGlob,
                         format!("invalid hostname glob `{g}`: {e}"),
                         "use `*`, `?` and `[...]`, e.g. \"cde-*\"".into(),
                     );

@@ -4,7 +4,7 @@
 use super::inventory::LineIndex;
 use super::{InputLog, ext, read_source, sorted_files};
 use crate::catalog::Catalog;
-use crate::diag::{Diagnostic, Diagnostics, Location, did_you_mean};
+use crate::diag::{Code, Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::model::TraitStatus;
 use crate::settings::Settings;
 use crate::yaml::SourceFile;
@@ -118,7 +118,7 @@ fn one(
                 .to_string();
             diags.push(
                 src.diag_at(
-                    Diagnostic::error("bad-trait", format!("invalid Connwaer result: {msg}"))
+                    Diagnostic::error(Code::BadTrait, format!("invalid Connwaer result: {msg}"))
                         .help(help),
                     l,
                     c.max(1),
@@ -127,7 +127,7 @@ fn one(
             return;
         }
     };
-    let err = |diags: &mut Vec<Diagnostic>, code: &'static str, msg: String, help: String| {
+    let err = |diags: &mut Vec<Diagnostic>, code: Code, msg: String, help: String| {
         diags.push(src.diag_at(Diagnostic::error(code, msg).help(help), line, col));
     };
     let (envoy, capability) = match (&from_path, j.envoy, j.capability) {
@@ -137,7 +137,7 @@ fn one(
             {
                 err(
                     diags,
-                    "trait-path-mismatch",
+                    Code::TraitPathMismatch,
                     format!(
                         "the result names `{}`/`{}` but lives in `{h}/{c}.json`",
                         e.unwrap_or_default(),
@@ -154,7 +154,7 @@ fn one(
         (None, _, _) => {
             err(
                 diags,
-                "bad-trait",
+                Code::BadTrait,
                 "a JSONL result needs `envoy` and `capability`".into(),
                 help.into(),
             );
@@ -170,7 +170,7 @@ fn one(
         .unwrap_or_default();
         err(
             diags,
-            "unknown-capability",
+            Code::UnknownCapability,
             format!("no capability catalog defines `{capability}`"),
             format!("{hint}see `vigocli catalog list`"),
         );
@@ -182,7 +182,7 @@ fn one(
         other => {
             err(
                 diags,
-                "bad-trait",
+                Code::BadTrait,
                 format!("status `{other}` is neither `pass` nor `fail`"),
                 help.into(),
             );
@@ -196,7 +196,7 @@ fn one(
             Err(_) => {
                 err(
                     diags,
-                    "bad-date",
+                    Code::BadDate,
                     format!("`checked_at: {t}` is not an RFC 3339 timestamp"),
                     "write it as e.g. \"2026-11-21T09:00:00Z\"".into(),
                 );

@@ -4,7 +4,7 @@
 pub mod table;
 
 use crate::coverage::{FrameworkCoverage, pct, pct_hundredths};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::{Model, TraitStatus, WaiverState};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -280,7 +280,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
     if n_envoys == 0 {
         findings.push(
             Diagnostic::warning(
-                "no-envoys-in-scope",
+                Code::NoEnvoysInScope,
                 format!(
                     "no envoy is in the scope of {} ({}): every control is uncovered",
                     fw.id,
@@ -367,7 +367,7 @@ fn contradiction_findings(model: &Model, cov: &FrameworkCoverage) -> Vec<Diagnos
                 .map(|(cap, _)| cat.capabilities[*cap].name.as_str())
                 .collect();
             Diagnostic::warning(
-                "contradicted-claim",
+                Code::ContradictedClaim,
                 format!(
                     "envoy `{}`: {} {} is claimed by a configcrate but Connwaer check {} failed",
                     envoy.hostname,
@@ -384,7 +384,7 @@ fn contradiction_findings(model: &Model, cov: &FrameworkCoverage) -> Vec<Diagnos
 /// Keeps at most [`FINDINGS_PER_CODE`] findings of each code (in order) and says how many
 /// more there were, so that a 100,000-envoy fleet still gets a readable report.
 fn cap_findings(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut seen: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut seen: BTreeMap<Code, usize> = BTreeMap::new();
     let mut out = Vec::new();
     for f in findings {
         let n = seen.entry(f.code).or_insert(0);
@@ -397,7 +397,7 @@ fn cap_findings(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
         if n > FINDINGS_PER_CODE {
             out.push(Diagnostic::new(
                 Severity::Info,
-                "findings-truncated",
+                Code::FindingsTruncated,
                 format!(
                     "{} more `{code}` findings are not listed ({n} in all)",
                     n - FINDINGS_PER_CODE

@@ -2,6 +2,9 @@
 //! a location and a fix. Errors stop the run (exit 2) only after all of them are
 //! collected; warnings and notes become report findings.
 
+mod code;
+
+pub use code::Code;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -55,7 +58,7 @@ impl std::fmt::Display for Location {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
@@ -70,7 +73,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(severity: Severity, code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
             code,
@@ -81,10 +84,10 @@ impl Diagnostic {
             source_line: None,
         }
     }
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, message)
     }
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, message)
     }
     pub fn at(mut self, location: Location) -> Self {
@@ -203,7 +206,7 @@ mod tests {
 
     #[test]
     fn render_points_at_the_column() {
-        let d = Diagnostic::error("unknown-control", "unknown control")
+        let d = Diagnostic::error(Code::UnknownControl, "unknown control")
             .at(Location {
                 file: "a.vgo".into(),
                 line: 3,

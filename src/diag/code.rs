@@ -1,0 +1,78 @@
+//! Diagnostic codes.
+
+/// Every diagnostic code, with its one-line description (docs/diagnostics.md has a heading
+/// for each; a test keeps the two in step). Codes are stable: never rename one.
+macro_rules! codes {
+    ($($variant:ident = $code:literal: $desc:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant,)* }
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+            pub fn as_str(self) -> &'static str { match self { $(Code::$variant => $code,)* } }
+            pub fn description(self) -> &'static str { match self { $(Code::$variant => $desc,)* } }
+        }
+    };
+}
+
+codes! {
+    YamlSyntax = "yaml-syntax": "A .vgo or catalog file is not valid YAML (or holds several documents, or repeats a key).",
+    WrongType = "wrong-type": "A key has a value of the wrong type (e.g. a string where a list is expected).",
+    UnknownKey = "unknown-key": "A key that vigocli validates strictly (waivers, catalogs, roles, vigocli.toml) is misspelt or unsupported.",
+    MissingKey = "missing-key": "A required key is absent (a waiver's `owner:`, a match block's `match:`, an envoy's `hostname`, …).",
+    NotUtf8 = "not-utf8": "An input file is not valid UTF-8.",
+    UnreadableFile = "unreadable-file": "An input file cannot be read.",
+    MissingPath = "missing-path": "A path given on the command line or in vigocli.toml does not exist.",
+    BadArgument = "bad-argument": "A command-line value is malformed.",
+    BadConfig = "bad-config": "vigocli.toml is invalid.",
+    BadDate = "bad-date": "A date or timestamp does not parse (`expires`, `last_converged`, `checked_at`, `--as-of`, `SOURCE_DATE_EPOCH`).",
+    BadGlob = "bad-glob": "A hostname glob (`match:` or a waiver's `envoys:`) is invalid.",
+    NoConfigcrates = "no-configcrates": "The repository has no configcrates: --repo probably points at the wrong directory.",
+    UnknownFramework = "unknown-framework": "A framework id or alias is not defined by any catalog.",
+    UnknownControl = "unknown-control": "A control ID is not in the framework's catalog.",
+    HeadingControl = "heading-control": "A control ID names a section heading, which is not assessable; the requirements under it are listed.",
+    WithdrawnControl = "withdrawn-control": "A control ID names a withdrawn control; the control it was incorporated into is named.",
+    UnknownCapability = "unknown-capability": "A capability (in `provides:` or a Connwaer result) is not defined by any capability catalog.",
+    UnknownBundle = "unknown-bundle": "A bundle named in `bundle:` is not defined by any bundle catalog.",
+    UnknownConfigcrate = "unknown-configcrate": "A configcrate name (in the envoy tree, a role or the inventory) is not defined.",
+    UnknownRole = "unknown-role": "A role name (in the envoy tree or a role's `includes:`) is not defined.",
+    RoleCycle = "role-cycle": "Roles include each other in a cycle.",
+    DuplicateConfigcrate = "duplicate-configcrate": "Two configcrate files have the same name.",
+    DuplicateRole = "duplicate-role": "A role is defined twice.",
+    DuplicateHostname = "duplicate-hostname": "The inventory lists one hostname twice (after revoked envoys are removed).",
+    DuplicateFramework = "duplicate-framework": "Two catalogs define the same framework id or alias.",
+    DuplicateControl = "duplicate-control": "A catalog lists a control id or alias twice.",
+    DuplicateCatalogEntry = "duplicate-catalog-entry": "A capability or bundle is defined twice.",
+    UnknownParent = "unknown-parent": "A catalog control names a parent that is not an earlier control.",
+    BadCatalogFile = "bad-catalog-file": "A file in frameworks/ is neither a framework nor a capability/bundle catalog.",
+    BadProfile = "bad-profile": "A framework has both `controls:` and `based_on:`.",
+    ProfileOfProfile = "profile-of-profile": "A profile is based on another profile.",
+    BadInventory = "bad-inventory": "An inventory file or record is malformed.",
+    BadTrait = "bad-trait": "A Connwaer result is malformed (bad JSON, missing fields, status not pass/fail).",
+    TraitPathMismatch = "trait-path-mismatch": "A per-file Connwaer result names another envoy or capability than its path.",
+    BadWaiver = "bad-waiver": "A waiver's `control:` is malformed (no `framework:` prefix, or both `control` and `controls`).",
+    WriteFailed = "write-failed": "An output file cannot be written.",
+    MisplacedWaivers = "misplaced-waivers": "`waivers:` appears in a file that is not waivers.vgo or an envoy-tree compliance.vgo, so it is ignored.",
+    UnusedWaiver = "unused-waiver": "An active waiver applies to no envoy.",
+    ExpiredWaiver = "expired-waiver": "A waiver's `expires` date is before the as-of date; it applies to nothing.",
+    UnassignedConfigcrate = "unassigned-configcrate": "A configcrate carries control tags but no envoy has it, so its claims count for nothing.",
+    UnmatchedEnvoy = "unmatched-envoy": "An inventory envoy matches no block of the envoy tree.",
+    EnvoyNotConverged = "envoy-not-converged": "An envoy's status is not `converged`.",
+    StaleTrait = "stale-trait": "A Connwaer result is older than 24 hours before as-of, or undated; it is ignored.",
+    FutureTrait = "future-trait": "A Connwaer result was checked after as-of; it is ignored.",
+    UnknownTraitEnvoy = "unknown-trait-envoy": "A Connwaer result names a hostname that is not in the inventory; it is ignored.",
+    ContradictedClaim = "contradicted-claim": "A configcrate claims a control on an envoy where a fresh Connwaer check of a capability mapped to that control failed.",
+    NoEnvoysInScope = "no-envoys-in-scope": "No envoy is in the framework's scope, so every control is uncovered.",
+    FindingsTruncated = "findings-truncated": "More findings of one code than the report lists.",
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
