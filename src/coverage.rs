@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How many uncovered hostnames a control lists.
 pub const UNCOVERED_ENVOYS_LIMIT: usize = 50;
+/// How many contradicted (envoy, control) pairs are listed one by one.
+pub const CONTRADICTED_LIMIT: usize = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
@@ -56,8 +58,12 @@ pub struct ControlCoverage {
     pub envoys_contradicted: u64,
     /// Configcrates (indices, sorted by name) that claim it on at least one in-scope envoy.
     pub configcrates: Vec<u32>,
-    /// Capabilities (indices) through which it was claimed (`provides:`) or escalated (Connwaer).
+    /// Capabilities (indices) through which a configcrate claims it (`provides:`).
     pub capabilities: Vec<usize>,
+    /// Capabilities (indices) whose fresh passing Connwaer check covers it on some envoy.
+    pub connwaer: Vec<usize>,
+    /// In-scope envoys covered only by a Connwaer pass (no configcrate claims it there).
+    pub envoys_connwaer_only: u64,
     /// Waivers (indices) that waive it on at least one in-scope envoy.
     pub waivers: Vec<u32>,
     /// Envoy indices, in hostname order, at most [`UNCOVERED_ENVOYS_LIMIT`].
@@ -82,8 +88,10 @@ pub struct FrameworkCoverage {
     pub controls: Vec<ControlCoverage>,
     /// In-scope envoys, in hostname order.
     pub envoys: Vec<EnvoyCoverage>,
-    /// (envoy index, control position) pairs contradicted by a failing Connwaer check.
+    /// The first [`CONTRADICTED_LIMIT`] (envoy index, control position) pairs contradicted by
+    /// a failing Connwaer check, in hostname order.
     pub contradicted: Vec<(u32, u32)>,
+    pub contradicted_total: u64,
     /// Number of distinct envoy groups computed (for diagnostics and benchmarks).
     pub groups: usize,
 }
@@ -106,9 +114,9 @@ struct Group {
     waived: FixedBitSet,
     uncovered: FixedBitSet,
     contradicted: FixedBitSet,
+    /// Covered through a Connwaer pass and not claimed by any configcrate.
+    connwaer_only: FixedBitSet,
     oldest_converged: Option<Timestamp>,
-    /// Every member has a `last_converged`.
-    all_converged_known: bool,
 }
 
 /// Whether an envoy is in a framework's scope (every scope label equal). Declared mode
@@ -188,13 +196,17 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
                 claimed.union_with(&crate_bits[c as usize]);
             }
             let mut covered = claimed.clone();
+            let mut passed = FixedBitSet::with_capacity(n);
             let mut failed = FixedBitSet::with_capacity(n);
             for &(cap, status) in &e.traits {
                 match status {
-                    TraitStatus::Pass => covered.union_with(&cap_bits[cap]),
+                    TraitStatus::Pass => passed.union_with(&cap_bits[cap]),
                     TraitStatus::Fail => failed.union_with(&cap_bits[cap]),
                 }
             }
+            covered.union_with(&passed);
+            let mut connwaer_only = passed;
+            connwaer_only.difference_with(&claimed);
             let mut waived = FixedBitSet::with_capacity(n);
             for &w in &e.waivers {
                 waived.union_with(&waiver_bits[w as usize]);
@@ -211,7 +223,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
                 .collect();
             Group {
                 oldest_converged: times.iter().flatten().min().copied(),
-                all_converged_known: times.iter().all(Option::is_some),
+                connwaer_only,
                 members,
                 covered,
                 waived,
@@ -227,12 +239,14 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
         covered: Vec<u64>,
         waived: Vec<u64>,
         contradicted: Vec<u64>,
+        connwaer_only: Vec<u64>,
         oldest: Vec<Option<Timestamp>>,
     }
     let empty = Acc {
         covered: vec![0; n],
         waived: vec![0; n],
         contradicted: vec![0; n],
+        connwaer_only: vec![0; n],
         oldest: vec![None; n],
     };
     let acc = groups
@@ -251,6 +265,9 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
                 for p in g.contradicted.ones() {
                     acc.contradicted[p] += size;
                 }
+                for p in g.connwaer_only.ones() {
+                    acc.connwaer_only[p] += size;
+                }
                 acc
             },
         )
@@ -261,6 +278,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
                     a.covered[p] += b.covered[p];
                     a.waived[p] += b.waived[p];
                     a.contradicted[p] += b.contradicted[p];
+                    a.connwaer_only[p] += b.connwaer_only[p];
                     a.oldest[p] = min_opt(a.oldest[p], b.oldest[p]);
                 }
                 a
@@ -289,6 +307,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
     }
     let mut crates_of: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut caps_of: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
+    let mut connwaer_of: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
     for c in crates_used.ones() {
         for p in crate_bits[c].ones() {
             crates_of[p].push(c as u32);
@@ -304,7 +323,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
     }
     for &cap in &passes_used {
         for p in cap_bits[cap].ones() {
-            caps_of[p].insert(cap);
+            connwaer_of[p].insert(cap);
         }
     }
 
@@ -339,13 +358,14 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
                 envoys_contradicted: acc.contradicted[p],
                 configcrates: std::mem::take(&mut crates_of[p]),
                 capabilities: caps_of[p].iter().copied().collect(),
+                connwaer: connwaer_of[p].iter().copied().collect(),
+                envoys_connwaer_only: acc.connwaer_only[p],
                 waivers: waivers_used[p].iter().copied().collect(),
                 uncovered_envoys: std::mem::take(&mut uncovered_envoys[p]),
                 last_converged: acc.oldest[p],
             }
         })
         .collect();
-    let _ = groups.iter().all(|g| g.all_converged_known);
 
     let envoys = scoped
         .iter()
@@ -359,24 +379,29 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
             }
         })
         .collect();
+    // The first contradicted (envoy, control) pairs in hostname order, and how many in all.
+    let contradicted_total: u64 = acc.contradicted.iter().sum();
     let mut contradicted = Vec::new();
-    for g in &groups {
-        if g.contradicted.is_clear() {
-            continue;
+    for &ei in &scoped {
+        if contradicted.len() >= CONTRADICTED_LIMIT {
+            break;
         }
-        for &m in &g.members {
-            for p in g.contradicted.ones() {
-                contradicted.push((m, p as u32));
-            }
+        let g = &groups[group_of[ei as usize] as usize];
+        for p in g
+            .contradicted
+            .ones()
+            .take(CONTRADICTED_LIMIT - contradicted.len())
+        {
+            contradicted.push((ei, p as u32));
         }
     }
-    contradicted.sort_unstable();
     FrameworkCoverage {
         framework: fw,
         scope: scope.clone(),
         controls,
         envoys,
         contradicted,
+        contradicted_total,
         groups: groups.len(),
     }
 }

@@ -101,6 +101,7 @@ impl WaiverState {
 pub struct Waiver {
     /// `file:line` of the entry: the waiver's stable identifier in reports.
     pub source: String,
+    pub loc: crate::diag::Location,
     /// (base framework, control) pairs and the spelling used in the file.
     pub controls: Vec<(usize, u32, String)>,
     pub rationale: String,
@@ -129,6 +130,8 @@ pub struct Model {
     pub findings: Vec<Diagnostic>,
     /// SHA-256 over every input file (path and content), hex.
     pub inputs_digest: String,
+    /// Where each fresh failing Connwaer result came from: (envoy index, capability) → file position.
+    pub fail_locations: BTreeMap<(u32, usize), crate::diag::Location>,
     /// Per-framework scope from the settings (framework id → label → value).
     pub scopes: BTreeMap<String, BTreeMap<String, String>>,
 }

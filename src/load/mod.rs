@@ -163,6 +163,48 @@ pub fn sorted_files(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
     out
 }
 
+/// `[frameworks.<id>]` tables of vigocli.toml must name real frameworks and controls.
+fn check_config(settings: &Settings, catalog: &Catalog, diags: &mut Diagnostics) {
+    if settings.frameworks.is_empty() {
+        return;
+    }
+    let text = std::fs::read_to_string(settings.paths.repo.join(crate::settings::CONFIG_FILE))
+        .unwrap_or_default();
+    let src = SourceFile::new(crate::settings::CONFIG_FILE, text);
+    // The line that mentions a needle (for a position), else the file.
+    let find = |needle: &str, after: usize| -> (usize, usize) {
+        src.text
+            .lines()
+            .enumerate()
+            .skip(after)
+            .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
+            .unwrap_or((1, 1))
+    };
+    for (id, fc) in &settings.frameworks {
+        let (line, col) = find(&format!("frameworks.{id}"), 0);
+        let Some(fw) = catalog.framework_index(id) else {
+            diags.push(
+                src.diag_at(
+                    Diagnostic::error(
+                        Code::UnknownFramework,
+                        format!("`[frameworks.{id}]` in vigocli.toml names no framework"),
+                    )
+                    .help(catalog::suggest_framework(catalog, id)),
+                    line,
+                    col,
+                ),
+            );
+            continue;
+        };
+        for control in &fc.must_cover {
+            if let Err(e) = catalog.resolve_control(fw, control) {
+                let (l, c) = find(&format!("\"{control}\""), line.saturating_sub(1));
+                diags.push(src.diag_at(catalog.control_diagnostic(fw, control, &e), l, c));
+            }
+        }
+    }
+}
+
 /// Loads and validates everything. On error, returns every diagnostic (errors and warnings).
 pub fn load(settings: &Settings) -> Result<Model, Vec<Diagnostic>> {
     let inputs = InputLog::default();
@@ -171,6 +213,7 @@ pub fn load(settings: &Settings) -> Result<Model, Vec<Diagnostic>> {
         inputs.record(crate::settings::CONFIG_FILE, &bytes);
     }
     let catalog = load_catalog(settings, &inputs, &mut diags);
+    check_config(settings, &catalog, &mut diags);
     if diags.has_errors() {
         // Without a sound catalog every tag would be misreported; stop here.
         return Err(diags.into_sorted());

@@ -12,7 +12,6 @@ use jiff::{SignedDuration, Timestamp};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::Arc;
 
 /// Connwaer results older than this before `as_of` are stale.
 pub const TRAIT_FRESHNESS: SignedDuration = SignedDuration::from_hours(24);
@@ -26,6 +25,7 @@ pub fn build(
     diags: &mut Diagnostics,
 ) -> Model {
     let mut envoys: Vec<Envoy>;
+    let mut fail_locations = BTreeMap::new();
     let mode;
     match inventory {
         None => {
@@ -46,7 +46,7 @@ pub fn build(
             mode = Mode::Fleet;
             envoys = fleet_envoys(&tree, raw, diags);
             let results = traits::load(settings, &catalog, inputs, diags);
-            apply_traits(&mut envoys, results, settings.as_of, &catalog, diags);
+            fail_locations = apply_traits(&mut envoys, results, settings.as_of, &catalog, diags);
         }
     }
     let mut waivers = tree.waivers;
@@ -102,7 +102,7 @@ pub fn build(
                             .join(", ")
                     ),
                 )
-                .at(loc_of(&w.source))
+                .at(w.loc.clone())
                 .help("check its directory, `envoys:` glob and `labels:` filter, or remove it"),
             );
         }
@@ -120,7 +120,7 @@ pub fn build(
                         w.expires
                     ),
                 )
-                .at(loc_of(&w.source))
+                .at(w.loc.clone())
                 .help("renew it with a new `expires:` date and rationale, or cover the control"),
             );
         }
@@ -152,16 +152,8 @@ pub fn build(
         waivers,
         findings: Vec::new(),
         inputs_digest: String::new(),
+        fail_locations,
         scopes,
-    }
-}
-
-fn loc_of(source: &str) -> Location {
-    let (file, line) = source.rsplit_once(':').unwrap_or((source, "0"));
-    Location {
-        file: Arc::from(file),
-        line: line.parse().unwrap_or(0),
-        col: 1,
     }
 }
 
@@ -260,14 +252,14 @@ fn apply_traits(
     as_of: Timestamp,
     catalog: &Catalog,
     diags: &mut Diagnostics,
-) {
+) -> BTreeMap<(u32, usize), Location> {
     let index: HashMap<&str, usize> = envoys
         .iter()
         .enumerate()
         .map(|(i, e)| (e.hostname.as_str(), i))
         .collect();
     // Latest fresh result per (envoy, capability); a fail wins a tie.
-    let mut latest: BTreeMap<(usize, usize), (Timestamp, TraitStatus)> = BTreeMap::new();
+    let mut latest: BTreeMap<(usize, usize), (Timestamp, TraitStatus, Location)> = BTreeMap::new();
     let oldest_fresh = as_of - TRAIT_FRESHNESS;
     for t in results {
         let cap = &catalog.capabilities[t.capability].name;
@@ -315,12 +307,19 @@ fn apply_traits(
             );
             continue;
         }
-        let entry = latest.entry((ei, t.capability)).or_insert((at, t.status));
+        let entry = latest
+            .entry((ei, t.capability))
+            .or_insert((at, t.status, t.loc.clone()));
         if at > entry.0 || (at == entry.0 && t.status == TraitStatus::Fail) {
-            *entry = (at, t.status);
+            *entry = (at, t.status, t.loc);
         }
     }
-    for ((ei, cap), (_, status)) in latest {
+    let mut fail_locations = BTreeMap::new();
+    for ((ei, cap), (_, status, loc)) in latest {
         envoys[ei].traits.push((cap, status));
+        if status == TraitStatus::Fail {
+            fail_locations.insert((ei as u32, cap), loc);
+        }
     }
+    fail_locations
 }

@@ -852,6 +852,7 @@ fn read_waivers(
         };
         out.push(Waiver {
             source: format!("{}:{}", r.file.display, item.line),
+            loc: r.file.location(item.line, item.col),
             controls,
             rationale,
             owner,

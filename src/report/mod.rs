@@ -82,6 +82,8 @@ pub struct ControlRow {
     pub envoys_contradicted: u64,
     pub configcrates: Vec<String>,
     pub capabilities: Vec<String>,
+    pub connwaer: Vec<String>,
+    pub envoys_connwaer_only: u64,
     pub waivers: Vec<String>,
     pub uncovered_envoys: Vec<String>,
     pub last_converged: Option<String>,
@@ -204,6 +206,12 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
                     .iter()
                     .map(|&i| cat.capabilities[i].name.clone())
                     .collect(),
+                connwaer: c
+                    .connwaer
+                    .iter()
+                    .map(|&i| cat.capabilities[i].name.clone())
+                    .collect(),
+                envoys_connwaer_only: c.envoys_connwaer_only,
                 waivers: c
                     .waivers
                     .iter()
@@ -360,12 +368,14 @@ fn contradiction_findings(model: &Model, cov: &FrameworkCoverage) -> Vec<Diagnos
         .map(|&(ei, p)| {
             let envoy = &model.envoys[ei as usize];
             let control = cov.controls[p as usize].control;
-            let failing: Vec<&str> = envoy
+            let failing: Vec<usize> = envoy
                 .traits
                 .iter()
                 .filter(|(cap, s)| *s == TraitStatus::Fail && cat.capabilities[*cap].controls.contains(&(base, control)))
-                .map(|(cap, _)| cat.capabilities[*cap].name.as_str())
+                .map(|(cap, _)| *cap)
                 .collect();
+            let names: Vec<&str> = failing.iter().map(|&c| cat.capabilities[c].name.as_str()).collect();
+            let loc = failing.first().and_then(|&c| model.fail_locations.get(&(ei, c))).cloned();
             Diagnostic::warning(
                 Code::ContradictedClaim,
                 format!(
@@ -373,11 +383,23 @@ fn contradiction_findings(model: &Model, cov: &FrameworkCoverage) -> Vec<Diagnos
                     envoy.hostname,
                     cat.frameworks[cov.framework].id,
                     cat.control(base, control).id,
-                    failing.join(", ")
+                    names.join(", ")
                 ),
             )
+            .at_opt(loc)
             .help("fix the envoy or the configcrate: the claim stays counted, but an auditor will ask")
         })
+        .chain((cov.contradicted_total > cov.contradicted.len() as u64).then(|| {
+            Diagnostic::new(
+                Severity::Info,
+                Code::FindingsTruncated,
+                format!(
+                    "{} more `contradicted-claim` findings are not listed ({} in all)",
+                    cov.contradicted_total - cov.contradicted.len() as u64,
+                    cov.contradicted_total
+                ),
+            )
+        }))
         .collect()
 }
 

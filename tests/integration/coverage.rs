@@ -233,7 +233,23 @@ fn connwaer_results_escalate_contradict_and_go_stale() {
         2,
         "a-1 by Connwaer, b-1 by configcrate"
     );
-    assert_eq!(control(&rep, "T2")["capabilities"], json!(["cap-a"]));
+    assert_eq!(control(&rep, "T2")["connwaer"], json!(["cap-a"]));
+    assert_eq!(
+        control(&rep, "T2")["capabilities"],
+        json!([]),
+        "no configcrate provides cap-a"
+    );
+    assert_eq!(control(&rep, "T2")["envoys_connwaer_only"], 1);
+    let contradicted = rep["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "contradicted-claim")
+        .unwrap();
+    assert_eq!(
+        contradicted["location"],
+        json!({"file": "traits/run.jsonl", "line": 1, "col": 1})
+    );
     // a-2's cap-a result is 24 h + 1 s old: stale; its future and undated ones are ignored.
     assert_eq!(
         control(&rep, "T3")["envoys_covered"],

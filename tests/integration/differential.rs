@@ -264,7 +264,12 @@ fn expected(spec: &Spec) -> Expected {
         // All fresh results share one timestamp, so the latest result is a tie, and a
         // tie goes to `fail`: a capability passes only if none of its fresh results failed.
         for cap in 0..2 {
-            let fresh: Vec<bool> = e.traits.iter().filter(|t| t.0 == cap && t.2).map(|t| t.1).collect();
+            let fresh: Vec<bool> = e
+                .traits
+                .iter()
+                .filter(|t| t.0 == cap && t.2)
+                .map(|t| t.1)
+                .collect();
             if !fresh.is_empty() && fresh.iter().all(|&pass| pass) {
                 covered.extend(if cap == 0 { vec![0, 1] } else { vec![2] });
             }

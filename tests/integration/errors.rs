@@ -262,6 +262,21 @@ fn empty_repo_missing_paths_and_bad_flags() {
     )
     .invalid();
     assert!(run.stderr.contains("error[missing-path]"), "{}", run.stderr);
+    r.file("vigocli.toml", "[frameworks.tf]\nmust_cover = [\"T1\", \"T8\"]\n\n[frameworks.hipa]\nscope = { phi = true }\n");
+    let run = r.run(&["compliance", "report", "tf"]).invalid();
+    assert!(
+        run.stderr.contains("error[unknown-control]: \"T8\"")
+            && run.stderr.contains("vigocli.toml:2:21"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("`[frameworks.hipa]` in vigocli.toml names no framework")
+            && run.stderr.contains("vigocli.toml:4:2"),
+        "{}",
+        run.stderr
+    );
     r.file("vigocli.toml", "[paths]\nstack = \"x\"\n");
     let run = r.run(&["compliance", "report", "tf"]).invalid();
     assert!(
