@@ -22,7 +22,13 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Repository root (holds vigocli.toml and stacks/).
-    #[arg(long, global = true, env = "VIGO_REPO", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "VIGO_REPO",
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
     pub repo: Option<PathBuf>,
     /// Inventory file(s) to use instead of <repo>/inventory/ (JSON, YAML or JSONL).
     #[arg(long, global = true, value_name = "FILE")]

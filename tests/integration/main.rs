@@ -4,6 +4,7 @@
 mod common;
 mod coverage;
 mod differential;
+mod docs;
 mod errors;
 mod load;
 mod reports;
