@@ -399,6 +399,18 @@ mod tests {
         assert!(d.location.is_some_and(|l| l.line >= 1));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, .. Default::default() })]
+        /// The YAML reader never panics, whatever the text; errors carry a position.
+        #[test]
+        fn never_panics(text in "[ -~\\n\\t\u{e9}\u{1f600}:{}\\[\\]\"'#&*!|>%@`-]{0,120}") {
+            let f = SourceFile::new("t.vgo", text);
+            if let Err(d) = parse(&f) {
+                proptest::prop_assert!(d.location.is_some());
+            }
+        }
+    }
+
     #[test]
     fn duplicate_keys_are_errors() {
         let f = SourceFile::new("t.vgo", "a: 1\na: 2\n".into());

@@ -124,11 +124,37 @@ impl Diagnostic {
         if let Some(loc) = &self.location {
             let _ = writeln!(out, "  --> {loc}");
             if let (Some(src), true) = (&self.source_line, loc.line > 0) {
+                // A very long line is shown as a window around the column.
+                const WIDTH: usize = 100;
+                let chars: Vec<char> = src.chars().collect();
+                let (src, col) = if chars.len() > WIDTH {
+                    let start = loc
+                        .col
+                        .saturating_sub(1)
+                        .saturating_sub(WIDTH / 2)
+                        .min(chars.len().saturating_sub(WIDTH));
+                    let window: String = chars[start..(start + WIDTH).min(chars.len())]
+                        .iter()
+                        .collect();
+                    let prefix = if start > 0 { "…" } else { "" };
+                    let suffix = if start + WIDTH < chars.len() {
+                        "…"
+                    } else {
+                        ""
+                    };
+                    (
+                        format!("{prefix}{window}{suffix}"),
+                        loc.col - start + prefix.chars().count(),
+                    )
+                } else {
+                    (src.clone(), loc.col)
+                };
+                let src = &src;
                 let num = loc.line.to_string();
                 let pad = " ".repeat(num.len());
                 let caret_pad: String = src
                     .chars()
-                    .take(loc.col.saturating_sub(1))
+                    .take(col.saturating_sub(1))
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 let _ = writeln!(out, "{pad} |");
@@ -217,6 +243,26 @@ mod tests {
         assert_eq!(
             d.render(),
             "error[unknown-control]: unknown control\n  --> a.vgo:3:5\n  |\n3 |   - X\n  |     ^\n  = help: fix it\n"
+        );
+    }
+
+    #[test]
+    fn long_lines_are_windowed() {
+        let line = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        let d = Diagnostic::error(Code::YamlSyntax, "x")
+            .at(Location {
+                file: "a".into(),
+                line: 1,
+                col: 501,
+            })
+            .with_line(Some(line));
+        let r = d.render();
+        let src = r.lines().nth(3).unwrap_or_default();
+        let caret = r.lines().nth(4).unwrap_or_default();
+        assert!(src.chars().count() < 120, "{src}");
+        assert_eq!(
+            src.chars().position(|c| c == 'X'),
+            caret.chars().position(|c| c == '^')
         );
     }
 

@@ -6,5 +6,6 @@ mod coverage;
 mod differential;
 mod docs;
 mod errors;
+mod fuzz;
 mod load;
 mod reports;
