@@ -46,42 +46,39 @@ impl SourceFile {
             .with_line(self.line_text(line))
     }
 
-    pub fn diag(&self, d: Diagnostic, node: &Node<'_>) -> Diagnostic {
+    pub fn diag(&self, d: Diagnostic, node: &Node) -> Diagnostic {
         self.diag_at(d, node.line, node.col)
     }
 }
 
 /// A YAML value with its position.
 #[derive(Debug, Clone)]
-pub struct Node<'a> {
+pub struct Node {
     pub line: usize,
     pub col: usize,
-    pub value: Value<'a>,
+    pub value: Value,
 }
 
 #[derive(Debug, Clone)]
-pub enum Value<'a> {
+pub enum Value {
     Null,
     /// The scalar's text exactly as written (quotes removed), and whether it was quoted.
     Scalar(String, bool),
-    Seq(Vec<Node<'a>>),
-    Map(Vec<(Node<'a>, Node<'a>)>),
-    #[allow(dead_code)]
-    Phantom(std::marker::PhantomData<&'a ()>),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
 }
 
-impl<'a> Node<'a> {
+impl Node {
     pub fn kind(&self) -> &'static str {
         match &self.value {
             Value::Null => "null",
             Value::Scalar(..) => "a scalar",
             Value::Seq(_) => "a list",
             Value::Map(_) => "a mapping",
-            Value::Phantom(_) => "nothing",
         }
     }
 
-    pub fn as_map(&self) -> Option<&[(Node<'a>, Node<'a>)]> {
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
         match &self.value {
             Value::Map(m) => Some(m),
             _ => None,
@@ -96,7 +93,7 @@ impl<'a> Node<'a> {
     }
 
     /// Looks up a key in a mapping.
-    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+    pub fn get(&self, key: &str) -> Option<&Node> {
         self.as_map()?
             .iter()
             .find(|(k, _)| k.as_str() == Some(key))
@@ -108,7 +105,7 @@ impl<'a> Node<'a> {
     }
 }
 
-fn convert<'a>(m: MarkedYaml<'_>) -> Node<'a> {
+fn convert(m: MarkedYaml<'_>) -> Node {
     let line = m.span.start.line();
     let col = m.span.start.col() + 1;
     let value = match m.data {
@@ -140,7 +137,7 @@ fn convert<'a>(m: MarkedYaml<'_>) -> Node<'a> {
 }
 
 /// Parses a YAML document. An empty file is an empty mapping; several documents are an error.
-pub fn parse<'a>(file: &SourceFile) -> Result<Node<'a>, Diagnostic> {
+pub fn parse(file: &SourceFile) -> Result<Node, Diagnostic> {
     let mut parser = Parser::new_from_str(&file.text);
     let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
     loader.early_parse(false);
@@ -205,14 +202,14 @@ impl<'f> Reader<'f> {
         }
     }
 
-    pub fn error(&mut self, node: &Node<'_>, code: Code, msg: String, help: String) {
+    pub fn error(&mut self, node: &Node, code: Code, msg: String, help: String) {
         let d = self
             .file
             .diag(Diagnostic::error(code, msg).help(help), node);
         self.diags.push(d);
     }
 
-    fn wrong_type(&mut self, node: &Node<'_>, what: &str, expected: &str, example: &str) {
+    fn wrong_type(&mut self, node: &Node, what: &str, expected: &str, example: &str) {
         self.error(
             node,
             Code::WrongType,
@@ -222,12 +219,12 @@ impl<'f> Reader<'f> {
     }
 
     /// A mapping whose keys must all be in `allowed`; unknown keys are reported.
-    pub fn strict_map<'n, 'a>(
+    pub fn strict_map<'n>(
         &mut self,
-        node: &'n Node<'a>,
+        node: &'n Node,
         what: &str,
         allowed: &[&str],
-    ) -> Option<&'n [(Node<'a>, Node<'a>)]> {
+    ) -> Option<&'n [(Node, Node)]> {
         let Some(map) = node.as_map() else {
             self.wrong_type(node, what, "a mapping", "`key: value` lines");
             return None;
@@ -255,11 +252,7 @@ impl<'f> Reader<'f> {
     }
 
     /// A mapping of any keys (string keys required).
-    pub fn map<'n, 'a>(
-        &mut self,
-        node: &'n Node<'a>,
-        what: &str,
-    ) -> Vec<(&'n Node<'a>, String, &'n Node<'a>)> {
+    pub fn map<'n>(&mut self, node: &'n Node, what: &str) -> Vec<(&'n Node, String, &'n Node)> {
         let Some(map) = node.as_map() else {
             self.wrong_type(node, what, "a mapping", "`key: value` lines");
             return Vec::new();
@@ -276,7 +269,7 @@ impl<'f> Reader<'f> {
         out
     }
 
-    pub fn string(&mut self, node: &Node<'_>, what: &str) -> Option<String> {
+    pub fn string(&mut self, node: &Node, what: &str) -> Option<String> {
         match &node.value {
             Value::Scalar(s, _) if !s.trim().is_empty() => Some(s.trim().to_string()),
             Value::Scalar(..) | Value::Null => {
@@ -295,7 +288,7 @@ impl<'f> Reader<'f> {
         }
     }
 
-    pub fn bool(&mut self, node: &Node<'_>, what: &str) -> Option<bool> {
+    pub fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
         match &node.value {
             Value::Scalar(s, false) => match s.as_str() {
                 "true" | "True" | "TRUE" => Some(true),
@@ -313,11 +306,7 @@ impl<'f> Reader<'f> {
     }
 
     /// A string or a list of strings (both spellings are accepted where the format allows it).
-    pub fn string_or_list<'n, 'a>(
-        &mut self,
-        node: &'n Node<'a>,
-        what: &str,
-    ) -> Vec<(String, &'n Node<'a>)> {
+    pub fn string_or_list<'n>(&mut self, node: &'n Node, what: &str) -> Vec<(String, &'n Node)> {
         match &node.value {
             Value::Scalar(..) => self
                 .string(node, what)
@@ -333,11 +322,7 @@ impl<'f> Reader<'f> {
     }
 
     /// A list of strings, each with its own node for precise diagnostics.
-    pub fn string_list<'n, 'a>(
-        &mut self,
-        node: &'n Node<'a>,
-        what: &str,
-    ) -> Vec<(String, &'n Node<'a>)> {
+    pub fn string_list<'n>(&mut self, node: &'n Node, what: &str) -> Vec<(String, &'n Node)> {
         match &node.value {
             Value::Seq(items) => items
                 .iter()
@@ -355,9 +340,9 @@ impl<'f> Reader<'f> {
     }
 
     /// Label maps: scalar values, compared as text (`true`, `"true"` and `True` differ only in case).
-    pub fn labels(&mut self, node: &Node<'_>, what: &str) -> Vec<(String, String)> {
+    pub fn labels(&mut self, node: &Node, what: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        for (knode, key, v) in self.map(node, what) {
+        for (_, key, v) in self.map(node, what) {
             match &v.value {
                 Value::Scalar(s, _) => out.push((key, s.clone())),
                 Value::Null => out.push((key, String::new())),
@@ -368,7 +353,6 @@ impl<'f> Reader<'f> {
                     "`phi: true`",
                 ),
             }
-            let _ = knode;
         }
         out
     }

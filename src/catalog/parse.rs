@@ -102,7 +102,7 @@ pub fn parse_catalog_file(
         Err(d) => return (None, d),
     };
     let mut r = Reader::new(file);
-    let loc = |n: &Node<'_>| file.location(n.line, n.col);
+    let loc = |n: &Node| file.location(n.line, n.col);
     let out = if root.get("id").is_some() {
         parse_framework(&mut r, &root, builtin).map(|f| RawCatalogFile::Framework(Box::new(f)))
     } else if root.get("capabilities").is_some() || root.get("bundles").is_some() {
@@ -111,14 +111,15 @@ pub fn parse_catalog_file(
         r.strict_map(&root, "a capability catalog", &["capabilities", "bundles"]);
         if let Some(caps) = root.get("capabilities") {
             for (knode, name, v) in r.map(caps, "capabilities") {
-                let Some(map) = r.strict_map(
+                if r.strict_map(
                     v,
                     &format!("capability `{name}`"),
                     &["description", "controls"],
-                ) else {
+                )
+                .is_none()
+                {
                     continue;
-                };
-                let _ = map;
+                }
                 let description = v
                     .get("description")
                     .and_then(|d| r.string(d, "description"))
@@ -195,7 +196,7 @@ pub fn parse_catalog_file(
     (out, r.diags)
 }
 
-fn parse_root<'a>(file: &SourceFile) -> Result<Node<'a>, Vec<Diagnostic>> {
+fn parse_root(file: &SourceFile) -> Result<Node, Vec<Diagnostic>> {
     let root = crate::yaml::parse(file).map_err(|d| vec![d])?;
     if root.as_map().is_none() {
         return Err(vec![
@@ -212,7 +213,7 @@ fn parse_root<'a>(file: &SourceFile) -> Result<Node<'a>, Vec<Diagnostic>> {
     Ok(root)
 }
 
-fn required_string(r: &mut Reader<'_>, map: &Node<'_>, key: &str, what: &str) -> Option<String> {
+fn required_string(r: &mut Reader<'_>, map: &Node, key: &str, what: &str) -> Option<String> {
     match map.get(key) {
         Some(n) => r.string(n, key),
         None => {
@@ -227,7 +228,7 @@ fn required_string(r: &mut Reader<'_>, map: &Node<'_>, key: &str, what: &str) ->
     }
 }
 
-fn parse_framework(r: &mut Reader<'_>, root: &Node<'_>, builtin: bool) -> Option<RawFramework> {
+fn parse_framework(r: &mut Reader<'_>, root: &Node, builtin: bool) -> Option<RawFramework> {
     let file = r.file;
     r.strict_map(root, "a framework", FRAMEWORK_KEYS);
     let id = required_string(r, root, "id", "a framework")?;
@@ -243,7 +244,7 @@ fn parse_framework(r: &mut Reader<'_>, root: &Node<'_>, builtin: bool) -> Option
                 .collect()
         })
         .unwrap_or_default();
-    let loc = |n: &Node<'_>| file.location(n.line, n.col);
+    let loc = |n: &Node| file.location(n.line, n.col);
     let body = match (root.get("controls"), root.get("based_on")) {
         (Some(_), Some(b)) => {
             r.error(
@@ -305,7 +306,7 @@ fn parse_framework(r: &mut Reader<'_>, root: &Node<'_>, builtin: bool) -> Option
     })
 }
 
-fn parse_controls(r: &mut Reader<'_>, node: &Node<'_>) -> Vec<RawControl> {
+fn parse_controls(r: &mut Reader<'_>, node: &Node) -> Vec<RawControl> {
     let file = r.file;
     let Value::Seq(items) = &node.value else {
         r.error(

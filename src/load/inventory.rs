@@ -269,16 +269,6 @@ fn from_json(
     })
 }
 
-const ENVOY_KEYS: &[&str] = &[
-    "hostname",
-    "labels",
-    "environment",
-    "last_converged",
-    "status",
-    "revoked",
-    "configcrates",
-];
-
 fn parse_yaml(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
     let root = match yaml::parse(src) {
         Ok(r) => r,
@@ -358,7 +348,6 @@ fn parse_yaml(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
             .get("environment")
             .and_then(|n| r.string(n, "environment"));
         let status = item.get("status").and_then(|n| r.string(n, "status"));
-        let _ = ENVOY_KEYS;
         if r.diags.len() > before {
             continue;
         }

@@ -91,7 +91,7 @@ struct Parsed {
     rel: PathBuf,
     kind: Kind,
     src: SourceFile,
-    root: Node<'static>,
+    root: Node,
 }
 
 fn parent_dir(rel: &Path) -> PathBuf {
@@ -200,8 +200,7 @@ pub fn load(
     let mut unique: Vec<Configcrate> = Vec::new();
     let mut first_loc: Vec<Location> = Vec::new();
     for (c, loc) in configcrates {
-        if let Some(last) = unique.last().filter(|u| u.name == c.name) {
-            let _ = last;
+        if unique.last().is_some_and(|u| u.name == c.name) {
             let prev = first_loc.last().cloned();
             diags.push(
                 Diagnostic::error(
@@ -396,7 +395,7 @@ struct Names<'a> {
 }
 
 impl Names<'_> {
-    fn configcrate(&self, r: &mut Reader<'_>, name: &str, node: &Node<'_>) -> Option<u32> {
+    fn configcrate(&self, r: &mut Reader<'_>, name: &str, node: &Node) -> Option<u32> {
         if let Some(&i) = self.crates.get(name) {
             return Some(i);
         }
@@ -437,7 +436,7 @@ fn inherit_chain<'a>(commons: &'a BTreeMap<PathBuf, Inherit>, dir: &Path) -> Vec
 
 fn read_inherit(
     r: &mut Reader<'_>,
-    node: &Node<'_>,
+    node: &Node,
     names: &Names<'_>,
     roles: &HashMap<String, Vec<u32>>,
 ) -> Inherit {
@@ -477,7 +476,7 @@ fn read_inherit(
 
 struct RawRole<'n> {
     crates: Vec<u32>,
-    includes: Vec<(String, &'n Node<'static>, Arc<str>, usize)>,
+    includes: Vec<(String, &'n Node)>,
 }
 
 fn load_roles<'p>(
@@ -514,7 +513,6 @@ fn load_roles<'p>(
                 .map(|n| r.string_list(n, "includes"))
                 .unwrap_or_default()
                 .into_iter()
-                .map(|(s, n)| (s, n, p.src.display.clone(), 0))
                 .collect();
             if let Some((_, prev_src)) = raw.get(&name) {
                 let d = p.src.diag(
@@ -557,7 +555,7 @@ fn resolve_role(
     };
     stack.push(name.to_string());
     let mut crates = role.crates.clone();
-    for (inc, node, _, _) in &role.includes {
+    for (inc, node) in &role.includes {
         if stack.iter().any(|s| s == inc) {
             diags.push(
                 src.diag(
@@ -599,7 +597,7 @@ fn resolve_role(
 /// `compliance:`, `provides:` and `bundle:` of a configcrate or configcrates/compliance.vgo.
 fn read_claims(
     r: &mut Reader<'_>,
-    root: &Node<'_>,
+    root: &Node,
     catalog: &Catalog,
     source: ClaimSource,
 ) -> Vec<Claim> {
@@ -703,7 +701,7 @@ const WAIVER_KEYS: &[&str] = &[
 
 fn read_waivers(
     r: &mut Reader<'_>,
-    list: &Node<'_>,
+    list: &Node,
     catalog: &Catalog,
     settings: &Settings,
     dir: &Path,
@@ -728,7 +726,7 @@ fn read_waivers(
             continue;
         }
         let before = r.diags.len();
-        let mut refs: Vec<(String, &Node<'_>)> = Vec::new();
+        let mut refs: Vec<(String, &Node)> = Vec::new();
         match (item.get("control"), item.get("controls")) {
             (Some(c), None) => refs.extend(r.string(c, "control").map(|s| (s, c))),
             (None, Some(cs)) => refs.extend(r.string_list(cs, "controls")),
