@@ -4,7 +4,7 @@
 // JavaScript off, injected markup stays text, and axe-core finds no serious or critical
 // accessibility violation.
 //
-//   node run.mjs --shots DIR [--docs-shot FILE] [--deep a.html,b.html] DIR_OR_HTML...
+//   node run.mjs --shots DIR [--docs-shot PAGE_SUFFIX=PNG] [--deep a.html,b.html] DIR_OR_HTML...
 //
 // Every page gets the load, console, request, screenshot and JavaScript-off checks; with
 // --deep only the named pages also get the filter and axe-core checks (the large NIST
@@ -92,8 +92,8 @@ try {
     const base = path.basename(file, ".html");
     const dir = path.basename(path.dirname(path.resolve(file)));
     await page.screenshot({ path: path.join(shots, `${dir}-${base}.png`) });
-    if (docsShot && file.endsWith(path.join("clinic", "hipaa.html"))) {
-      await page.screenshot({ path: docsShot });
+    if (docsShot && file.endsWith(docsShot.split("=")[0])) {
+      await page.screenshot({ path: docsShot.split("=")[1] });
     }
 
     // Exactly one script, ours: user text never becomes markup.
