@@ -73,6 +73,7 @@ try {
   for (const file of pages) {
     const name = path.relative(process.cwd(), file);
     const started = Date.now();
+    const failedBefore = failed;
     const page = await context.newPage();
     const problems = [];
     page.on("console", (m) => {
@@ -182,7 +183,7 @@ try {
     const items = hasTables ? all : await off.locator("li.card").count();
     check(tables === all && items > 0, `${name}: without JavaScript every table row or card renders (${items})`);
     await off.close();
-    console.log(`ok ${name}${isDeep ? " (deep)" : ""} (${Date.now() - started} ms)`);
+    console.log(`${failed === failedBefore ? "ok" : "not ok"} ${name}${isDeep ? " (deep)" : ""} (${Date.now() - started} ms)`);
   }
 } finally {
   await context.close();

@@ -219,7 +219,9 @@ fn report_all_writes_a_static_site() {
     );
     assert!(card.contains(gap["id"].as_str().unwrap()), "{card}");
 
+    insta::assert_snapshot!("clinic_site_index_html", index);
     let envoys = read(&dir.join("envoys-1.html"));
+    insta::assert_snapshot!("clinic_site_envoys_html", envoys);
     for e in hipaa["envoys"].as_array().unwrap() {
         assert!(envoys.contains(e["hostname"].as_str().unwrap()));
     }
