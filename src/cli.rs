@@ -69,17 +69,22 @@ pub enum ComplianceCommand {
 pub enum ReportFormat {
     Json,
     Table,
+    /// A self-contained HTML page (with framework `all` and --output-dir: a static dashboard site).
+    Html,
 }
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Framework id or alias (e.g. hipaa, soc2, pci, nist-800-53, cis).
+    /// Framework id or alias (e.g. hipaa, soc2, pci, nist-800-53, cis), or `all` (every framework; needs --output-dir).
     pub framework: String,
     #[arg(long, value_enum, default_value = "table")]
     pub format: ReportFormat,
     /// Write to this file (atomically) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write into this directory (created if missing): `<framework>.html`/`.json`; with framework `all` and --format html, a static site with index.html and an envoy index.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub output_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -146,7 +146,13 @@ fn note_findings(model: &Model) {
     }
 }
 
+/// The framework argument that reports every framework at once (`report all`).
+const ALL_FRAMEWORKS: &str = "all";
+
 fn report_command(settings: &Settings, args: &ReportArgs) -> Result<Exit, Vec<Diagnostic>> {
+    if args.framework == ALL_FRAMEWORKS {
+        return report_all_command(settings, args);
+    }
     let model = load_model(settings)?;
     let fw = framework_index(&model, &args.framework)?;
     let report = build_report(settings, &model, fw);
@@ -155,10 +161,93 @@ fn report_command(settings: &Settings, args: &ReportArgs) -> Result<Exit, Vec<Di
         ReportFormat::Table => {
             report::table::render_report(&report, args.output.is_none() && colour())
         }
+        ReportFormat::Html => report::html::render_report(&report).map_err(render_failed)?,
     };
-    emit(args.output.as_deref(), &text)?;
+    match &args.output_dir {
+        Some(dir) => {
+            let name = report::html::page_name(&report.framework.id);
+            let name = match args.format {
+                ReportFormat::Html => name,
+                ReportFormat::Json => name.replace(".html", ".json"),
+                ReportFormat::Table => name.replace(".html", ".txt"),
+            };
+            write_files(dir, &[(name, text)])?;
+        }
+        None => emit(args.output.as_deref(), &text)?,
+    }
     note_findings(&model);
     Ok(Exit::Ok)
+}
+
+fn render_failed(e: String) -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::error(
+            Code::RenderFailed,
+            format!("cannot render the HTML report: {e}"),
+        )
+        .help("this is a bug in vigocli; `--format json` still works"),
+    ]
+}
+
+/// `report all`: every framework, into `--output-dir` (HTML: the static dashboard site).
+fn report_all_command(settings: &Settings, args: &ReportArgs) -> Result<Exit, Vec<Diagnostic>> {
+    let Some(dir) = &args.output_dir else {
+        return Err(vec![
+            Diagnostic::error(
+                Code::BadArgument,
+                "`compliance report all` writes one file per framework and needs --output-dir DIR",
+            )
+            .help("e.g. `vigocli compliance report all --format html --output-dir site/`"),
+        ]);
+    };
+    if args.format == ReportFormat::Table {
+        return Err(vec![
+            Diagnostic::error(
+                Code::BadArgument,
+                "`compliance report all` writes HTML or JSON, not a terminal table",
+            )
+            .help("use --format html or --format json, or `vigocli compliance status` for a table"),
+        ]);
+    }
+    let model = load_model(settings)?;
+    let reports: Vec<report::Report> = (0..model.catalog.frameworks.len())
+        .map(|fw| build_report(settings, &model, fw))
+        .collect();
+    let files = match args.format {
+        ReportFormat::Html => report::html::render_site(&reports).map_err(render_failed)?,
+        _ => reports
+            .iter()
+            .map(|r| {
+                (
+                    report::html::page_name(&r.framework.id).replace(".html", ".json"),
+                    report::to_json(r),
+                )
+            })
+            .collect(),
+    };
+    write_files(dir, &files)?;
+    eprintln!("wrote {} files to {}", files.len(), dir.display());
+    note_findings(&model);
+    Ok(Exit::Ok)
+}
+
+/// Writes every file into `dir` (created if missing), each atomically.
+fn write_files(dir: &std::path::Path, files: &[(String, String)]) -> Result<(), Vec<Diagnostic>> {
+    let fail = |path: &std::path::Path, e: std::io::Error| {
+        vec![
+            Diagnostic::error(
+                Code::WriteFailed,
+                format!("cannot write `{}`: {e}", path.display()),
+            )
+            .help("check that the directory is writable"),
+        ]
+    };
+    std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
+    for (name, text) in files {
+        let path = dir.join(name);
+        output::write_atomic(&path, text.as_bytes()).map_err(|e| fail(&path, e))?;
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -193,6 +282,15 @@ fn status_command(settings: &Settings, args: &StatusArgs) -> Result<Exit, Vec<Di
         .map(|&fw| build_report(settings, &model, fw))
         .collect();
     let text = match args.format {
+        ReportFormat::Html => {
+            return Err(vec![
+                Diagnostic::error(
+                    Code::BadArgument,
+                    "`compliance status` prints a table or JSON; the HTML dashboard is a site",
+                )
+                .help("use `vigocli compliance report all --format html --output-dir DIR`"),
+            ]);
+        }
         ReportFormat::Table => report::table::render_status(&reports, colour()),
         ReportFormat::Json => {
             let status = StatusJson {

@@ -51,6 +51,7 @@ codes! {
     TraitPathMismatch = "trait-path-mismatch": "A per-file Connwaer result names another envoy or capability than its path.",
     BadWaiver = "bad-waiver": "A waiver's `control:` is malformed (no `framework:` prefix, or both `control` and `controls`).",
     WriteFailed = "write-failed": "An output file cannot be written.",
+    RenderFailed = "render-failed": "An HTML template failed to render; this is a bug in vigocli, please report it.",
     MisplacedWaivers = "misplaced-waivers": "`waivers:` appears in a file that is not waivers.vgo or an envoy-tree compliance.vgo, so it is ignored.",
     UnusedWaiver = "unused-waiver": "An active waiver applies to no envoy.",
     ExpiredWaiver = "expired-waiver": "A waiver's `expires` date is before the as-of date; it applies to nothing.",

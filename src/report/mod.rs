@@ -1,6 +1,7 @@
 //! The report model (schema `vigocli/compliance-report/v1`) built from a coverage
-//! result, and its renderings: JSON and terminal tables.
+//! result, and its renderings: JSON, HTML and terminal tables.
 
+pub mod html;
 pub mod table;
 
 use crate::coverage::{FrameworkCoverage, pct, pct_hundredths};

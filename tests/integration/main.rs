@@ -7,5 +7,6 @@ mod differential;
 mod docs;
 mod errors;
 mod fuzz;
+mod html;
 mod load;
 mod reports;

@@ -1,0 +1,863 @@
+//! HTML renderings of [`Report`]s: one self-contained page per framework and a static
+//! dashboard site (`report all`). Everything is computed from the same `Report` the JSON
+//! is serialised from, so the two can never disagree.
+//!
+//! Templates are files under `templates/`, embedded at build time, rendered with strict
+//! undefined behaviour and HTML auto-escaping: tags, names and waiver text are user input.
+//! The stylesheet and script are inlined and pinned by a Content-Security-Policy hash, so
+//! the page fetches nothing and runs no script but its own.
+
+use super::{ControlRow, EnvoyRow, Report, WaiverRow};
+use minijinja::value::{Serde, Value};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
+
+/// A framework page lists at most this many envoys (the weakest first) and summarises the
+/// rest, so that a 100,000-envoy fleet still gives a page of a few megabytes.
+pub const ENVOYS_LISTED: usize = 1000;
+/// Rows per page of the site's envoy index.
+pub const ENVOYS_PER_PAGE: usize = 1000;
+/// A control row names at most this many uncovered envoys (the report's own cap is 50).
+const UNCOVERED_LISTED: usize = 50;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html.j2", include_str!("../../templates/base.html.j2")),
+    (
+        "macros.html.j2",
+        include_str!("../../templates/macros.html.j2"),
+    ),
+    (
+        "report.html.j2",
+        include_str!("../../templates/report.html.j2"),
+    ),
+    (
+        "index.html.j2",
+        include_str!("../../templates/index.html.j2"),
+    ),
+    (
+        "envoys.html.j2",
+        include_str!("../../templates/envoys.html.j2"),
+    ),
+];
+const STYLE: &str = include_str!("../../templates/report.css");
+const SCRIPT: &str = include_str!("../../templates/report.js");
+
+static ENV: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| AutoEscape::Html);
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)
+            .map_err(|e| format!("template {name}: {e:#}"))?;
+    }
+    Ok(env)
+});
+
+fn csp() -> String {
+    format!(
+        "default-src 'none'; style-src 'sha256-{}'; script-src 'sha256-{}'; img-src data:; base-uri 'none'; form-action 'none'",
+        base64(&Sha256::digest(STYLE.as_bytes())),
+        base64(&Sha256::digest(SCRIPT.as_bytes()))
+    )
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn render(template: &str, page: &PageMeta<'_>, body: Value) -> Result<String, String> {
+    let env = ENV.as_ref().map_err(Clone::clone)?;
+    let tmpl = env.get_template(template).map_err(|e| format!("{e:#}"))?;
+    tmpl.render(context! {
+        page => Value::from(Serde(page)),
+        body => body,
+        csp => csp(),
+        style => Value::from_safe_string(STYLE.to_string()),
+        script => Value::from_safe_string(SCRIPT.to_string()),
+    })
+    .map_err(|e| format!("{template}: {e:#}"))
+}
+
+/// Metadata every page shows in its footer, and the site navigation when there is one.
+#[derive(Serialize)]
+struct PageMeta<'a> {
+    title: String,
+    schema: &'a str,
+    tool: String,
+    generated_at: &'a str,
+    as_of: &'a str,
+    mode: &'a str,
+    inputs_digest: &'a str,
+    nav: Option<Nav>,
+}
+
+#[derive(Serialize)]
+struct Nav {
+    index: &'static str,
+    envoys: String,
+}
+
+impl<'a> PageMeta<'a> {
+    fn new(r: &'a Report, title: String, nav: Option<Nav>) -> Self {
+        PageMeta {
+            title,
+            schema: r.schema,
+            tool: format!("{} {}", r.tool.name, r.tool.version),
+            generated_at: &r.generated_at,
+            as_of: &r.as_of,
+            mode: r.mode,
+            inputs_digest: &r.inputs_digest,
+            nav,
+        }
+    }
+}
+
+fn pct_text(p: f64) -> String {
+    format!("{p:.2} %")
+}
+
+fn status_icon(status: &str) -> &'static str {
+    match status {
+        "covered" => "✔",
+        "waived" => "⚑",
+        "partial" => "◐",
+        _ => "✘",
+    }
+}
+
+fn scope_text(scope: &BTreeMap<String, String>) -> String {
+    if scope.is_empty() {
+        "every envoy (no scope)".into()
+    } else {
+        scope
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The coverage ring: a circle of circumference 100, so that dash lengths are percentages.
+#[derive(Serialize)]
+struct Ring {
+    covered: String,
+    covered_gap: String,
+    waived: String,
+    waived_gap: String,
+    waived_offset: String,
+}
+
+fn ring(r: &Report) -> Ring {
+    let total = r.summary.controls_total.max(1) as f64;
+    let covered = 100.0 * r.summary.covered as f64 / total;
+    let waived = 100.0 * r.summary.waived as f64 / total;
+    // Arcs start at 12 o'clock (offset 25 on a circle of length 100) and run clockwise.
+    Ring {
+        covered: format!("{covered:.3}"),
+        covered_gap: format!("{:.3}", 100.0 - covered),
+        waived: format!("{waived:.3}"),
+        waived_gap: format!("{:.3}", 100.0 - waived),
+        waived_offset: format!("{:.3}", 25.0 - covered),
+    }
+}
+
+#[derive(Serialize)]
+struct StatusCount {
+    status: &'static str,
+    icon: &'static str,
+    count: u64,
+    meaning: &'static str,
+}
+
+#[derive(Serialize)]
+struct SummaryView<'a> {
+    controls_total: u64,
+    coverage_pct: String,
+    covered_pct: String,
+    formula_coverage: &'a str,
+    formula_covered: &'a str,
+    formula_envoy_mean: &'a str,
+    statuses: Vec<StatusCount>,
+    envoys_in_scope: u64,
+    envoy_mean_pct: Option<String>,
+    weakest: Option<WeakestView<'a>>,
+    ring: Ring,
+}
+
+#[derive(Serialize)]
+struct WeakestView<'a> {
+    hostname: &'a str,
+    coverage_pct: String,
+}
+
+fn formula<'a>(r: &'a Report, key: &str) -> &'a str {
+    r.summary.formulas.get(key).map_or("", String::as_str)
+}
+
+fn summary_view(r: &Report) -> SummaryView<'_> {
+    let s = &r.summary;
+    SummaryView {
+        controls_total: s.controls_total,
+        coverage_pct: pct_text(s.coverage_pct),
+        covered_pct: pct_text(s.covered_pct),
+        formula_coverage: formula(r, "coverage_pct"),
+        formula_covered: formula(r, "covered_pct"),
+        formula_envoy_mean: formula(r, "envoy_mean_pct"),
+        statuses: vec![
+            StatusCount {
+                status: "covered",
+                icon: status_icon("covered"),
+                count: s.covered,
+                meaning: "every in-scope envoy covered",
+            },
+            StatusCount {
+                status: "waived",
+                icon: status_icon("waived"),
+                count: s.waived,
+                meaning: "every envoy covered or waived, at least one waived",
+            },
+            StatusCount {
+                status: "partial",
+                icon: status_icon("partial"),
+                count: s.partial,
+                meaning: "some envoys covered or waived, some uncovered",
+            },
+            StatusCount {
+                status: "uncovered",
+                icon: status_icon("uncovered"),
+                count: s.uncovered,
+                meaning: "no envoy covered or waived",
+            },
+        ],
+        envoys_in_scope: s.envoys_in_scope,
+        envoy_mean_pct: s.envoy_mean_pct.map(pct_text),
+        weakest: s.weakest_envoy.as_ref().map(|w| WeakestView {
+            hostname: &w.hostname,
+            coverage_pct: pct_text(w.coverage_pct),
+        }),
+        ring: ring(r),
+    }
+}
+
+#[derive(Serialize)]
+struct WaiverRef<'a> {
+    source: &'a str,
+    owner: &'a str,
+    expires: &'a str,
+    days_left: i64,
+    state: &'a str,
+}
+
+#[derive(Serialize)]
+struct ControlView<'a> {
+    id: &'a str,
+    title: &'a str,
+    category: Option<&'a str>,
+    status: &'a str,
+    icon: &'static str,
+    configcrates: &'a [String],
+    capabilities: &'a [String],
+    connwaer: &'a [String],
+    envoys_connwaer_only: u64,
+    envoys_covered: u64,
+    envoys_waived: u64,
+    envoys_uncovered: u64,
+    envoys_contradicted: u64,
+    envoys_in_scope: u64,
+    uncovered_envoys: &'a [String],
+    uncovered_not_listed: u64,
+    waivers: Vec<WaiverRef<'a>>,
+    last_converged: Option<&'a str>,
+}
+
+fn control_view<'a>(c: &'a ControlRow, waivers: &HashMap<&str, &'a WaiverRow>) -> ControlView<'a> {
+    let listed = &c.uncovered_envoys[..c.uncovered_envoys.len().min(UNCOVERED_LISTED)];
+    ControlView {
+        id: &c.id,
+        title: &c.title,
+        category: c.category.as_deref(),
+        status: c.status,
+        icon: status_icon(c.status),
+        configcrates: &c.configcrates,
+        capabilities: &c.capabilities,
+        connwaer: &c.connwaer,
+        envoys_connwaer_only: c.envoys_connwaer_only,
+        envoys_covered: c.envoys_covered,
+        envoys_waived: c.envoys_waived,
+        envoys_uncovered: c.envoys_uncovered,
+        envoys_contradicted: c.envoys_contradicted,
+        envoys_in_scope: c.envoys_covered + c.envoys_waived + c.envoys_uncovered,
+        uncovered_envoys: listed,
+        uncovered_not_listed: c.envoys_uncovered.saturating_sub(listed.len() as u64),
+        waivers: c
+            .waivers
+            .iter()
+            .map(|src| match waivers.get(src.as_str()) {
+                Some(w) => WaiverRef {
+                    source: &w.source,
+                    owner: &w.owner,
+                    expires: &w.expires,
+                    days_left: w.days_left,
+                    state: w.state,
+                },
+                None => WaiverRef {
+                    source: src,
+                    owner: "",
+                    expires: "",
+                    days_left: 0,
+                    state: "",
+                },
+            })
+            .collect(),
+        last_converged: c.last_converged.as_deref(),
+    }
+}
+
+#[derive(Serialize)]
+struct EnvoyView<'a> {
+    hostname: &'a str,
+    coverage_pct: String,
+    covered: u32,
+    waived: u32,
+    uncovered: u32,
+    environment: Option<&'a str>,
+    status: Option<&'a str>,
+    last_converged: Option<&'a str>,
+    weakest: bool,
+}
+
+#[derive(Serialize)]
+struct Bucket {
+    label: &'static str,
+    count: usize,
+    /// Bar length in the 0–100 range of the histogram's SVG.
+    bar: String,
+}
+
+const BUCKETS: [&str; 11] = [
+    "0 – 9.99 %",
+    "10 – 19.99 %",
+    "20 – 29.99 %",
+    "30 – 39.99 %",
+    "40 – 49.99 %",
+    "50 – 59.99 %",
+    "60 – 69.99 %",
+    "70 – 79.99 %",
+    "80 – 89.99 %",
+    "90 – 99.99 %",
+    "100 %",
+];
+
+fn histogram(envoys: &[EnvoyRow]) -> Vec<Bucket> {
+    let mut counts = [0usize; 11];
+    for e in envoys {
+        // Bucket on the hundredths the report prints, so a row's printed value and its
+        // bucket always agree.
+        let h = (e.coverage_pct * 100.0).round() as u64;
+        let i = if h >= 10_000 { 10 } else { (h / 1000) as usize };
+        counts[i.min(10)] += 1;
+    }
+    let max = counts.iter().copied().max().unwrap_or(0).max(1);
+    BUCKETS
+        .iter()
+        .zip(counts)
+        .map(|(label, count)| Bucket {
+            label,
+            count,
+            bar: format!("{:.1}", 100.0 * count as f64 / max as f64),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct EnvoysView<'a> {
+    total: usize,
+    listed: Vec<EnvoyView<'a>>,
+    not_listed: usize,
+    histogram: Vec<Bucket>,
+}
+
+fn envoys_view<'a>(r: &'a Report) -> EnvoysView<'a> {
+    let weakest = r
+        .summary
+        .weakest_envoy
+        .as_ref()
+        .map(|w| w.hostname.as_str());
+    // Weakest first (the same order as `weakest_envoy`: lowest coverage, then hostname).
+    let mut order: Vec<&EnvoyRow> = r.envoys.iter().collect();
+    order.sort_by(|a, b| {
+        (a.covered + a.waived)
+            .cmp(&(b.covered + b.waived))
+            .then_with(|| a.hostname.cmp(&b.hostname))
+    });
+    order.truncate(ENVOYS_LISTED);
+    EnvoysView {
+        total: r.envoys.len(),
+        not_listed: r.envoys.len() - order.len(),
+        listed: order
+            .into_iter()
+            .map(|e| EnvoyView {
+                hostname: &e.hostname,
+                coverage_pct: pct_text(e.coverage_pct),
+                covered: e.covered,
+                waived: e.waived,
+                uncovered: e.uncovered,
+                environment: e.environment.as_deref(),
+                status: e.status.as_deref(),
+                last_converged: e.last_converged.as_deref(),
+                weakest: Some(e.hostname.as_str()) == weakest,
+            })
+            .collect(),
+        histogram: histogram(&r.envoys),
+    }
+}
+
+#[derive(Serialize)]
+struct FindingView<'a> {
+    severity: &'a str,
+    code: &'a str,
+    message: &'a str,
+    location: Option<String>,
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ReportView<'a> {
+    framework: &'a super::FrameworkInfo,
+    scope: String,
+    summary: SummaryView<'a>,
+    controls: Vec<ControlView<'a>>,
+    envoys: EnvoysView<'a>,
+    waivers: &'a super::WaiverLists,
+    findings: Vec<FindingView<'a>>,
+}
+
+fn report_view(r: &Report) -> ReportView<'_> {
+    let by_source: HashMap<&str, &WaiverRow> = r
+        .waivers
+        .active
+        .iter()
+        .chain(&r.waivers.expired)
+        .map(|w| (w.source.as_str(), w))
+        .collect();
+    ReportView {
+        framework: &r.framework,
+        scope: scope_text(&r.scope),
+        summary: summary_view(r),
+        controls: r
+            .controls
+            .iter()
+            .map(|c| control_view(c, &by_source))
+            .collect(),
+        envoys: envoys_view(r),
+        waivers: &r.waivers,
+        findings: r
+            .findings
+            .iter()
+            .map(|d| FindingView {
+                severity: d.severity.as_str(),
+                code: d.code.as_str(),
+                message: &d.message,
+                location: d.location.as_ref().map(ToString::to_string),
+                help: d.help.as_deref(),
+            })
+            .collect(),
+    }
+}
+
+fn report_title(r: &Report) -> String {
+    format!(
+        "{} {} — compliance report",
+        r.framework.name, r.framework.version
+    )
+}
+
+/// One framework as a standalone page (no links to other pages).
+pub fn render_report(r: &Report) -> Result<String, String> {
+    render_report_page(r, None)
+}
+
+fn render_report_page(r: &Report, nav: Option<Nav>) -> Result<String, String> {
+    let meta = PageMeta::new(r, report_title(r), nav);
+    render("report.html.j2", &meta, Value::from(Serde(&report_view(r))))
+}
+
+/// The file name of a framework's page in the site: its id, with anything that is not
+/// safe in a file name replaced.
+pub fn page_name(framework_id: &str) -> String {
+    let safe: String = framework_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let safe = safe.trim_start_matches('.');
+    // Never shadow the dashboard's own pages.
+    if safe == "index" || safe.starts_with("envoys-") || safe.is_empty() {
+        format!("framework-{safe}.html")
+    } else {
+        format!("{safe}.html")
+    }
+}
+
+fn envoy_page_name(page: usize) -> String {
+    format!("envoys-{page}.html")
+}
+
+#[derive(Serialize)]
+struct NextGap<'a> {
+    id: &'a str,
+    title: &'a str,
+    status: &'a str,
+    icon: &'static str,
+    envoys_uncovered: u64,
+}
+
+/// The control to close next: the partial control with the fewest uncovered envoys
+/// (closest to done), else the first uncovered control in catalog order.
+fn next_gap(r: &Report) -> Option<NextGap<'_>> {
+    let partial = r
+        .controls
+        .iter()
+        .filter(|c| c.status == "partial")
+        .min_by_key(|c| c.envoys_uncovered);
+    partial
+        .or_else(|| r.controls.iter().find(|c| c.status == "uncovered"))
+        .map(|c| NextGap {
+            id: &c.id,
+            title: &c.title,
+            status: c.status,
+            icon: status_icon(c.status),
+            envoys_uncovered: c.envoys_uncovered,
+        })
+}
+
+#[derive(Serialize)]
+struct Card<'a> {
+    href: String,
+    framework: &'a super::FrameworkInfo,
+    scope: String,
+    summary: SummaryView<'a>,
+    in_progress: u64,
+    next_gap: Option<NextGap<'a>>,
+}
+
+#[derive(Serialize)]
+struct IndexView<'a> {
+    cards: Vec<Card<'a>>,
+    envoys_total: usize,
+    envoy_pages: usize,
+}
+
+#[derive(Serialize)]
+struct EnvoyIndexRow<'a> {
+    hostname: &'a str,
+    environment: Option<&'a str>,
+    status: Option<&'a str>,
+    last_converged: Option<&'a str>,
+    /// One cell per framework, `None` when the envoy is outside its scope.
+    cells: Vec<Option<EnvoyCell>>,
+}
+
+#[derive(Serialize)]
+struct EnvoyCell {
+    coverage_pct: String,
+    detail: String,
+}
+
+#[derive(Serialize)]
+struct FrameworkHead<'a> {
+    id: &'a str,
+    name: &'a str,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct EnvoyIndexView<'a> {
+    frameworks: &'a [FrameworkHead<'a>],
+    rows: &'a [EnvoyIndexRow<'a>],
+    page: usize,
+    pages: usize,
+    first: usize,
+    last: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    page_links: Vec<(usize, String)>,
+}
+
+/// The static dashboard: `index.html`, one page per framework, and the envoy index in
+/// pages of [`ENVOYS_PER_PAGE`]. Returns (file name, content) pairs in a stable order.
+pub fn render_site(reports: &[Report]) -> Result<Vec<(String, String)>, String> {
+    let Some(first) = reports.first() else {
+        return Err("no framework to report".into());
+    };
+    // Every envoy in the scope of at least one framework, in hostname order.
+    let mut hosts: BTreeMap<&str, Vec<Option<&EnvoyRow>>> = BTreeMap::new();
+    for (i, r) in reports.iter().enumerate() {
+        for e in &r.envoys {
+            hosts
+                .entry(e.hostname.as_str())
+                .or_insert_with(|| vec![None; reports.len()])[i] = Some(e);
+        }
+    }
+    let pages = hosts.len().div_ceil(ENVOYS_PER_PAGE).max(1);
+    let nav = || Nav {
+        index: "index.html",
+        envoys: envoy_page_name(1),
+    };
+
+    let mut files = Vec::new();
+    let index = IndexView {
+        cards: reports
+            .iter()
+            .map(|r| Card {
+                href: page_name(&r.framework.id),
+                framework: &r.framework,
+                scope: scope_text(&r.scope),
+                summary: summary_view(r),
+                in_progress: r.summary.partial,
+                next_gap: next_gap(r),
+            })
+            .collect(),
+        envoys_total: hosts.len(),
+        envoy_pages: pages,
+    };
+    let meta = PageMeta::new(first, "Compliance dashboard".into(), Some(nav()));
+    files.push((
+        "index.html".to_string(),
+        render("index.html.j2", &meta, Value::from(Serde(&index)))?,
+    ));
+    for r in reports {
+        files.push((
+            page_name(&r.framework.id),
+            render_report_page(r, Some(nav()))?,
+        ));
+    }
+
+    let heads: Vec<FrameworkHead<'_>> = reports
+        .iter()
+        .map(|r| FrameworkHead {
+            id: &r.framework.id,
+            name: &r.framework.name,
+            href: page_name(&r.framework.id),
+        })
+        .collect();
+    let rows: Vec<EnvoyIndexRow<'_>> = hosts
+        .iter()
+        .map(|(host, cells)| {
+            let any = cells.iter().flatten().next();
+            EnvoyIndexRow {
+                hostname: host,
+                environment: any.and_then(|e| e.environment.as_deref()),
+                status: any.and_then(|e| e.status.as_deref()),
+                last_converged: any.and_then(|e| e.last_converged.as_deref()),
+                cells: cells
+                    .iter()
+                    .map(|c| {
+                        c.map(|e| EnvoyCell {
+                            coverage_pct: pct_text(e.coverage_pct),
+                            detail: format!(
+                                "{} covered, {} waived, {} uncovered",
+                                e.covered, e.waived, e.uncovered
+                            ),
+                        })
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let page_links: Vec<(usize, String)> = (1..=pages).map(|p| (p, envoy_page_name(p))).collect();
+    for page in 1..=pages {
+        let start = (page - 1) * ENVOYS_PER_PAGE;
+        let end = (start + ENVOYS_PER_PAGE).min(rows.len());
+        let view = EnvoyIndexView {
+            frameworks: &heads,
+            rows: &rows[start..end],
+            page,
+            pages,
+            first: start + 1,
+            last: end,
+            total: rows.len(),
+            prev: (page > 1).then(|| envoy_page_name(page - 1)),
+            next: (page < pages).then(|| envoy_page_name(page + 1)),
+            page_links: page_links.clone(),
+        };
+        let meta = PageMeta::new(
+            first,
+            format!("Envoys — page {page} of {pages}"),
+            Some(nav()),
+        );
+        files.push((
+            envoy_page_name(page),
+            render("envoys.html.j2", &meta, Value::from(Serde(&view)))?,
+        ));
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_rfc_vectors() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn page_names_are_safe_file_names() {
+        assert_eq!(page_name("nist-800-53"), "nist-800-53.html");
+        assert_eq!(page_name("../x/y"), "_x_y.html");
+        assert_eq!(page_name("A B"), "a_b.html");
+        assert_eq!(page_name("index"), "framework-index.html");
+        assert_eq!(page_name("envoys-2"), "framework-envoys-2.html");
+    }
+
+    fn sample() -> Report {
+        use crate::report::{FrameworkInfo, Summary, Tool, WaiverLists, Weakest};
+        let waiver = WaiverRow {
+            source: "stacks/waivers.vgo:2".into(),
+            controls: vec!["x:C2".into()],
+            rationale: "<b>why</b>".into(),
+            owner: "o@example.com".into(),
+            expires: "2027-01-01".into(),
+            days_left: 40,
+            state: "active",
+            envoys: 1,
+            envoys_glob: None,
+            labels: BTreeMap::new(),
+        };
+        let row = |id: &str, status: &'static str, waivers: Vec<String>| ControlRow {
+            id: id.into(),
+            title: format!("Control {id}"),
+            category: None,
+            status,
+            envoys_covered: 1,
+            envoys_waived: 0,
+            envoys_uncovered: 1,
+            envoys_contradicted: 0,
+            configcrates: vec!["<crate>".into()],
+            capabilities: vec![],
+            connwaer: vec![],
+            envoys_connwaer_only: 0,
+            waivers,
+            uncovered_envoys: vec!["b".into()],
+            last_converged: None,
+        };
+        let envoy = |h: &str, pct: f64| EnvoyRow {
+            hostname: h.into(),
+            coverage_pct: pct,
+            covered: 1,
+            waived: 0,
+            uncovered: 1,
+            last_converged: None,
+            environment: None,
+            status: None,
+        };
+        Report {
+            schema: crate::report::SCHEMA,
+            tool: Tool {
+                name: "vigocli",
+                version: "0",
+            },
+            generated_at: "2026-01-01T00:00:00Z".into(),
+            as_of: "2026-01-01T00:00:00Z".into(),
+            mode: "fleet",
+            framework: FrameworkInfo {
+                id: "x".into(),
+                name: "X".into(),
+                version: "1".into(),
+                source: "test".into(),
+                based_on: None,
+            },
+            scope: BTreeMap::new(),
+            inputs_digest: "00".into(),
+            summary: Summary {
+                controls_total: 2,
+                covered: 0,
+                partial: 1,
+                waived: 1,
+                uncovered: 0,
+                coverage_pct: 50.0,
+                covered_pct: 0.0,
+                envoys_in_scope: 2,
+                envoy_mean_pct: Some(50.0),
+                weakest_envoy: Some(Weakest {
+                    hostname: "a".into(),
+                    coverage_pct: 50.0,
+                }),
+                formulas: BTreeMap::new(),
+            },
+            controls: vec![
+                row("C1", "partial", vec![]),
+                row("C2", "waived", vec![waiver.source.clone()]),
+            ],
+            envoys: vec![envoy("a", 50.0), envoy("b", 50.0)],
+            waivers: WaiverLists {
+                active: vec![waiver],
+                expiring: vec![],
+                expired: vec![],
+            },
+            findings: vec![],
+        }
+    }
+
+    #[test]
+    fn every_page_template_renders() {
+        let r = sample();
+        let page = render_report(&r).expect("report page");
+        assert!(page.contains("&lt;crate&gt;") && page.contains("&lt;b&gt;why"));
+        assert!(page.contains("<tr class=\"weakest\">"));
+        let site = render_site(std::slice::from_ref(&r)).expect("site");
+        let names: Vec<&str> = site.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["index.html", "x.html", "envoys-1.html"]);
+        assert!(site[0].1.contains("C1"), "next gap: the partial control");
+    }
+
+    #[test]
+    fn strict_undefined_is_an_error() {
+        let env = ENV.as_ref().expect("templates compile");
+        let err = env.render_str("{{ missing }}", context! {});
+        assert!(
+            err.is_err(),
+            "an undefined variable must not render as empty"
+        );
+    }
+
+    #[test]
+    fn every_template_compiles() {
+        let env = ENV.as_ref().expect("templates compile");
+        for (name, _) in TEMPLATES {
+            env.get_template(name).expect("template is registered");
+        }
+    }
+}
