@@ -245,7 +245,7 @@ impl std::fmt::Display for ChainError {
         }
         write!(f, "{}", self.fault.what)?;
         if let (Some(e), Some(x)) = (&self.fault.expected, &self.fault.found) {
-            write!(f, "\n  expected: {e}\n  found:    {x}")?;
+            write!(f, " (expected {e}, found {x})")?;
         }
         Ok(())
     }
