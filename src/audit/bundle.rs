@@ -11,7 +11,8 @@ use sha2::{Digest, Sha256};
 use std::io::Write as _;
 
 pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
-pub const PREDICATE_TYPE: &str = "https://vigocli.dev/audit-bundle/v1";
+/// A URN rather than a URL: it names the predicate format (docs/audit.md) and resolves nowhere.
+pub const PREDICATE_TYPE: &str = "urn:vigocli:audit-bundle:v1";
 pub const BOUNDARY_SCHEMA: &str = "vigocli/audit-boundary/v1";
 pub const LOG_FORMAT: &str = "audit-chain/v1";
 

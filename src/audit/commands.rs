@@ -293,6 +293,7 @@ pub fn bundle(settings: &Settings, model: &Model, fw: usize, args: &AuditBundleA
     let range = bundle::window(&log.entries, since, until);
     let entries = match range.len() {
         0 => "no audit entries".to_string(),
+        1 => format!("1 audit entry (seq {})", range.start),
         n => format!("{n} audit entries (seq {}..{})", range.start, range.end - 1),
     };
     eprintln!(

@@ -340,8 +340,9 @@ fn check_chain(members: &BTreeMap<String, Vec<u8>>, b: &Boundary) -> Result<Chai
             "the window holds no entries".into()
         } else {
             format!(
-                "{} entries link from the anchor (seq {}..{})",
+                "{} entr{} link from the anchor (seq {}..{})",
                 lines.len(),
+                if lines.len() == 1 { "y" } else { "ies" },
                 b.first_seq,
                 b.first_seq + lines.len() as u64 - 1
             )

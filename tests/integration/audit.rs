@@ -1007,3 +1007,64 @@ fn report_framework_still_works_beside_audit_bundle() {
         .invalid();
     assert!(run.stderr.contains("unknown-framework"), "{}", run.stderr);
 }
+
+#[test]
+fn an_independent_implementation_agrees() {
+    // scripts/verify_audit_log.py (standard-library Python, docs/audit.md) must reproduce
+    // vigocli's head for the log and for a bundle's window, and reject an edit.
+    let have_python = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_python {
+        return;
+    }
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/verify_audit_log.py");
+    let r = clinic_with_log(0);
+    append(
+        &r,
+        "2026-11-01T00:00:00Z",
+        r#"{"ünï":"€ 😂 \u0001","n":-9007199254740991,"k":[true,null],"😂":1,"\ufb33":2}"#,
+    )
+    .ok();
+    for i in 1..6 {
+        append(
+            &r,
+            &format!("2026-11-{:02}T10:00:00Z", i + 1),
+            &format!("{{\"n\":{i}}}"),
+        )
+        .ok();
+    }
+    let head = r.run(&["audit", "verify"]).ok().stdout;
+    let head = head.trim().rsplit(' ').next().unwrap().to_string();
+    let py = |args: &[&str]| {
+        let out = Command::new("python3")
+            .arg(&script)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).trim().to_string(),
+        )
+    };
+    let log = r.path().join("audit/audit.jsonl").display().to_string();
+    assert_eq!(py(&[&log]), (true, head.clone()));
+
+    let zip = build(&r, "b.zip", WINDOW);
+    let m = unzip(&zip);
+    let window = r.path().join("window.jsonl");
+    std::fs::write(&window, get(&m, bundle::LOG)).unwrap();
+    let p = json(&m, bundle::MANIFEST)["predicate"]["log"].clone();
+    let (ok, out) = py(&[
+        &window.display().to_string(),
+        p["anchor"].as_str().unwrap(),
+        &p["first_seq"].to_string(),
+    ]);
+    assert!(ok);
+    assert_eq!(out, p["head"].as_str().unwrap());
+
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::write(&log, text.replacen("\"n\":3", "\"n\":4", 1)).unwrap();
+    assert!(!py(&[&log]).0, "the script must reject an edited entry");
+}
