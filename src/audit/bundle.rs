@@ -2,7 +2,7 @@
 //! `SHA256SUMS`, an in-toto Statement as manifest, an optional DSSE signature and a
 //! note for the auditor, zipped byte-reproducibly.
 
-use super::chain::{self, Entry, GENESIS, Hash, Log, Origin};
+use super::chain::{self, Entry, GENESIS, Hash, Log};
 use super::keys;
 use ed25519_dalek::SigningKey;
 use jiff::Timestamp;
@@ -154,13 +154,13 @@ pub struct BundleInput<'a> {
 
 /// The index range of the window in the log (ts is non-decreasing in a verified log).
 pub fn window(
-    entries: &[(Origin, Entry)],
+    entries: &[Entry],
     since: Option<Timestamp>,
     until: Option<Timestamp>,
 ) -> std::ops::Range<usize> {
-    let start = since.map_or(0, |s| entries.partition_point(|(_, e)| e.ts < s));
+    let start = since.map_or(0, |s| entries.partition_point(|e| e.ts < s));
     let end = until.map_or(entries.len(), |u| {
-        start + entries[start..].partition_point(|(_, e)| e.ts < u)
+        start + entries[start..].partition_point(|e| e.ts < u)
     });
     start..end.max(start)
 }
@@ -171,20 +171,20 @@ pub fn build(input: &BundleInput) -> Result<Vec<u8>, String> {
     let anchor: Hash = if range.start == 0 {
         input.log.anchor
     } else {
-        entries[range.start - 1].1.chain
+        entries[range.start - 1].chain
     };
     let head = if range.is_empty() {
         anchor
     } else {
-        entries[range.end - 1].1.chain
+        entries[range.end - 1].chain
     };
     let first_seq = if range.start == 0 {
-        entries.first().map_or(0, |(_, e)| e.seq)
+        entries.first().map_or(0, |e| e.seq)
     } else {
-        entries[range.start - 1].1.seq + 1
+        entries[range.start - 1].seq + 1
     };
     let mut log_text = String::new();
-    for (_, e) in &entries[range.clone()] {
+    for e in &entries[range.clone()] {
         log_text.push_str(&e.line);
         log_text.push('\n');
     }
@@ -195,14 +195,14 @@ pub fn build(input: &BundleInput) -> Result<Vec<u8>, String> {
         first_seq,
         entry_count: range.len() as u64,
         before: (range.start > 0).then(|| BoundaryBefore {
-            line: entries[range.start - 1].1.line.clone(),
+            line: entries[range.start - 1].line.clone(),
             previous_chain: chain::hex(&if range.start >= 2 {
-                entries[range.start - 2].1.chain
+                entries[range.start - 2].chain
             } else {
                 GENESIS
             }),
         }),
-        after: entries.get(range.end).map(|(_, e)| e.line.clone()),
+        after: entries.get(range.end).map(|e| e.line.clone()),
     };
     let ts = |t: Option<Timestamp>| t.map(crate::report::timestamp);
     let window = Window {

@@ -155,18 +155,41 @@ pub fn parse_line(line: &str) -> Result<Entry, Fault> {
         .as_str()
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| Fault::new("`ts` is not an RFC 3339 timestamp"))?;
-    let body = jcs::to_string(&Value::Object(m.clone())).map_err(|e| Fault::new(e.0))?;
+    // One pass writes both the body and the canonical line: the keys are ASCII, so their
+    // UTF-16 order is their byte order, and `chain` and `leaf` slot in at fixed places.
+    let (leaf_hex, chain_hex) = (hex(&leaf), hex(&chain));
+    let mut body = String::with_capacity(line.len());
+    let mut canonical = String::with_capacity(line.len());
+    body.push('{');
+    canonical.push('{');
+    for (i, k) in BODY_FIELDS.iter().enumerate() {
+        let value = jcs::to_string(&m[*k]).map_err(|e| Fault::new(e.0))?;
+        if i > 0 {
+            body.push(',');
+            canonical.push(',');
+        }
+        match *k {
+            "details" => canonical.push_str(&format!("\"chain\":\"{chain_hex}\",")),
+            "seq" => canonical.push_str(&format!("\"leaf\":\"{leaf_hex}\",")),
+            _ => {}
+        }
+        for out in [&mut body, &mut canonical] {
+            out.push('"');
+            out.push_str(k);
+            out.push_str("\":");
+            out.push_str(&value);
+        }
+    }
+    body.push('}');
+    canonical.push('}');
     let computed = leaf_hash(body.as_bytes());
     if computed != leaf {
         return Err(Fault::diff(
             "leaf does not match the entry body (the entry was edited)",
             hex(&computed),
-            hex(&leaf),
+            leaf_hex,
         ));
     }
-    m.insert("leaf".into(), Value::from(hex(&leaf)));
-    m.insert("chain".into(), Value::from(hex(&chain)));
-    let canonical = jcs::to_string(&Value::Object(m)).map_err(|e| Fault::new(e.0))?;
     if canonical != line {
         return Err(Fault::diff(
             "line is not RFC 8785 canonical JSON",
@@ -255,12 +278,12 @@ impl std::fmt::Display for ChainError {
 #[derive(Debug, Clone)]
 pub struct Log {
     pub anchor: Hash,
-    pub entries: Vec<(Origin, Entry)>,
+    pub entries: Vec<Entry>,
 }
 
 impl Log {
     pub fn head(&self) -> Hash {
-        self.entries.last().map_or(self.anchor, |(_, e)| e.chain)
+        self.entries.last().map_or(self.anchor, |e| e.chain)
     }
 }
 
@@ -325,12 +348,8 @@ pub fn read_log(files: &[PathBuf]) -> Result<Log, ReadError> {
             )
         })?;
         for (i, line) in ls.into_iter().enumerate() {
-            let origin = Origin {
-                file: file.clone(),
-                line: i + 1,
-            };
             let e = v.push(line).map_err(|(seq, fault)| at(i + 1, seq, fault))?;
-            entries.push((origin, e));
+            entries.push(e);
         }
     }
     Ok(Log {
@@ -371,9 +390,10 @@ impl Verifier {
 }
 
 /// The file an append goes to: the log file, or the last `*.jsonl` of the directory
-/// (`audit.jsonl` when there is none).
+/// (`audit.jsonl` when there is none). A path that does not exist yet is a directory when
+/// it has no extension (the default `audit/`), else a file.
 pub fn append_target(path: &Path) -> std::io::Result<PathBuf> {
-    if path.is_dir() || (!path.exists() && path.extension().is_none_or(|x| x != "jsonl")) {
+    if path.is_dir() || (!path.exists() && path.extension().is_none()) {
         if !path.exists() {
             std::fs::create_dir_all(path)?;
         }

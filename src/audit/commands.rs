@@ -158,12 +158,13 @@ pub fn verify_log(settings: &Settings, args: &AuditVerifyArgs) -> Outcome {
         Ok(l) => l,
         Err(exit) => return Ok(exit),
     };
-    println!(
-        "ok: {} entries link from the genesis (seq 0..{}); head {}",
-        log.entries.len(),
-        log.entries.len().saturating_sub(1),
-        chain::hex(&log.head())
-    );
+    let n = log.entries.len();
+    let entries = match n {
+        0 => "the log is empty".to_string(),
+        1 => "1 entry links from the genesis (seq 0)".to_string(),
+        n => format!("{n} entries link from the genesis (seq 0..{})", n - 1),
+    };
+    println!("ok: {entries}; head {}", chain::hex(&log.head()));
     Ok(Exit::Ok)
 }
 
@@ -178,15 +179,15 @@ pub fn export(settings: &Settings, args: &AuditExportArgs) -> Outcome {
     let anchor = if range.start == 0 {
         log.anchor
     } else {
-        log.entries[range.start - 1].1.chain
+        log.entries[range.start - 1].chain
     };
     let head = if range.is_empty() {
         anchor
     } else {
-        log.entries[range.end - 1].1.chain
+        log.entries[range.end - 1].chain
     };
     let mut text = String::new();
-    for (_, e) in &log.entries[range.clone()] {
+    for e in &log.entries[range.clone()] {
         text.push_str(&e.line);
         text.push('\n');
     }
@@ -326,7 +327,7 @@ fn previous_of(old: &[u8], log: &Log) -> Result<Previous, String> {
     }
     let facts = facts.ok_or("the previous bundle does not verify")?;
     for (seq, c) in &facts.chains {
-        if let Some((_, e)) = log.entries.get(*seq as usize)
+        if let Some(e) = log.entries.get(*seq as usize)
             && e.chain != *c
         {
             return Err(format!(

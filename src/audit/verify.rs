@@ -340,9 +340,12 @@ fn check_chain(members: &BTreeMap<String, Vec<u8>>, b: &Boundary) -> Result<Chai
             "the window holds no entries".into()
         } else {
             format!(
-                "{} entr{} link from the anchor (seq {}..{})",
-                lines.len(),
-                if lines.len() == 1 { "y" } else { "ies" },
+                "{} from the anchor (seq {}..{})",
+                if lines.len() == 1 {
+                    "1 entry links".to_string()
+                } else {
+                    format!("{} entries link", lines.len())
+                },
                 b.first_seq,
                 b.first_seq + lines.len() as u64 - 1
             )
@@ -390,6 +393,11 @@ fn check_boundary(b: &Boundary, s: &Statement, c: &Chained) -> Result<String, St
                 );
             }
             notes.push("window starts at the genesis".to_string());
+        }
+        Some(_) if since.is_none() => {
+            return Err(
+                "an entry before the window is given, but the window starts at the genesis".into(),
+            );
         }
         Some(before) => {
             let e = chain::parse_line(&before.line)

@@ -1068,3 +1068,64 @@ fn an_independent_implementation_agrees() {
     std::fs::write(&log, text.replacen("\"n\":3", "\"n\":4", 1)).unwrap();
     assert!(!py(&[&log]).0, "the script must reject an edited entry");
 }
+
+#[test]
+fn a_rotated_log_is_one_chain_and_audit_log_overrides_the_path() {
+    let r = clinic_with_log(3);
+    std::fs::rename(
+        r.path().join("audit/audit.jsonl"),
+        r.path().join("audit/2026-a.jsonl"),
+    )
+    .unwrap();
+    std::fs::write(r.path().join("audit/2026-b.jsonl"), "").unwrap();
+    let line = append(&r, AS_OF, "{}").ok().stdout;
+    assert!(line.contains("\"seq\":3"), "{line}");
+    let second = std::fs::read_to_string(r.path().join("audit/2026-b.jsonl")).unwrap();
+    assert_eq!(second.lines().count(), 1, "appends go to the last file");
+    let run = r.run(&["audit", "verify"]).ok();
+    assert!(run.stdout.starts_with("ok: 4 entries"), "{}", run.stdout);
+    // One part alone does not start at the genesis, and says so.
+    let part = r.path().join("audit/2026-b.jsonl").display().to_string();
+    let run = r.run(&["audit", "verify", &part]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("seq 3: seq out of order"),
+        "{}",
+        run.stderr
+    );
+
+    let other = r.path().join("elsewhere/log.jsonl").display().to_string();
+    let repo = r.path().display().to_string();
+    vig(
+        r.path(),
+        &[
+            "--repo",
+            &repo,
+            "--as-of",
+            AS_OF,
+            "audit",
+            "append",
+            "--audit-log",
+            &other,
+            "--actor",
+            "a",
+            "--action",
+            "b",
+            "--target",
+            "c",
+        ],
+        &[],
+    )
+    .ok();
+    let run = r.run(&["audit", "verify", "--audit-log", &other]).ok();
+    assert!(
+        run.stdout.starts_with("ok: 1 entry links"),
+        "{}",
+        run.stdout
+    );
+    let zip = build(&r, "x.zip", &["--audit-log", &other]);
+    assert_eq!(
+        json(&unzip(&zip), bundle::MANIFEST)["predicate"]["log"]["entry_count"],
+        1
+    );
+}
