@@ -278,13 +278,10 @@ impl std::fmt::Display for ChainError {
 #[derive(Debug, Clone)]
 pub struct Log {
     pub anchor: Hash,
+    /// Every entry, unless read with `keep_entries = false`.
     pub entries: Vec<Entry>,
-}
-
-impl Log {
-    pub fn head(&self) -> Hash {
-        self.entries.last().map_or(self.anchor, |e| e.chain)
-    }
+    pub count: usize,
+    pub head: Hash,
 }
 
 /// The files of a log: a file, or a directory's `*.jsonl` in name order (rotated parts of
@@ -322,10 +319,16 @@ pub fn lines(text: &str) -> Result<Vec<&str>, usize> {
     }
 }
 
-/// Reads and verifies a whole log that starts at genesis.
+/// Reads and verifies a whole log that starts at genesis, keeping every entry.
 pub fn read_log(files: &[PathBuf]) -> Result<Log, ReadError> {
+    scan_log(files, true)
+}
+
+/// Reads and verifies a whole log; `keep_entries = false` only counts them (less memory).
+pub fn scan_log(files: &[PathBuf], keep_entries: bool) -> Result<Log, ReadError> {
     let mut v = Verifier::new(GENESIS, 0);
     let mut entries = Vec::new();
+    let mut count = 0;
     for file in files {
         let bytes = std::fs::read(file).map_err(|e| ReadError::Io(file.clone(), e))?;
         let at = |line: usize, seq: Option<u64>, fault: Fault| {
@@ -349,12 +352,17 @@ pub fn read_log(files: &[PathBuf]) -> Result<Log, ReadError> {
         })?;
         for (i, line) in ls.into_iter().enumerate() {
             let e = v.push(line).map_err(|(seq, fault)| at(i + 1, seq, fault))?;
-            entries.push(e);
+            count += 1;
+            if keep_entries {
+                entries.push(e);
+            }
         }
     }
     Ok(Log {
         anchor: GENESIS,
         entries,
+        count,
+        head: v.prev,
     })
 }
 

@@ -64,11 +64,13 @@ fn window_bound(s: &Option<String>, flag: &str) -> Result<Option<Timestamp>, Vec
 }
 
 /// Reads and verifies the whole log; a broken chain is reported and exits 1.
-fn read_log(path: &Path) -> Result<Result<Log, Exit>, Vec<Diagnostic>> {
+fn read_log(path: &Path, keep_entries: bool) -> Result<Result<Log, Exit>, Vec<Diagnostic>> {
     if !path.exists() {
         return Ok(Ok(Log {
             anchor: chain::GENESIS,
             entries: Vec::new(),
+            count: 0,
+            head: chain::GENESIS,
         }));
     }
     let files = chain::log_files(path).map_err(|e| {
@@ -78,7 +80,7 @@ fn read_log(path: &Path) -> Result<Result<Log, Exit>, Vec<Diagnostic>> {
             "check the path",
         )
     })?;
-    match chain::read_log(&files) {
+    match chain::scan_log(&files, keep_entries) {
         Ok(log) => Ok(Ok(log)),
         Err(chain::ReadError::Io(p, e)) => Err(err(
             Code::UnreadableFile,
@@ -154,24 +156,24 @@ pub fn verify_log(settings: &Settings, args: &AuditVerifyArgs) -> Outcome {
             "pass the log file or directory, or --audit-log",
         ));
     }
-    let log = match read_log(&path)? {
+    let log = match read_log(&path, false)? {
         Ok(l) => l,
         Err(exit) => return Ok(exit),
     };
-    let n = log.entries.len();
+    let n = log.count;
     let entries = match n {
         0 => "the log is empty".to_string(),
         1 => "1 entry links from the genesis (seq 0)".to_string(),
         n => format!("{n} entries link from the genesis (seq 0..{})", n - 1),
     };
-    println!("ok: {entries}; head {}", chain::hex(&log.head()));
+    println!("ok: {entries}; head {}", chain::hex(&log.head));
     Ok(Exit::Ok)
 }
 
 pub fn export(settings: &Settings, args: &AuditExportArgs) -> Outcome {
     let since = window_bound(&args.since, "--since")?;
     let until = window_bound(&args.until, "--until")?;
-    let log = match read_log(&log_path(settings, &args.log))? {
+    let log = match read_log(&log_path(settings, &args.log), true)? {
         Ok(l) => l,
         Err(exit) => return Ok(exit),
     };
@@ -244,7 +246,7 @@ pub fn bundle(settings: &Settings, model: &Model, fw: usize, args: &AuditBundleA
         })
         .transpose()?;
     let path = log_path(settings, &args.log);
-    let log = match read_log(&path)? {
+    let log = match read_log(&path, true)? {
         Ok(l) => l,
         Err(exit) => return Ok(exit),
     };
