@@ -1129,3 +1129,46 @@ fn a_rotated_log_is_one_chain_and_audit_log_overrides_the_path() {
         1
     );
 }
+
+mod mutation {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+    use vigocli::audit::{verify, zipread};
+
+    /// One signed bundle and its public key, built once through the binary.
+    fn fixture() -> &'static (Vec<u8>, ed25519_dalek::VerifyingKey) {
+        static F: OnceLock<(Vec<u8>, ed25519_dalek::VerifyingKey)> = OnceLock::new();
+        F.get_or_init(|| {
+            let r = clinic_with_log(6);
+            vig(r.path(), &["keygen", "--output", "k"], &[]).ok();
+            let zip = build(&r, "b.zip", &[WINDOW, &["--sign-key", "k.key"]].concat());
+            let key = vigocli::audit::keys::read_verifying_key(&r.path().join("k.pub")).unwrap();
+            (zip, key)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+        /// Arbitrary byte edits never panic the verifier, and an edited zip that still
+        /// verifies holds exactly the same files (only zip metadata changed).
+        #[test]
+        fn byte_edits_never_pass_with_changed_content(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4)
+        ) {
+            let (zip, key) = fixture();
+            let mut bytes = zip.clone();
+            for (at, b) in &edits {
+                let i = at.index(bytes.len());
+                bytes[i] = *b;
+            }
+            let opts = verify::Options { key: Some(key), previous: None, max_entry: zipread::DEFAULT_MAX_ENTRY };
+            let (outcome, _) = verify::verify(&bytes, &opts);
+            if outcome.ok() {
+                let original = zipread::read_members(zip, zipread::DEFAULT_MAX_ENTRY).unwrap();
+                let edited = zipread::read_members(&bytes, zipread::DEFAULT_MAX_ENTRY).unwrap();
+                prop_assert_eq!(original, edited);
+            }
+        }
+    }
+}
