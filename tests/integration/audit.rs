@@ -432,6 +432,10 @@ fn untouched_bundle_verifies_and_standard_tools_accept_it() {
             .output()
             .is_ok_and(|o| o.status.success())
     };
+    assert!(
+        have("unzip") || std::env::var_os("CI").is_none(),
+        "CI must have unzip (.ci/run installs it)"
+    );
     if have("unzip") {
         let out = Command::new("unzip")
             .arg("-t")
