@@ -74,6 +74,7 @@ fn run(cli: Cli) -> Result<Exit, Vec<Diagnostic>> {
     match cli.command {
         Command::Catalog(c) => catalog_command(c),
         Command::Keygen(args) => audit::commands::keygen(&args),
+        // An auditor verifies a bundle anywhere: no repository or settings are involved.
         Command::Compliance(ComplianceCommand::Verify(args)) => {
             audit::commands::verify_bundle(&args)
         }
@@ -82,7 +83,7 @@ fn run(cli: Cli) -> Result<Exit, Vec<Diagnostic>> {
             match c {
                 ComplianceCommand::Report(args) => report_command(&settings, &args),
                 ComplianceCommand::Status(args) => status_command(&settings, &args),
-                ComplianceCommand::Verify(args) => audit::commands::verify_bundle(&args),
+                ComplianceCommand::Verify(args) => audit::commands::verify_bundle(&args), // (above)
             }
         }
         Command::Audit(c) => {
