@@ -4,6 +4,7 @@
 //! [`model::Model`], [`coverage`] computes per-control coverage (pure), [`report`]
 //! renders it, and [`output`] writes it atomically.
 
+pub mod audit;
 pub mod catalog;
 pub mod cli;
 pub mod coverage;

@@ -2,13 +2,14 @@
 //! an exit code. Data goes to stdout, messages to stderr.
 
 use crate::cli::{
-    CatalogCommand, Cli, Command, ComplianceCommand, ReportArgs, ReportFormat, StatusArgs,
+    AuditCommand, CatalogCommand, Cli, Command, ComplianceCommand, ReportArgs, ReportFormat,
+    ReportKind, StatusArgs,
 };
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::exit::Exit;
 use crate::model::Model;
 use crate::settings::Settings;
-use crate::{coverage, load, output, report};
+use crate::{audit, coverage, load, output, report};
 use clap::Parser as _;
 use serde::Serialize;
 use std::io::{IsTerminal as _, Write as _};
@@ -72,11 +73,25 @@ fn run(cli: Cli) -> Result<Exit, Vec<Diagnostic>> {
     }
     match cli.command {
         Command::Catalog(c) => catalog_command(c),
+        Command::Keygen(args) => audit::commands::keygen(&args),
+        // An auditor verifies a bundle anywhere: no repository or settings are involved.
+        Command::Compliance(ComplianceCommand::Verify(args)) => {
+            audit::commands::verify_bundle(&args)
+        }
         Command::Compliance(c) => {
             let settings = Settings::from_args(&cli.global)?;
             match c {
                 ComplianceCommand::Report(args) => report_command(&settings, &args),
                 ComplianceCommand::Status(args) => status_command(&settings, &args),
+                ComplianceCommand::Verify(args) => audit::commands::verify_bundle(&args), // (above)
+            }
+        }
+        Command::Audit(c) => {
+            let settings = Settings::from_args(&cli.global)?;
+            match c {
+                AuditCommand::Append(args) => audit::commands::append(&settings, &args),
+                AuditCommand::Verify(args) => audit::commands::verify_log(&settings, &args),
+                AuditCommand::Export(args) => audit::commands::export(&settings, &args),
             }
         }
     }
@@ -150,11 +165,17 @@ fn note_findings(model: &Model) {
 const ALL_FRAMEWORKS: &str = "all";
 
 fn report_command(settings: &Settings, args: &ReportArgs) -> Result<Exit, Vec<Diagnostic>> {
-    if args.framework == ALL_FRAMEWORKS {
+    if args.kind.is_none() && args.framework.as_deref() == Some(ALL_FRAMEWORKS) {
         return report_all_command(settings, args);
     }
     let model = load_model(settings)?;
-    let fw = framework_index(&model, &args.framework)?;
+    if let Some(ReportKind::AuditBundle(b)) = &args.kind {
+        let fw = framework_index(&model, &b.framework)?;
+        let exit = audit::commands::bundle(settings, &model, fw, b)?;
+        note_findings(&model);
+        return Ok(exit);
+    }
+    let fw = framework_index(&model, args.framework.as_deref().unwrap_or_default())?;
     let report = build_report(settings, &model, fw);
     let text = match args.format {
         ReportFormat::Json => report::to_json(&report),

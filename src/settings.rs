@@ -62,6 +62,8 @@ pub struct Paths {
     pub inventory: Vec<PathBuf>,
     pub traits: PathBuf,
     pub frameworks: PathBuf,
+    /// The audit log: a `*.jsonl` file or a directory of them.
+    pub audit: PathBuf,
 }
 
 #[derive(Debug)]
@@ -156,6 +158,7 @@ impl Settings {
             );
         }
         let frameworks = rel(&config.paths.frameworks, "frameworks");
+        let audit = rel(&config.paths.audit, "audit");
 
         let as_of = match resolve_as_of(
             args.as_of.as_deref(),
@@ -221,6 +224,7 @@ impl Settings {
                 inventory,
                 traits,
                 frameworks,
+                audit,
             },
             as_of,
             scopes,

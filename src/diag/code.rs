@@ -63,6 +63,10 @@ codes! {
     UnknownTraitEnvoy = "unknown-trait-envoy": "A Connwaer result names a hostname that is not in the inventory; it is ignored.",
     ContradictedClaim = "contradicted-claim": "A configcrate claims a control on an envoy where a fresh Connwaer check of a capability mapped to that control failed.",
     NoEnvoysInScope = "no-envoys-in-scope": "No envoy is in the framework's scope, so every control is uncovered.",
+    AuditLogInvalid = "audit-log-invalid": "The audit log fails verification (a link, a seq, a canonical line), so no entry is appended and no bundle is built.",
+    AuditAppendFailed = "audit-append-failed": "An audit entry cannot be appended (unreadable or locked log, a time earlier than the last entry's, a malformed --details).",
+    BadKey = "bad-key": "A signing or verification key file is not an ed25519 key in PEM.",
+    PreviousBundleInvalid = "previous-bundle-invalid": "The --previous bundle does not verify or disagrees with the audit log.",
     FindingsTruncated = "findings-truncated": "More findings of one code than the report lists.",
 }
 
