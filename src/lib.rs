@@ -5,6 +5,7 @@
 //! renders it, and [`output`] writes it atomically.
 
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod coverage;
 pub mod diag;

@@ -63,6 +63,13 @@ codes! {
     ContradictedClaim = "contradicted-claim": "A configcrate claims a control on an envoy where a fresh Connwaer check of a capability mapped to that control failed.",
     NoEnvoysInScope = "no-envoys-in-scope": "No envoy is in the framework's scope, so every control is uncovered.",
     FindingsTruncated = "findings-truncated": "More findings of one code than the report lists.",
+    ExpiringWaiver = "expiring-waiver": "An active waiver expires within the notification window (30 days unless configured).",
+    CoverageBelowMinimum = "coverage-below-minimum": "`check`: a gated framework's coverage_pct is below `min_coverage` (vigocli.toml) or `--min-coverage`.",
+    CoveredBelowMinimum = "covered-below-minimum": "`check`: a gated framework's covered_pct (waivers not counted) is below `min_covered`.",
+    MustCoverNotCovered = "must-cover-not-covered": "`check`: a control listed in `must_cover` is not covered on every in-scope envoy.",
+    TooManyPartial = "too-many-partial": "`check`: more controls are partial than `max_partial` allows.",
+    ControlRegressed = "control-regressed": "`check --baseline`: a control's status is worse than in the baseline report.",
+    BadReport = "bad-report": "A file given to `check --baseline` or `diff` is not a vigocli JSON report (schema vigocli/compliance-report/v1).",
 }
 
 impl serde::Serialize for Code {
