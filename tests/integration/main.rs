@@ -1,6 +1,7 @@
 //! One integration-test binary that drives the real `vigocli` on fixture repositories.
 #![allow(clippy::unwrap_used)] // a failing test may panic
 
+mod check;
 mod common;
 mod coverage;
 mod differential;
