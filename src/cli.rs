@@ -111,7 +111,7 @@ pub enum CheckFormat {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Without FILES: loads the whole repository (every input diagnostic), then gates every framework with a `[frameworks.<id>]` table in vigocli.toml, plus those given with --framework. With FILES (as pre-commit passes them): validates only those .vgo files, quickly, and applies no gate.\nExit codes: 0 passed (warnings allowed), 1 a gate failed, 2 invalid input."
+    after_help = "Without FILES: loads the whole repository (every input diagnostic), then gates every framework with a `[frameworks.<id>]` table in vigocli.toml, plus those given with --framework or --baseline. With FILES (as pre-commit passes them): validates only those .vgo files, quickly, and applies no gate.\nExit codes: 0 passed (warnings allowed), 1 a gate failed, 2 invalid input."
 )]
 pub struct CheckArgs {
     /// Gate this framework (repeatable); with --min-coverage, the threshold applies to these.

@@ -9,4 +9,5 @@ mod docs;
 mod errors;
 mod fuzz;
 mod load;
+mod precommit;
 mod reports;
