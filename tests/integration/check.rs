@@ -282,6 +282,26 @@ fn warnings_do_not_fail_and_are_all_listed() {
         assert!(!p.is_empty(), "no {code} in {j:#}");
         assert_eq!(p[0]["severity"], "warning", "{code}");
     }
+    let message = |code: &str| {
+        problems(&j, code)[0]["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        message("unused-waiver"),
+        "waiver for tf:T6 applies to no envoy"
+    );
+    assert!(message("expiring-waiver").starts_with("waiver for tf:T5 expires on 2026-12-01"));
+    assert!(message("stale-trait").contains("`cap-b` for `db-01.example.com`"));
+    assert_eq!(
+        message("unassigned-configcrate"),
+        "configcrate `c` carries control tags but no envoy has it"
+    );
+    assert_eq!(
+        problems(&j, "unused-waiver")[0]["location"]["file"],
+        "stacks/extra-waivers/waivers.vgo"
+    );
     let contradicted = problems(&j, "contradicted-claim");
     assert_eq!(control_ids(contradicted[0]), ["tf:T1", "tf:T2"]);
     assert_eq!(
