@@ -683,3 +683,68 @@ fn diff_lists_regressions_first_and_can_fail() {
     assert_code(&run, 2);
     assert!(run.stderr.contains("error[bad-report]"), "{}", run.stderr);
 }
+
+#[test]
+fn diff_of_the_example_repository_across_waiver_expiry() {
+    // The same repository evaluated later: waivers have expired and Connwaer results are
+    // stale, so controls regress; the worst come first.
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/healthcare-saas");
+    let out = tempfile::tempdir().unwrap();
+    let report = |as_of: &str, name: &str| {
+        let path = out.path().join(name);
+        let args: Vec<String> = [
+            "--repo",
+            example.to_str().unwrap(),
+            "--as-of",
+            as_of,
+            "compliance",
+            "report",
+            "hipaa",
+            "--format",
+            "json",
+            "--output",
+            path.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let run = crate::common::run_raw(&args, out.path());
+        assert_code(&run, 0);
+        path.display().to_string()
+    };
+    let old = report("2026-11-22T12:00:00Z", "old.json");
+    let new = report("2027-08-01T00:00:00Z", "new.json");
+    let diff = |extra: &[&str]| {
+        let mut args = vec![
+            "compliance".to_string(),
+            "diff".into(),
+            old.clone(),
+            new.clone(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        crate::common::run_raw(&args, out.path())
+    };
+    let run = diff(&["--format", "json", "--fail-on-regression"]);
+    assert_code(&run, 1);
+    let j = run.json();
+    let regressed = j["frameworks"][0]["regressed"].as_array().unwrap();
+    assert!(regressed.len() > 5, "{j:#}");
+    let order: Vec<u8> = regressed
+        .iter()
+        .map(|c| match c["severity"].as_str().unwrap() {
+            "critical" => 0,
+            "high" => 1,
+            _ => 2,
+        })
+        .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] <= w[1]),
+        "worst first: {order:?}"
+    );
+    let text = diff(&[]);
+    assert_code(&text, 0);
+    let regressed_at = text.stdout.find("regressed controls:").unwrap();
+    let first_id = regressed[0]["id"].as_str().unwrap();
+    assert!(text.stdout[regressed_at..].find(first_id).is_some());
+    assert!(regressed_at < text.stdout.find("changed envoys:").unwrap());
+}
