@@ -71,6 +71,12 @@ pub enum ComplianceCommand {
     Status(StatusArgs),
     /// Verify an audit bundle offline (never extracts it).
     Verify(BundleVerifyArgs),
+    /// Validate the repository (or just FILES) and gate on coverage, waivers and a baseline (CI, pre-commit).
+    Check(CheckArgs),
+    /// List active, expiring and expired waivers with owner and days left.
+    Waivers(WaiversArgs),
+    /// Compare two JSON reports: regressed controls first, then improved, then changed envoys.
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -225,6 +231,85 @@ pub struct StatusArgs {
     /// Only these frameworks (default: every framework, profiles included).
     #[arg(long = "framework", value_name = "ID")]
     pub frameworks: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Plain text for people and logs.
+    Human,
+    /// `vigocli/check-result/v1`.
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Without FILES: loads the whole repository (every input diagnostic), then gates every framework with a `[frameworks.<id>]` table in vigocli.toml, plus those given with --framework or --baseline. With FILES (as pre-commit passes them): validates only those .vgo files, quickly, and applies no gate.\nExit codes: 0 passed (warnings allowed), 1 a gate failed, 2 invalid input."
+)]
+pub struct CheckArgs {
+    /// Gate this framework (repeatable); with --min-coverage, the threshold applies to these.
+    #[arg(long = "framework", value_name = "ID")]
+    pub frameworks: Vec<String>,
+    /// Fail when coverage_pct of a gated framework is below PCT (overrides vigocli.toml).
+    #[arg(long, value_name = "PCT")]
+    pub min_coverage: Option<f64>,
+    /// Fail when a control regressed against this earlier JSON report (repeatable, one per framework).
+    #[arg(long = "baseline", value_name = "OLD.json")]
+    pub baselines: Vec<PathBuf>,
+    /// Warn about waivers that expire within DAYS (default: `[waivers] expiring_days`, else 30).
+    #[arg(long, value_name = "DAYS")]
+    pub expiring_days: Option<i64>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: CheckFormat,
+    /// Write the result to this file (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Validate only these .vgo files (paths relative to the current directory).
+    #[arg(value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WaiversFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes: without --expiring, 0. With --expiring DAYS, only expired waivers and those expiring within DAYS are listed, and the exit code is 1 when any is (for cron and CI notifications)."
+)]
+pub struct WaiversArgs {
+    /// List only expired waivers and those that expire within DAYS; exit 1 if there are any.
+    #[arg(long, value_name = "DAYS")]
+    pub expiring: Option<i64>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: WaiversFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier report: a JSON report file, or a directory of them (paired by framework).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The later report (file or directory, as OLD).
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: DiffFormat,
+    /// Exit 1 when any control regressed.
+    #[arg(long)]
+    pub fail_on_regression: bool,
 }
 
 #[derive(Debug, Subcommand)]

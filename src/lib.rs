@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod coverage;
 pub mod diag;

@@ -1,15 +1,17 @@
 //! Dispatch: parse the command line, build settings, run the command, map the outcome to
 //! an exit code. Data goes to stdout, messages to stderr.
 
+use crate::check::CheckResult;
 use crate::cli::{
-    AuditCommand, CatalogCommand, Cli, Command, ComplianceCommand, ReportArgs, ReportFormat,
-    ReportKind, StatusArgs,
+    AuditCommand, CatalogCommand, CheckArgs, CheckFormat, Cli, Command, ComplianceCommand,
+    DiffArgs, DiffFormat, ReportArgs, ReportFormat, ReportKind, StatusArgs, WaiversArgs,
+    WaiversFormat,
 };
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::exit::Exit;
 use crate::model::Model;
 use crate::settings::Settings;
-use crate::{audit, coverage, load, output, report};
+use crate::{audit, check, coverage, load, output, report};
 use clap::Parser as _;
 use serde::Serialize;
 use std::io::{IsTerminal as _, Write as _};
@@ -84,6 +86,9 @@ fn run(cli: Cli) -> Result<Exit, Vec<Diagnostic>> {
                 ComplianceCommand::Report(args) => report_command(&settings, &args),
                 ComplianceCommand::Status(args) => status_command(&settings, &args),
                 ComplianceCommand::Verify(args) => audit::commands::verify_bundle(&args), // (above)
+                ComplianceCommand::Check(args) => check_command(&settings, &args),
+                ComplianceCommand::Waivers(args) => waivers_command(&settings, &args),
+                ComplianceCommand::Diff(args) => diff_command(&args),
             }
         }
         Command::Audit(c) => {
@@ -340,6 +345,113 @@ fn status_command(settings: &Settings, args: &StatusArgs) -> Result<Exit, Vec<Di
     emit(None, &text)?;
     note_findings(&model);
     Ok(Exit::Ok)
+}
+
+fn render_check(result: &CheckResult, format: CheckFormat) -> String {
+    match format {
+        CheckFormat::Human => check::render::human(result),
+        CheckFormat::Json => check::render::json(result),
+        CheckFormat::Sarif => check::sarif::render(result),
+        CheckFormat::Github => check::render::github(result),
+    }
+}
+
+fn check_command(settings: &Settings, args: &CheckArgs) -> Result<Exit, Vec<Diagnostic>> {
+    let finish = |result: CheckResult| -> Result<Exit, Vec<Diagnostic>> {
+        emit(args.output.as_deref(), &render_check(&result, args.format))?;
+        Ok(result.result.exit())
+    };
+    if !args.files.is_empty() {
+        let out = load::validate_files(settings, &args.files);
+        let invalid = out
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error);
+        return finish(CheckResult::new(
+            settings.as_of,
+            "files",
+            out.checked,
+            Vec::new(),
+            out.diagnostics.into_iter().map(Into::into).collect(),
+            invalid,
+        ));
+    }
+    let mode = if settings.paths.inventory.is_empty() {
+        "declared"
+    } else {
+        "fleet"
+    };
+    let model = match load_model(settings) {
+        Ok(m) => m,
+        Err(diags) => return finish(CheckResult::invalid(settings.as_of, mode, diags)),
+    };
+    let flags = check::CheckFlags {
+        frameworks: &args.frameworks,
+        min_coverage: args.min_coverage,
+        baselines: &args.baselines,
+        expiring_days: args.expiring_days,
+    };
+    let plan = match check::plan(settings, &model.catalog, &flags) {
+        Ok(p) => p,
+        Err(diags) => return finish(CheckResult::invalid(settings.as_of, mode, diags)),
+    };
+    finish(check::evaluate(settings, &model, &plan))
+}
+
+fn waivers_command(settings: &Settings, args: &WaiversArgs) -> Result<Exit, Vec<Diagnostic>> {
+    let days = args.expiring.unwrap_or(settings.expiring_days);
+    if days < 0 {
+        return Err(vec![
+            Diagnostic::error(Code::BadArgument, "--expiring must not be negative")
+                .help("give a number of days, e.g. --expiring 30"),
+        ]);
+    }
+    let model = load_model(settings)?;
+    let list = check::waivers::list(&model, days, args.expiring.is_some());
+    let text = match args.format {
+        WaiversFormat::Table => check::waivers::render_table(&list),
+        WaiversFormat::Json => check::waivers::render_json(&list),
+    };
+    emit(None, &text)?;
+    Ok(if list.attention_only && !list.waivers.is_empty() {
+        Exit::Failed
+    } else {
+        Exit::Ok
+    })
+}
+
+fn diff_command(args: &DiffArgs) -> Result<Exit, Vec<Diagnostic>> {
+    let old = check::diff::read_reports(&args.old);
+    let new = check::diff::read_reports(&args.new);
+    let (old, new) = match (old, new) {
+        (Ok(o), Ok(n)) => (o, n),
+        (o, n) => {
+            let mut errors = o.err().unwrap_or_default();
+            errors.extend(n.err().unwrap_or_default());
+            return Err(errors);
+        }
+    };
+    let result = check::diff::diff(&old, &new);
+    if result.frameworks.is_empty() {
+        return Err(vec![
+            Diagnostic::error(
+                Code::BadReport,
+                "OLD and NEW have no framework in common: nothing to compare",
+            )
+            .help("compare two reports of the same framework"),
+        ]);
+    }
+    let text = match args.format {
+        DiffFormat::Table => check::diff::render_table(&result),
+        DiffFormat::Json => check::diff::render_json(&result),
+        DiffFormat::Markdown => check::diff::render_markdown(&result),
+    };
+    emit(None, &text)?;
+    Ok(if args.fail_on_regression && result.regressions > 0 {
+        Exit::Failed
+    } else {
+        Exit::Ok
+    })
 }
 
 fn catalog_command(c: CatalogCommand) -> Result<Exit, Vec<Diagnostic>> {

@@ -68,6 +68,13 @@ codes! {
     BadKey = "bad-key": "A signing or verification key file is not an ed25519 key in PEM.",
     PreviousBundleInvalid = "previous-bundle-invalid": "The --previous bundle does not verify or disagrees with the audit log.",
     FindingsTruncated = "findings-truncated": "More findings of one code than the report lists.",
+    ExpiringWaiver = "expiring-waiver": "An active waiver expires within the notification window (30 days unless configured).",
+    CoverageBelowMinimum = "coverage-below-minimum": "`check`: a gated framework's coverage_pct is below `min_coverage` (vigocli.toml) or `--min-coverage`.",
+    CoveredBelowMinimum = "covered-below-minimum": "`check`: a gated framework's covered_pct (waivers not counted) is below `min_covered`.",
+    MustCoverNotCovered = "must-cover-not-covered": "`check`: a control listed in `must_cover` is not covered on every in-scope envoy.",
+    TooManyPartial = "too-many-partial": "`check`: more controls are partial than `max_partial` allows.",
+    ControlRegressed = "control-regressed": "`check --baseline`: a control's status is worse than in the baseline report.",
+    BadReport = "bad-report": "A file given to `check --baseline` or `diff` is not a vigocli JSON report (schema vigocli/compliance-report/v1).",
 }
 
 impl serde::Serialize for Code {

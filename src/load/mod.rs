@@ -1,10 +1,13 @@
 //! Discover the repository's files, parse them, and validate them into a [`Model`],
 //! collecting every diagnostic before giving up.
 
+mod files;
 mod inventory;
 mod resolve;
 mod stacks;
 mod traits;
+
+pub use files::{FilesOutcome, validate_files};
 
 use crate::catalog::{self, Catalog};
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};

@@ -49,7 +49,7 @@ impl Tree {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Configcrate,
     CrateCompliance,
     Common,
@@ -58,7 +58,7 @@ enum Kind {
     Leaf,
 }
 
-fn classify(rel: &Path, stacks_is_repo: bool) -> Option<Kind> {
+pub(super) fn classify(rel: &Path, stacks_is_repo: bool) -> Option<Kind> {
     let first = rel.components().next()?.as_os_str().to_str()?;
     let name = rel.file_name()?.to_str()?;
     if rel.components().count() > 1 {
@@ -595,7 +595,7 @@ fn resolve_role(
 }
 
 /// `compliance:`, `provides:` and `bundle:` of a configcrate or configcrates/compliance.vgo.
-fn read_claims(
+pub(super) fn read_claims(
     r: &mut Reader<'_>,
     root: &Node,
     catalog: &Catalog,
@@ -699,7 +699,7 @@ const WAIVER_KEYS: &[&str] = &[
     "labels",
 ];
 
-fn read_waivers(
+pub(super) fn read_waivers(
     r: &mut Reader<'_>,
     list: &Node,
     catalog: &Catalog,

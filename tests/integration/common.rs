@@ -81,6 +81,14 @@ impl Repo {
         run_raw(&all, self.dir.path())
     }
 
+    /// Runs `vigocli --as-of AS_OF <args>` inside the repository, without --repo (as a
+    /// pre-commit hook runs: paths relative to the repository root).
+    pub fn run_in(&self, args: &[&str]) -> Run {
+        let mut all = vec!["--as-of".to_string(), AS_OF.to_string()];
+        all.extend(args.iter().map(|s| s.to_string()));
+        run_raw(&all, self.dir.path())
+    }
+
     pub fn report(&self, framework: &str, extra: &[&str]) -> Value {
         let mut args = vec!["compliance", "report", framework, "--format", "json"];
         args.extend_from_slice(extra);

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)] // a failing test may panic
 
 mod audit;
+mod check;
 mod common;
 mod coverage;
 mod differential;
@@ -10,4 +11,5 @@ mod errors;
 mod fuzz;
 mod html;
 mod load;
+mod precommit;
 mod reports;

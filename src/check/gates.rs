@@ -1,0 +1,245 @@
+//! The gates of one framework: thresholds, must-cover controls and the baseline.
+
+use super::{ControlRef, FrameworkGate, Problem, Target};
+use crate::catalog::Catalog;
+use crate::diag::{Code, Diagnostic};
+use crate::report::{Report, fmt_pct};
+use std::collections::HashMap;
+
+/// How good a status is; a control regresses when its rank drops.
+pub fn rank(status: &str) -> Option<u8> {
+    match status {
+        "uncovered" => Some(0),
+        "partial" => Some(1),
+        "waived" => Some(2),
+        "covered" => Some(3),
+        _ => None,
+    }
+}
+
+/// Severity of a regression (None when it is not one).
+pub fn regression_severity(old: &str, new: &str) -> Option<&'static str> {
+    let (o, n) = (rank(old)?, rank(new)?);
+    if n >= o {
+        return None;
+    }
+    Some(match (old, new) {
+        ("covered", "uncovered") => "critical",
+        ("covered", "partial") | ("waived", "uncovered") => "high",
+        _ => "medium",
+    })
+}
+
+fn severity_order(s: &str) -> u8 {
+    match s {
+        "critical" => 0,
+        "high" => 1,
+        _ => 2,
+    }
+}
+
+fn exact_pct(num: u64, den: u64) -> f64 {
+    if den == 0 {
+        0.0
+    } else {
+        100.0 * num as f64 / den as f64
+    }
+}
+
+fn refs<'a>(
+    report: &'a Report,
+    keep: impl Fn(&str) -> bool + 'a,
+) -> impl Iterator<Item = ControlRef> + 'a {
+    report
+        .controls
+        .iter()
+        .filter(move |c| keep(c.status))
+        .map(|c| ControlRef {
+            id: c.id.clone(),
+            status: c.status.to_string(),
+            baseline_status: None,
+            severity: None,
+        })
+}
+
+pub fn gate_framework(
+    catalog: &Catalog,
+    report: &Report,
+    target: &Target,
+) -> (FrameworkGate, Vec<Problem>) {
+    let s = &report.summary;
+    let id = report.framework.id.clone();
+    let th = &target.thresholds;
+    let mut problems = Vec::new();
+    let mut fail = |code: Code, message: String, help: &str, controls: Vec<ControlRef>| {
+        problems.push(Problem {
+            diag: Diagnostic::error(code, message)
+                .at_opt(target.location.clone())
+                .help(help),
+            framework: Some(id.clone()),
+            controls,
+        });
+    };
+
+    if let Some(min) = th.min_coverage {
+        let actual = exact_pct(s.covered + s.waived, s.controls_total);
+        if actual < min {
+            fail(
+                Code::CoverageBelowMinimum,
+                format!(
+                    "{id}: coverage {} is below the minimum {min:.2} %",
+                    fmt_pct(s.covered + s.waived, s.controls_total)
+                ),
+                "cover (or, with a rationale and an expiry, waive) the controls listed, or lower the threshold deliberately",
+                refs(report, |st| st == "partial" || st == "uncovered").collect(),
+            );
+        }
+    }
+    if let Some(min) = th.min_covered {
+        let actual = exact_pct(s.covered, s.controls_total);
+        if actual < min {
+            fail(
+                Code::CoveredBelowMinimum,
+                format!(
+                    "{id}: covered {} (waivers not counted) is below the minimum {min:.2} %",
+                    fmt_pct(s.covered, s.controls_total)
+                ),
+                "cover the controls listed: waivers do not count towards min_covered",
+                refs(report, |st| st != "covered").collect(),
+            );
+        }
+    }
+    if !th.must_cover.is_empty() {
+        let by_id: HashMap<&str, &str> = report
+            .controls
+            .iter()
+            .map(|c| (c.id.as_str(), c.status))
+            .collect();
+        let fw = catalog.framework_index(&id);
+        let mut missing = Vec::new();
+        for text in &th.must_cover {
+            let canonical = fw
+                .and_then(|fw| catalog.resolve_control(fw, text).ok())
+                .map(|(base, c)| catalog.control(base, c).id.clone())
+                .unwrap_or_else(|| text.clone());
+            let status = by_id
+                .get(canonical.as_str())
+                .copied()
+                .unwrap_or("not counted in this framework");
+            if status != "covered" {
+                missing.push(ControlRef {
+                    id: canonical,
+                    status: status.to_string(),
+                    baseline_status: None,
+                    severity: None,
+                });
+            }
+        }
+        if !missing.is_empty() {
+            fail(
+                Code::MustCoverNotCovered,
+                format!(
+                    "{id}: {} must-cover control(s) not covered: {}",
+                    missing.len(),
+                    missing
+                        .iter()
+                        .map(|c| c.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                "tag a configcrate that every in-scope envoy has with these controls (a waiver does not satisfy must_cover)",
+                missing,
+            );
+        }
+    }
+    if let Some(max) = th.max_partial
+        && s.partial > max
+    {
+        fail(
+            Code::TooManyPartial,
+            format!(
+                "{id}: {} controls are partial, more than max_partial = {max}",
+                s.partial
+            ),
+            "assign the claiming configcrates to the envoys listed under `uncovered_envoys` in the JSON report",
+            refs(report, |st| st == "partial").collect(),
+        );
+    }
+    if let Some((file, base)) = &target.baseline {
+        let old: HashMap<&str, &str> = base
+            .controls
+            .iter()
+            .map(|c| (c.id.as_str(), c.status.as_str()))
+            .collect();
+        let mut regressed: Vec<ControlRef> = report
+            .controls
+            .iter()
+            .filter_map(|c| {
+                let was = old.get(c.id.as_str())?;
+                let sev = regression_severity(was, c.status)?;
+                Some(ControlRef {
+                    id: c.id.clone(),
+                    status: c.status.to_string(),
+                    baseline_status: Some((*was).to_string()),
+                    severity: Some(sev),
+                })
+            })
+            .collect();
+        // Worst first; catalog order within a severity (the sort is stable).
+        regressed.sort_by_key(|c| severity_order(c.severity.unwrap_or("medium")));
+        if !regressed.is_empty() {
+            let d = Diagnostic::error(
+                Code::ControlRegressed,
+                format!(
+                    "{id}: {} control(s) regressed since the baseline `{file}` (as of {})",
+                    regressed.len(),
+                    base.as_of
+                ),
+            )
+            .help("restore the coverage, or refresh the baseline if the change is intended");
+            problems.push(Problem {
+                diag: d,
+                framework: Some(id.clone()),
+                controls: regressed,
+            });
+        }
+    }
+
+    let passed = problems.is_empty();
+    let gate = FrameworkGate {
+        id: id.clone(),
+        name: report.framework.name.clone(),
+        version: report.framework.version.clone(),
+        scope: report.scope.clone(),
+        controls_total: s.controls_total,
+        covered: s.covered,
+        waived: s.waived,
+        partial: s.partial,
+        uncovered: s.uncovered,
+        coverage_pct: s.coverage_pct,
+        covered_pct: s.covered_pct,
+        thresholds: th.clone(),
+        baseline: target.baseline.as_ref().map(|(f, _)| f.clone()),
+        passed,
+    };
+    (gate, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regressions_rank_statuses() {
+        assert_eq!(
+            regression_severity("covered", "uncovered"),
+            Some("critical")
+        );
+        assert_eq!(regression_severity("covered", "partial"), Some("high"));
+        assert_eq!(regression_severity("waived", "uncovered"), Some("high"));
+        assert_eq!(regression_severity("covered", "waived"), Some("medium"));
+        assert_eq!(regression_severity("partial", "uncovered"), Some("medium"));
+        assert_eq!(regression_severity("uncovered", "covered"), None);
+        assert_eq!(regression_severity("waived", "waived"), None);
+    }
+}

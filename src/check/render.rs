@@ -1,0 +1,190 @@
+//! Renderings of a check result: plain text, JSON, GitHub workflow annotations.
+//! (SARIF lives in `sarif.rs`.)
+
+use super::{CheckResult, Outcome, Problem};
+use crate::diag::Severity;
+use std::fmt::Write as _;
+
+fn counts(r: &CheckResult) -> (usize, usize) {
+    let errors = r
+        .problems
+        .iter()
+        .filter(|p| p.diag.severity == Severity::Error)
+        .count();
+    let warnings = r
+        .problems
+        .iter()
+        .filter(|p| p.diag.severity == Severity::Warning)
+        .count();
+    (errors, warnings)
+}
+
+/// Control lists wrapped at about 100 columns, indented under the diagnostic.
+fn control_lines(p: &Problem, out: &mut String) {
+    if p.controls.is_empty() {
+        return;
+    }
+    let _ = write!(out, "  = controls ({}):", p.controls.len());
+    let mut width = 100;
+    for (i, c) in p.controls.iter().enumerate() {
+        let text = c.text();
+        let sep = if i + 1 < p.controls.len() { "," } else { "" };
+        if width + text.len() > 96 {
+            out.push_str("\n     ");
+            width = 5;
+        }
+        let _ = write!(out, " {text}{sep}");
+        width += text.len() + 2;
+    }
+    out.push('\n');
+}
+
+pub fn human(r: &CheckResult) -> String {
+    let mut out = String::new();
+    if r.mode == "files" {
+        let _ = writeln!(
+            out,
+            "vigocli compliance check: {} file(s), as of {}",
+            r.files.len(),
+            r.as_of
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "vigocli compliance check: {} mode, as of {}",
+            r.mode, r.as_of
+        );
+    }
+    for f in &r.frameworks {
+        let th = &f.thresholds;
+        let mut limits = Vec::new();
+        if let Some(v) = th.min_coverage {
+            limits.push(format!("min_coverage {v:.2} %"));
+        }
+        if let Some(v) = th.min_covered {
+            limits.push(format!("min_covered {v:.2} %"));
+        }
+        if !th.must_cover.is_empty() {
+            limits.push(format!("must_cover {}", th.must_cover.len()));
+        }
+        if let Some(v) = th.max_partial {
+            limits.push(format!("max_partial {v}"));
+        }
+        if let Some(b) = &f.baseline {
+            limits.push(format!("baseline {b}"));
+        }
+        let _ = writeln!(
+            out,
+            "  {:<16} coverage {:>6.2} %  covered {:>6.2} %  partial {:<4} {}  [{}]",
+            f.id,
+            f.coverage_pct,
+            f.covered_pct,
+            f.partial,
+            if f.passed { "passed" } else { "FAILED" },
+            if limits.is_empty() {
+                "no threshold".to_string()
+            } else {
+                limits.join(", ")
+            }
+        );
+    }
+    if !r.problems.is_empty() {
+        out.push('\n');
+    }
+    for p in &r.problems {
+        out.push_str(&p.diag.render());
+        control_lines(p, &mut out);
+        out.push('\n');
+    }
+    out.push_str(&summary_line(r));
+    out
+}
+
+fn summary_line(r: &CheckResult) -> String {
+    let (errors, warnings) = counts(r);
+    let mut out = String::new();
+    let _ = match r.result {
+        Outcome::Passed => writeln!(out, "check passed: {warnings} warning(s)"),
+        Outcome::Failed => writeln!(
+            out,
+            "check failed: {errors} gate failure(s), {warnings} warning(s)"
+        ),
+        Outcome::Invalid => writeln!(
+            out,
+            "check failed: {errors} input error(s), {warnings} warning(s); fix the inputs first"
+        ),
+    };
+    out
+}
+
+pub fn json(r: &CheckResult) -> String {
+    let mut s = serde_json::to_string_pretty(r).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Workflow-command escaping (the runner's `escapeData` / `escapeProperty`).
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn github(r: &CheckResult) -> String {
+    let mut out = String::new();
+    for p in &r.problems {
+        let level = match p.diag.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut props = Vec::new();
+        if let Some(loc) = &p.diag.location
+            && !loc.file.starts_with("built-in:")
+        {
+            props.push(format!("file={}", escape_property(&loc.file)));
+            if loc.line > 0 {
+                props.push(format!("line={}", loc.line));
+                props.push(format!("col={}", loc.col));
+            }
+        }
+        props.push(format!(
+            "title={}",
+            escape_property(&format!("vigocli {}", p.diag.code))
+        ));
+        let mut msg = p.diag.message.clone();
+        if !p.controls.is_empty() {
+            msg.push_str("\ncontrols: ");
+            msg.push_str(
+                &p.controls
+                    .iter()
+                    .map(|c| c.text())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+        }
+        if let Some(h) = &p.diag.help {
+            msg.push_str("\nhelp: ");
+            msg.push_str(h);
+        }
+        let _ = writeln!(out, "::{level} {}::{}", props.join(","), escape_data(&msg));
+    }
+    // The plain summary after the annotations, for the job log.
+    for f in &r.frameworks {
+        let _ = writeln!(
+            out,
+            "{}: coverage {:.2} %, covered {:.2} %, {} partial: {}",
+            f.id,
+            f.coverage_pct,
+            f.covered_pct,
+            f.partial,
+            if f.passed { "passed" } else { "FAILED" }
+        );
+    }
+    out.push_str(&summary_line(r));
+    out
+}

@@ -1,0 +1,194 @@
+//! `check FILES…`: validate just the given `.vgo` files, fast enough for a pre-commit hook.
+//!
+//! A configcrate, a `configcrates/**/compliance.vgo` or a waivers file only references the
+//! catalogs, so it is validated on its own (the catalogs are embedded; the repo's
+//! `frameworks/` is read too). Envoy-tree files (`common.vgo`, `roles.vgo`, match-block
+//! files) reference configcrates and roles by name, so when one of them is given the whole
+//! stacks tree is loaded (never the inventory or Connwaer results) and only diagnostics
+//! located in the given files are kept. Cross-file checks of configcrates (two files with
+//! one name) are left to the whole-repository `check`.
+
+use super::stacks::{self, Kind};
+use super::{InputLog, display_path, read_source};
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::model::WaiverState;
+use crate::settings::Settings;
+use crate::yaml::{self, Reader};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// What `check FILES…` found.
+pub struct FilesOutcome {
+    /// Errors and warnings located in the given files (sorted).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Repository-relative paths of the files that were validated.
+    pub checked: Vec<String>,
+    /// Whether the whole stacks tree had to be loaded (an envoy-tree file was given).
+    pub loaded_tree: bool,
+}
+
+pub fn validate_files(settings: &Settings, files: &[PathBuf]) -> FilesOutcome {
+    let inputs = InputLog::default();
+    let mut diags = Diagnostics::default();
+    let catalog = super::load_catalog(settings, &inputs, &mut diags);
+    super::check_config(settings, &catalog, &mut diags);
+    if diags.has_errors() {
+        return FilesOutcome {
+            diagnostics: diags.into_sorted(),
+            checked: Vec::new(),
+            loaded_tree: false,
+        };
+    }
+    let stacks_root = &settings.paths.stacks;
+    let stacks_canon = stacks_root
+        .canonicalize()
+        .unwrap_or_else(|_| stacks_root.clone());
+    let stacks_is_repo = stacks_root.canonicalize().ok() == settings.paths.repo.canonicalize().ok();
+
+    // (relative path under the stacks root, kind) of every given file vigocli reads.
+    let mut targets: Vec<(PathBuf, Kind)> = Vec::new();
+    for f in files {
+        if super::ext(f) != Some("vgo") {
+            continue;
+        }
+        let Ok(canon) = f.canonicalize() else {
+            diags.push(
+                Diagnostic::error(
+                    Code::MissingPath,
+                    format!("`{}` does not exist", f.display()),
+                )
+                .help("pass existing .vgo files, relative to the current directory"),
+            );
+            continue;
+        };
+        let Ok(rel) = canon.strip_prefix(&stacks_canon) else {
+            continue; // outside the stacks tree: not an input of vigocli
+        };
+        if let Some(kind) = stacks::classify(rel, stacks_is_repo) {
+            targets.push((rel.to_path_buf(), kind));
+        }
+    }
+    targets.sort_by(|a, b| a.0.cmp(&b.0));
+    targets.dedup_by(|a, b| a.0 == b.0);
+    let checked: Vec<String> = targets
+        .iter()
+        .map(|(rel, _)| display_path(&settings.paths.repo, &stacks_root.join(rel)))
+        .collect();
+
+    let needs_tree = targets
+        .iter()
+        .any(|(_, k)| matches!(k, Kind::Common | Kind::Roles | Kind::Leaf));
+    if needs_tree {
+        let mut tree_diags = Diagnostics::default();
+        stacks::load(settings, &catalog, &inputs, &mut tree_diags);
+        let wanted: BTreeSet<&str> = checked.iter().map(String::as_str).collect();
+        diags.extend(tree_diags.into_sorted().into_iter().filter(|d| {
+            d.location
+                .as_ref()
+                .is_some_and(|l| wanted.contains(l.file.as_ref()))
+        }));
+    } else {
+        for (rel, kind) in &targets {
+            validate_one(settings, &catalog, &inputs, rel, *kind, &mut diags);
+        }
+    }
+    FilesOutcome {
+        diagnostics: diags.into_sorted(),
+        checked,
+        loaded_tree: needs_tree,
+    }
+}
+
+fn validate_one(
+    settings: &Settings,
+    catalog: &crate::catalog::Catalog,
+    inputs: &InputLog,
+    rel: &Path,
+    kind: Kind,
+    diags: &mut Diagnostics,
+) {
+    let path = settings.paths.stacks.join(rel);
+    let src = match read_source(&settings.paths.repo, &path, inputs) {
+        Ok(s) => s,
+        Err(d) => return diags.push(d),
+    };
+    let root = match yaml::parse(&src) {
+        Ok(r) => r,
+        Err(d) => return diags.push(d),
+    };
+    if root.as_map().is_none() {
+        diags.push(
+            src.diag(
+                Diagnostic::error(
+                    Code::WrongType,
+                    format!(
+                        "a .vgo file must be a mapping of keys, found {}",
+                        root.kind()
+                    ),
+                )
+                .help("start the file with `name:` or another key"),
+                &root,
+            ),
+        );
+        return;
+    }
+    let mut r = Reader::new(&src);
+    match kind {
+        Kind::Configcrate | Kind::CrateCompliance => {
+            if kind == Kind::Configcrate {
+                for key in ["name", "configcrate"] {
+                    if let Some(n) = root.get(key) {
+                        r.string(n, key);
+                    }
+                }
+            }
+            stacks::read_claims(&mut r, &root, catalog, crate::model::ClaimSource::Tag);
+            if kind == Kind::Configcrate
+                && let Some(n) = root.get("waivers")
+            {
+                let d = src.diag(
+                    Diagnostic::warning(Code::MisplacedWaivers, "`waivers:` is only read from waivers.vgo and compliance.vgo files of the envoy tree; these are ignored")
+                        .help("move them to a waivers.vgo in the directory whose envoys they cover"),
+                    n,
+                );
+                r.diags.push(d);
+            }
+        }
+        Kind::Waivers => {
+            if let Some(list) = root.get("waivers") {
+                let mut waivers = Vec::new();
+                let mut filters = Vec::new();
+                let dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+                stacks::read_waivers(
+                    &mut r,
+                    list,
+                    catalog,
+                    settings,
+                    &dir,
+                    &mut waivers,
+                    &mut filters,
+                );
+                for w in waivers.iter().filter(|w| w.state == WaiverState::Expired) {
+                    r.diags.push(
+                        Diagnostic::warning(
+                            Code::ExpiredWaiver,
+                            format!(
+                                "waiver for {} expired on {}; the whole-repository `check` fails on it",
+                                w.controls
+                                    .iter()
+                                    .map(|c| c.2.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                                w.expires
+                            ),
+                        )
+                        .at(w.loc.clone())
+                        .help("renew it with a new `expires:` date and rationale, or cover the control"),
+                    );
+                }
+            }
+        }
+        Kind::Common | Kind::Roles | Kind::Leaf => {}
+    }
+    diags.extend(r.diags);
+}
