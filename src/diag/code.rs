@@ -63,6 +63,7 @@ codes! {
     ContradictedClaim = "contradicted-claim": "A configcrate claims a control on an envoy where a fresh Connwaer check of a capability mapped to that control failed.",
     NoEnvoysInScope = "no-envoys-in-scope": "No envoy is in the framework's scope, so every control is uncovered.",
     FindingsTruncated = "findings-truncated": "More findings of one code than the report lists.",
+    PushFailed = "push-failed": "A GRC push was rejected by the endpoint, or the endpoint could not be reached after the retries.",
 }
 
 impl serde::Serialize for Code {

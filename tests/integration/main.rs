@@ -6,6 +6,7 @@ mod coverage;
 mod differential;
 mod docs;
 mod errors;
+mod exports;
 mod fuzz;
 mod load;
 mod reports;
