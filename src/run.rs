@@ -363,10 +363,9 @@ fn export_command(settings: &Settings, cmd: &ExportCommand) -> Result<Exit, Vec<
     match cmd {
         ExportCommand::Oscal(args) => {
             let assessed = assess(settings, &model, &args.frameworks)?;
-            emit(
-                Some(&args.output),
-                &export::oscal::render(&model, &assessed),
-            )?;
+            stream(&args.output, |out| {
+                export::oscal::write(&model, &assessed, out)
+            })?;
         }
         ExportCommand::Siem(args) => {
             let assessed = assess(settings, &model, &args.export.frameworks)?;

@@ -10,6 +10,7 @@ use crate::model::{Model, TraitStatus, WaiverState};
 use crate::report::timestamp;
 use fixedbitset::FixedBitSet;
 use jiff::Timestamp;
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -17,7 +18,7 @@ pub const OSCAL_VERSION: &str = "1.2.1";
 /// Namespace of the vigocli-specific `props`.
 pub const NS: &str = "urn:vigocli:oscal";
 /// Hostnames listed as subjects of one observation (the count is always given).
-const SUBJECTS_PER_OBSERVATION: usize = 20;
+const SUBJECTS_PER_OBSERVATION: usize = 10;
 /// Observations linked from one finding (the total is given in a remark beyond this).
 const OBSERVATIONS_PER_FINDING: usize = 25;
 /// Input files listed one by one in back-matter (the aggregate digest covers them all).
@@ -59,17 +60,69 @@ fn end_of_day(d: jiff::civil::Date) -> String {
     format!("{d}T23:59:59Z")
 }
 
-/// Envoys with identical configcrates and fresh Connwaer results, among the in-scope ones.
+/// In-scope envoys with identical evidence for one framework.
 struct Group {
     members: Vec<u32>,
     claimed: FixedBitSet,
     passed: FixedBitSet,
     failed: FixedBitSet,
+    /// Configcrates that claim at least one control of this framework on some member.
+    configcrates: BTreeSet<u32>,
+    /// Fresh Connwaer results on some member whose capability maps to this framework.
+    capabilities: BTreeSet<(usize, TraitStatus)>,
     claims_uuid: Option<String>,
     connwaer_uuid: Option<String>,
 }
 
-pub fn render(model: &Model, assessed: &[Assessed]) -> String {
+/// Writes the document (pretty-printed JSON and a final newline).
+pub fn write(
+    model: &Model,
+    assessed: &[Assessed],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(model, assessed))?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// The document, with `results` built one framework at a time while it is serialised, so
+/// that only one result is in memory at once.
+#[derive(Serialize)]
+struct Document<'a> {
+    #[serde(rename = "assessment-results")]
+    assessment_results: AssessmentResults<'a>,
+}
+
+#[derive(Serialize)]
+struct AssessmentResults<'a> {
+    uuid: String,
+    metadata: Value,
+    #[serde(rename = "import-ap")]
+    import_ap: Value,
+    results: LazyResults<'a>,
+    #[serde(rename = "back-matter")]
+    back_matter: Value,
+}
+
+struct LazyResults<'a> {
+    model: &'a Model,
+    assessed: &'a [Assessed],
+    as_of: String,
+    tool_uuid: String,
+}
+
+impl Serialize for LazyResults<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq as _;
+        let mut seq = s.serialize_seq(Some(self.assessed.len()))?;
+        for a in self.assessed {
+            seq.serialize_element(&result(self.model, a, &self.as_of, &self.tool_uuid))?;
+        }
+        seq.end()
+    }
+}
+
+fn document<'a>(model: &'a Model, assessed: &'a [Assessed]) -> Document<'a> {
     let as_of = timestamp(model.as_of);
     let fw_ids: Vec<&str> = assessed
         .iter()
@@ -77,10 +130,6 @@ pub fn render(model: &Model, assessed: &[Assessed]) -> String {
         .collect();
     let tool_uuid = uuid5(&["tool", "vigocli"]);
     let plan_uuid = uuid5(&["assessment-plan", "vigocli coverage semantics"]);
-    let results: Vec<Value> = assessed
-        .iter()
-        .map(|a| result(model, a, &as_of, &tool_uuid))
-        .collect();
 
     let mut resources = vec![
         json!({
@@ -117,10 +166,15 @@ pub fn render(model: &Model, assessed: &[Assessed]) -> String {
         ));
     }
 
-    let doc = json!({
-        "assessment-results": {
-            "uuid": uuid5(&["assessment-results", &model.inputs_digest, &as_of, &fw_ids.join(",")]),
-            "metadata": {
+    Document {
+        assessment_results: AssessmentResults {
+            uuid: uuid5(&[
+                "assessment-results",
+                &model.inputs_digest,
+                &as_of,
+                &fw_ids.join(","),
+            ]),
+            metadata: json!({
                 "title": format!("vigocli compliance assessment results: {}", fw_ids.join(", ")),
                 "published": as_of,
                 "last-modified": as_of,
@@ -131,18 +185,20 @@ pub fn render(model: &Model, assessed: &[Assessed]) -> String {
                     prop("inputs-digest", &model.inputs_digest),
                     prop("as-of", &as_of),
                 ],
-            },
-            "import-ap": {
+            }),
+            import_ap: json!({
                 "href": format!("#{plan_uuid}"),
                 "remarks": "vigocli has no separate assessment plan; this back-matter resource states the method.",
+            }),
+            results: LazyResults {
+                model,
+                assessed,
+                as_of: as_of.clone(),
+                tool_uuid,
             },
-            "results": results,
-            "back-matter": {"resources": resources},
-        }
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+            back_matter: json!({"resources": resources}),
+        },
+    }
 }
 
 fn input_kind(path: &str) -> &'static str {
@@ -201,49 +257,74 @@ fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) -> Value {
     };
     let origin = json!([{"actors": [{"type": "tool", "actor-uuid": tool_uuid}]}]);
 
-    // Groups of in-scope envoys with identical configcrates and Connwaer results.
+    // Groups of in-scope envoys with identical evidence for this framework: the same
+    // claimed controls and the same controls passed or failed by Connwaer checks. Envoys
+    // are first grouped by their raw inputs (cheap), then those groups by their bitsets.
     type Key<'a> = (&'a [u32], &'a [(usize, TraitStatus)]);
-    let mut index: HashMap<Key<'_>, usize> = HashMap::new();
+    let mut raw: HashMap<Key<'_>, usize> = HashMap::new();
+    let mut index: HashMap<(FixedBitSet, FixedBitSet, FixedBitSet), usize> = HashMap::new();
     let mut groups: Vec<Group> = Vec::new();
     for e in &cov.envoys {
         let envoy = &model.envoys[e.envoy as usize];
         let key = (envoy.configcrates.as_slice(), envoy.traits.as_slice());
-        let g = *index.entry(key).or_insert_with(|| {
-            let mut claimed = FixedBitSet::with_capacity(n);
-            for &ci in &envoy.configcrates {
-                claimed.union_with(&bits(
-                    &mut model.configcrates[ci as usize]
-                        .claims
-                        .iter()
-                        .map(|cl| (cl.framework, cl.control)),
-                ));
-            }
-            let mut passed = FixedBitSet::with_capacity(n);
-            let mut failed = FixedBitSet::with_capacity(n);
-            for &(cap, s) in &envoy.traits {
-                let b = bits(&mut cat.capabilities[cap].controls.iter().copied());
-                match s {
-                    TraitStatus::Pass => passed.union_with(&b),
-                    TraitStatus::Fail => failed.union_with(&b),
+        let g = match raw.get(&key) {
+            Some(&g) => g,
+            None => {
+                let mut claimed = FixedBitSet::with_capacity(n);
+                let mut contributing = BTreeSet::new();
+                for &ci in &envoy.configcrates {
+                    let b = bits(
+                        &mut model.configcrates[ci as usize]
+                            .claims
+                            .iter()
+                            .map(|cl| (cl.framework, cl.control)),
+                    );
+                    if !b.is_clear() {
+                        contributing.insert(ci);
+                    }
+                    claimed.union_with(&b);
                 }
+                let mut passed = FixedBitSet::with_capacity(n);
+                let mut failed = FixedBitSet::with_capacity(n);
+                let mut caps = BTreeSet::new();
+                for &(cap, s) in &envoy.traits {
+                    let b = bits(&mut cat.capabilities[cap].controls.iter().copied());
+                    if !b.is_clear() {
+                        caps.insert((cap, s));
+                    }
+                    match s {
+                        TraitStatus::Pass => passed.union_with(&b),
+                        TraitStatus::Fail => failed.union_with(&b),
+                    }
+                }
+                let next = groups.len();
+                let g = *index
+                    .entry((claimed.clone(), passed.clone(), failed.clone()))
+                    .or_insert(next);
+                if g == next {
+                    groups.push(Group {
+                        members: Vec::new(),
+                        claimed,
+                        passed,
+                        failed,
+                        configcrates: BTreeSet::new(),
+                        capabilities: BTreeSet::new(),
+                        claims_uuid: None,
+                        connwaer_uuid: None,
+                    });
+                }
+                groups[g].configcrates.extend(contributing);
+                groups[g].capabilities.extend(caps);
+                raw.insert(key, g);
+                g
             }
-            groups.push(Group {
-                members: Vec::new(),
-                claimed,
-                passed,
-                failed,
-                claims_uuid: None,
-                connwaer_uuid: None,
-            });
-            groups.len() - 1
-        });
+        };
         groups[g].members.push(e.envoy);
     }
 
     let mut observations = Vec::new();
     let mut inventory: BTreeMap<String, Value> = BTreeMap::new();
     for g in &mut groups {
-        let first = &model.envoys[g.members[0] as usize];
         let hosts: Vec<&str> = g
             .members
             .iter()
@@ -272,7 +353,15 @@ fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) -> Value {
         } else {
             String::new()
         };
-        let crates: Vec<&str> = first
+        let group_key = format!(
+            "{:?}",
+            (
+                g.claimed.ones().collect::<Vec<_>>(),
+                g.passed.ones().collect::<Vec<_>>(),
+                g.failed.ones().collect::<Vec<_>>()
+            )
+        );
+        let crates: Vec<&str> = g
             .configcrates
             .iter()
             .map(|&c| model.configcrates[c as usize].name.as_str())
@@ -288,28 +377,22 @@ fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) -> Value {
                 Some(t) => (timestamp(*t), format!("the oldest `last_converged` of the {} envoys that report one ({} do not)", converged.len(), g.members.len() - converged.len())),
                 None => (as_of.to_string(), "`as_of`: the inventory gives no `last_converged` (declared mode reads the repository only)".to_string()),
             };
-            let files: BTreeSet<&str> = first
+            let files: BTreeSet<&str> = g
                 .configcrates
                 .iter()
                 .map(|&c| model.configcrates[c as usize].file.as_ref())
                 .collect();
-            let id = uuid5(&[
-                "observation",
-                "claims",
-                &fw.id,
-                &crates.join(","),
-                &hosts.join(","),
-            ]);
+            let id = uuid5(&["observation", "claims", &fw.id, &group_key]);
             observations.push(json!({
                 "uuid": id,
                 "title": format!("Configcrate claims on {} envoy(s)", hosts.len()),
                 "description": markup(&format!(
-                    "{} envoy(s) are assigned the configcrates {}, whose control tags, inherited compliance.vgo, provides: capabilities and bundles claim {} of the {} counted {} controls.{more}",
+                    "{} envoy(s) with the same claimed {} controls: configcrates {} (control tags, inherited compliance.vgo, provides: capabilities and bundles) claim {} of the {} counted controls.{more}",
                     hosts.len(),
+                    fw.id,
                     crates.join(", "),
                     g.claimed.count_ones(..),
                     n,
-                    fw.id
                 )),
                 "props": [
                     prop("evidence-kind", "configcrate-claims"),
@@ -330,11 +413,13 @@ fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) -> Value {
             }));
             g.claims_uuid = Some(id);
         }
-        if !first.traits.is_empty() {
+        if !g.capabilities.is_empty() {
             let mut checked: Vec<Timestamp> = Vec::new();
             for &m in &g.members {
-                for &(cap, _) in &model.envoys[m as usize].traits {
-                    if let Some(t) = model.trait_checked_at.get(&(m, cap)) {
+                for &(cap, s) in &model.envoys[m as usize].traits {
+                    if g.capabilities.contains(&(cap, s))
+                        && let Some(t) = model.trait_checked_at.get(&(m, cap))
+                    {
                         checked.push(*t);
                     }
                 }
@@ -344,22 +429,14 @@ fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) -> Value {
                 .min()
                 .map_or_else(|| as_of.to_string(), |t| timestamp(*t));
             let list = |want: TraitStatus| -> Vec<&str> {
-                first
-                    .traits
+                g.capabilities
                     .iter()
                     .filter(|(_, s)| *s == want)
                     .map(|(c, _)| cat.capabilities[*c].name.as_str())
                     .collect()
             };
             let (pass, fail) = (list(TraitStatus::Pass), list(TraitStatus::Fail));
-            let id = uuid5(&[
-                "observation",
-                "connwaer",
-                &fw.id,
-                &pass.join(","),
-                &fail.join(","),
-                &hosts.join(","),
-            ]);
+            let id = uuid5(&["observation", "connwaer", &fw.id, &group_key]);
             observations.push(json!({
                 "uuid": id,
                 "title": format!("Connwaer trait checks on {} envoy(s)", hosts.len()),
