@@ -30,3 +30,11 @@ done
 ls -l "$out/nist.json" | awk '{print "  report size: " $5 " bytes"}'
 echo "compliance status (every framework):"
 timeit "$bin" --repo "$out" --as-of 2026-11-22T12:00:00Z compliance status >/dev/null
+echo "exports (streamed through a buffered temp file; peak RSS must not grow with the output):"
+for args in "siem --framework hipaa --per-envoy" "siem --framework soc2 --per-envoy" "siem" "cmdb" "oscal" "grc --vendor generic"; do
+  echo "  export $args"
+  # shellcheck disable=SC2086
+  timeit "$bin" --repo "$out" --as-of 2026-11-22T12:00:00Z compliance export $args --output "$out/export.out"
+  wc -lc < "$out/export.out" | awk '{print "    " $1 " lines, " $2 " bytes"}'
+  rm -f "$out/export.out"
+done
