@@ -141,9 +141,11 @@ pub fn assess(
 
 /// Escapes the characters that Markdown renderers would treat as HTML, for OSCAL markup
 /// fields: entities render as the same text, but no tag from an input file survives.
+/// Line breaks and other control characters become spaces, so the text also fits OSCAL's
+/// one-line markup (titles).
 pub fn markup(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
-    for ch in text.chars() {
+    for ch in one_line(text).chars() {
         match ch {
             '<' => s.push_str("&lt;"),
             '>' => s.push_str("&gt;"),
@@ -152,4 +154,16 @@ pub fn markup(text: &str) -> String {
         }
     }
     s
+}
+
+/// Whitespace runs (line breaks and control characters included) collapsed to one space
+/// and trimmed: OSCAL strings may not start or end with whitespace, nor hold line breaks.
+/// An empty result is `(empty)`, since OSCAL strings may not be empty either.
+pub fn one_line(text: &str) -> String {
+    let s = text
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if s.is_empty() { "(empty)".into() } else { s }
 }

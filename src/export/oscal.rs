@@ -4,7 +4,7 @@
 //! in `back-matter`. UUIDs are UUIDv5 of the content, timestamps come from `as_of`: the
 //! same inputs give the same bytes. docs/exports.md maps every field to its source.
 
-use super::{Assessed, markup, uuid5};
+use super::{Assessed, markup, one_line, uuid5};
 use crate::coverage::Status;
 use crate::model::{Model, TraitStatus, WaiverState};
 use crate::report::timestamp;
@@ -25,7 +25,7 @@ const OBSERVATIONS_PER_FINDING: usize = 25;
 const INPUT_FILES_LISTED: usize = 1000;
 
 fn prop(name: &str, value: impl ToString) -> Value {
-    json!({"name": name, "ns": NS, "value": value.to_string()})
+    json!({"name": name, "ns": NS, "value": one_line(&value.to_string())})
 }
 
 /// An OSCAL token (XML NCName) for a control ID, in the form OSCAL catalogs use:

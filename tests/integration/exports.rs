@@ -105,11 +105,23 @@ fn oscal_exports_of_the_fixtures_validate_against_the_official_schema() {
         "stacks/configcrates/base.vgo",
         "compliance:\n  tf: [T1, T2]\n",
     );
+    // Awkward text from input files must still give valid OSCAL strings and lines.
+    let odd = Repo::new();
+    odd.file(
+        "frameworks/odd.yaml",
+        "id: odd\nname: \"Odd\\nName \"\nversion: \" 1 \"\nsource: \"s\"\ncontrols:\n  - { id: \"1(a)\", title: \"Line one\\nline two <i>\" }\n  - { id: \"X.2\", title: \"x\" }\n",
+    )
+    .file("stacks/configcrates/c.vgo", "compliance:\n  odd: [\"1(a)\"]\n")
+    .file(
+        "stacks/waivers.vgo",
+        "waivers:\n  - control: \"odd:X.2\"\n    rationale: \"multi\\nline\"\n    expires: \"2027-01-01\"\n    owner: \"  a b  \"\n",
+    );
     let cases: Vec<(PathBuf, Vec<&str>)> = vec![
         (root().join("tests/fixtures/clinic"), vec![]),
         (root().join("examples/healthcare-saas"), vec![]),
         (tf.path().to_path_buf(), vec!["--framework", "tf"]),
         (declared.path().to_path_buf(), vec![]),
+        (odd.path().to_path_buf(), vec!["--framework", "odd"]),
     ];
     for (repo, extra) in cases {
         let text = export(&repo, "oscal", &extra);
