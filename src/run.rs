@@ -330,13 +330,17 @@ fn assess(
     names: &[String],
 ) -> Result<Vec<export::Assessed>, Vec<Diagnostic>> {
     let fws = framework_list(model, names)?;
-    Ok(export::assess(model, &fws, |fw| {
+    Ok(assess_indices(settings, model, &fws))
+}
+
+fn assess_indices(settings: &Settings, model: &Model, fws: &[usize]) -> Vec<export::Assessed> {
+    export::assess(model, fws, |fw| {
         let f = &model.catalog.frameworks[fw];
         let ids: Vec<&str> = std::iter::once(f.id.as_str())
             .chain(f.aliases.iter().map(String::as_str))
             .collect();
         settings.scope_for(&ids)
-    }))
+    })
 }
 
 fn write_failed(path: &std::path::Path, e: impl std::fmt::Display) -> Vec<Diagnostic> {
@@ -368,9 +372,14 @@ fn export_command(settings: &Settings, cmd: &ExportCommand) -> Result<Exit, Vec<
             })?;
         }
         ExportCommand::Siem(args) => {
-            let assessed = assess(settings, &model, &args.export.frameworks)?;
+            // One framework at a time: only its coverage is in memory while its events stream.
+            let fws = framework_list(&model, &args.export.frameworks)?;
             stream(&args.export.output, |out| {
-                export::siem::write(&model, &assessed, args.per_envoy, out)
+                for fw in fws {
+                    let one = assess_indices(settings, &model, &[fw]);
+                    export::siem::write(&model, &one, args.per_envoy, out)?;
+                }
+                Ok(())
             })?;
         }
         ExportCommand::Cmdb(args) => {

@@ -386,7 +386,16 @@ fn cmdb_snapshot_and_numbers() {
 
     // Out-of-scope envoys say so instead of reporting 0 %.
     let clinic = root().join("tests/fixtures/clinic");
-    let doc: Value = serde_json::from_str(&export(&clinic, "cmdb", &[])).unwrap();
+    let text = export(&clinic, "cmdb", &[]);
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    // Each envoy record is one line that parses on its own (for line-oriented loaders).
+    let records: Vec<Value> = text
+        .lines()
+        .filter(|l| l.starts_with("    {\"hostname\""))
+        .map(|l| serde_json::from_str(l.trim().trim_end_matches(',')).unwrap())
+        .collect();
+    assert_eq!(records.len(), 5, "five envoys once the revoked one is gone");
+    assert_eq!(&Value::Array(records), &doc["envoys"]);
     let staging = doc["envoys"]
         .as_array()
         .unwrap()
