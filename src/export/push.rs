@@ -73,6 +73,8 @@ impl Client {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_global(Some(TIMEOUT))
             .http_status_as_error(false)
+            // A redirect could carry the token to another URL: report it instead.
+            .max_redirects(0)
             .build()
             .into();
         Client {

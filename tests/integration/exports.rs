@@ -488,8 +488,24 @@ fn server(statuses: Vec<u16>, max: usize) -> (String, std::thread::JoinHandle<Ve
     let url = format!("http://{}/v1/evidence", listener.local_addr().unwrap());
     let handle = std::thread::spawn(move || {
         let mut seen = Vec::new();
-        for (i, stream) in listener.incoming().enumerate() {
-            let mut stream = stream.unwrap();
+        // Never wait forever: a run that sends fewer requests than expected must fail the
+        // test's assertions, not hang it.
+        listener.set_nonblocking(true).unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let mut i = 0;
+        loop {
+            let mut stream = match listener.accept() {
+                Ok((s, _)) => s,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if std::time::Instant::now() > deadline {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                    continue;
+                }
+                Err(e) => panic!("accept: {e}"),
+            };
+            stream.set_nonblocking(false).unwrap();
             stream
                 .set_read_timeout(Some(std::time::Duration::from_secs(10)))
                 .unwrap();
@@ -529,6 +545,7 @@ fn server(statuses: Vec<u16>, max: usize) -> (String, std::thread::JoinHandle<Ve
                 reply.len()
             )
             .unwrap();
+            i += 1;
             if seen.len() >= max {
                 break;
             }
@@ -792,4 +809,29 @@ fn push_dry_run_and_token_rules() {
     assert_no_token(&run);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("plain http"), "{}", run.stderr);
+}
+
+#[test]
+fn push_does_not_follow_redirects() {
+    // A redirect could carry the token elsewhere: it fails the push instead.
+    let r = tf_fleet();
+    let (url, server_handle) = server(vec![302], 1);
+    let run = push(
+        &r,
+        &[
+            "--vendor",
+            "generic",
+            "--endpoint",
+            &url,
+            "--token-env",
+            "T",
+            "--framework",
+            "tf",
+        ],
+        &[("T", TOKEN)],
+    );
+    assert_no_token(&run);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("HTTP 302"), "{}", run.stderr);
+    assert_eq!(server_handle.join().unwrap().len(), 1);
 }
