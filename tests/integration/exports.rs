@@ -835,3 +835,17 @@ fn push_does_not_follow_redirects() {
     assert!(run.stderr.contains("HTTP 302"), "{}", run.stderr);
     assert_eq!(server_handle.join().unwrap().len(), 1);
 }
+
+#[test]
+fn exports_do_not_depend_on_the_thread_count() {
+    let example = root().join("examples/healthcare-saas");
+    for (kind, extra) in [
+        ("oscal", vec![]),
+        ("siem", vec!["--per-envoy", "--framework", "pci"]),
+        ("cmdb", vec![]),
+    ] {
+        let one = export(&example, kind, &[&["--threads", "1"][..], &extra].concat());
+        let many = export(&example, kind, &[&["--threads", "4"][..], &extra].concat());
+        assert!(one == many, "{kind} differs between 1 and 4 threads");
+    }
+}
