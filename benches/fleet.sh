@@ -41,3 +41,11 @@ timeit "$bin" --repo "$out" --as-of 2026-11-22T12:00:00Z \
   compliance report all --format html --output-dir "$out/site"
 echo "  $(find "$out/site" -name '*.html' | wc -l) pages, $(du -sb "$out/site" | cut -f1) bytes in all"
 ls -lS "$out/site" | awk 'NR==2 {print "  largest page: " $9 " " $5 " bytes"}'
+echo "exports (streamed through a buffered temp file; peak RSS must not grow with the output):"
+for args in "siem --framework hipaa --per-envoy" "siem --framework soc2 --per-envoy" "siem" "cmdb" "oscal" "grc --vendor generic"; do
+  echo "  export $args"
+  # shellcheck disable=SC2086
+  timeit "$bin" --repo "$out" --as-of 2026-11-22T12:00:00Z compliance export $args --output "$out/export.out"
+  wc -lc < "$out/export.out" | awk '{print "    " $1 " lines, " $2 " bytes"}'
+  rm -f "$out/export.out"
+done

@@ -77,6 +77,12 @@ pub enum ComplianceCommand {
     Waivers(WaiversArgs),
     /// Compare two JSON reports: regressed controls first, then improved, then changed envoys.
     Diff(DiffArgs),
+    /// Export coverage for other tools: OSCAL assessment results, SIEM JSONL, CMDB JSON, GRC payloads.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Send per-control evidence to another system.
+    #[command(subcommand)]
+    Push(PushCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -310,6 +316,89 @@ pub struct DiffArgs {
     /// Exit 1 when any control regressed.
     #[arg(long)]
     pub fail_on_regression: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// OSCAL 1.2.1 assessment results (JSON): one result per framework, one finding per control.
+    Oscal(ExportArgs),
+    /// JSON Lines shaped after the OCSF Compliance Finding class (2003), one event per control.
+    Siem(SiemArgs),
+    /// JSON, one record per envoy: labels, configcrates, per-framework coverage.
+    Cmdb(ExportArgs),
+    /// Per-control pass/fail evidence payload for a GRC platform (see docs/exports.md).
+    Grc(GrcArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Only these frameworks (repeatable; default: every framework, profiles included).
+    #[arg(long = "framework", value_name = "ID")]
+    pub frameworks: Vec<String>,
+    /// Write to this file (atomically).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SiemArgs {
+    #[command(flatten)]
+    pub export: ExportArgs,
+    /// One event per (envoy, framework, control) instead of per (framework, control).
+    #[arg(long)]
+    pub per_envoy: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GrcVendor {
+    Vanta,
+    Drata,
+    Secureframe,
+    Laika,
+    Thoropass,
+    Servicenow,
+    Generic,
+}
+
+#[derive(Debug, Args)]
+pub struct GrcArgs {
+    #[command(flatten)]
+    pub export: ExportArgs,
+    /// The GRC platform the payload is meant for (docs/exports.md says which shape each gets).
+    #[arg(long, value_enum)]
+    pub vendor: GrcVendor,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PushCommand {
+    /// POST per-control evidence to a GRC endpoint (token from an environment variable or a file).
+    Grc(PushGrcArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("token").required(true).args(["token_env", "token_file"])))]
+pub struct PushGrcArgs {
+    /// The GRC platform (docs/exports.md).
+    #[arg(long, value_enum)]
+    pub vendor: GrcVendor,
+    /// URL to POST to (https; plain http only to a loopback address).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: String,
+    /// Name of the environment variable that holds the API token (never the token itself).
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+    /// File whose content is the API token.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Only these frameworks (repeatable; default: every framework, profiles included).
+    #[arg(long = "framework", value_name = "ID")]
+    pub frameworks: Vec<String>,
+    /// Evidence records per request.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub batch_size: usize,
+    /// Print what would be sent (token redacted) and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod coverage;
 pub mod diag;
 pub mod exit;
+pub mod export;
 pub mod load;
 pub mod model;
 pub mod output;

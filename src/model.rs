@@ -134,4 +134,8 @@ pub struct Model {
     pub fail_locations: BTreeMap<(u32, usize), crate::diag::Location>,
     /// Per-framework scope from the settings (framework id → label → value).
     pub scopes: BTreeMap<String, BTreeMap<String, String>>,
+    /// When each fresh Connwaer result that counts was checked: (envoy index, capability).
+    pub trait_checked_at: BTreeMap<(u32, usize), Timestamp>,
+    /// Every input file read (repository-relative path, SHA-256 hex), sorted by path.
+    pub input_files: Vec<(String, String)>,
 }

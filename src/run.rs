@@ -4,14 +4,14 @@
 use crate::check::CheckResult;
 use crate::cli::{
     AuditCommand, CatalogCommand, CheckArgs, CheckFormat, Cli, Command, ComplianceCommand,
-    DiffArgs, DiffFormat, ReportArgs, ReportFormat, ReportKind, StatusArgs, WaiversArgs,
-    WaiversFormat,
+    DiffArgs, DiffFormat, ExportCommand, PushCommand, PushGrcArgs, ReportArgs, ReportFormat,
+    ReportKind, StatusArgs, WaiversArgs, WaiversFormat,
 };
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::exit::Exit;
 use crate::model::Model;
 use crate::settings::Settings;
-use crate::{audit, check, coverage, load, output, report};
+use crate::{audit, check, coverage, export, load, output, report};
 use clap::Parser as _;
 use serde::Serialize;
 use std::io::{IsTerminal as _, Write as _};
@@ -89,6 +89,8 @@ fn run(cli: Cli) -> Result<Exit, Vec<Diagnostic>> {
                 ComplianceCommand::Check(args) => check_command(&settings, &args),
                 ComplianceCommand::Waivers(args) => waivers_command(&settings, &args),
                 ComplianceCommand::Diff(args) => diff_command(&args),
+                ComplianceCommand::Export(args) => export_command(&settings, &args),
+                ComplianceCommand::Push(PushCommand::Grc(args)) => push_command(&settings, &args),
             }
         }
         Command::Audit(c) => {
@@ -534,5 +536,227 @@ fn catalog_command(c: CatalogCommand) -> Result<Exit, Vec<Diagnostic>> {
         }
     }
     emit(None, &out)?;
+    Ok(Exit::Ok)
+}
+
+/// The frameworks named (ids or aliases), else every framework.
+fn framework_list(model: &Model, names: &[String]) -> Result<Vec<usize>, Vec<Diagnostic>> {
+    if names.is_empty() {
+        return Ok((0..model.catalog.frameworks.len()).collect());
+    }
+    let mut out: Vec<usize> = Vec::new();
+    for n in names {
+        let fw = framework_index(model, n)?;
+        if !out.contains(&fw) {
+            out.push(fw);
+        }
+    }
+    Ok(out)
+}
+
+fn assess(
+    settings: &Settings,
+    model: &Model,
+    names: &[String],
+) -> Result<Vec<export::Assessed>, Vec<Diagnostic>> {
+    let fws = framework_list(model, names)?;
+    Ok(assess_indices(settings, model, &fws))
+}
+
+fn assess_indices(settings: &Settings, model: &Model, fws: &[usize]) -> Vec<export::Assessed> {
+    export::assess(model, fws, |fw| {
+        let f = &model.catalog.frameworks[fw];
+        let ids: Vec<&str> = std::iter::once(f.id.as_str())
+            .chain(f.aliases.iter().map(String::as_str))
+            .collect();
+        settings.scope_for(&ids)
+    })
+}
+
+fn write_failed(path: &std::path::Path, e: impl std::fmt::Display) -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::error(
+            Code::WriteFailed,
+            format!("cannot write `{}`: {e}", path.display()),
+        )
+        .help("check that the directory exists and is writable"),
+    ]
+}
+
+fn stream(
+    path: &std::path::Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), Vec<Diagnostic>> {
+    output::write_atomic_with(path, fill).map_err(|e| match e {
+        output::StreamError::Io(e) | output::StreamError::Fill(e) => write_failed(path, e),
+    })
+}
+
+fn export_command(settings: &Settings, cmd: &ExportCommand) -> Result<Exit, Vec<Diagnostic>> {
+    let model = load_model(settings)?;
+    match cmd {
+        ExportCommand::Oscal(args) => {
+            let assessed = assess(settings, &model, &args.frameworks)?;
+            stream(&args.output, |out| {
+                export::oscal::write(&model, &assessed, out)
+            })?;
+        }
+        ExportCommand::Siem(args) => {
+            // One framework at a time: only its coverage is in memory while its events stream.
+            let fws = framework_list(&model, &args.export.frameworks)?;
+            stream(&args.export.output, |out| {
+                for fw in fws {
+                    let one = assess_indices(settings, &model, &[fw]);
+                    export::siem::write(&model, &one, args.per_envoy, out)?;
+                }
+                Ok(())
+            })?;
+        }
+        ExportCommand::Cmdb(args) => {
+            let assessed = assess(settings, &model, &args.frameworks)?;
+            stream(&args.output, |out| {
+                export::cmdb::write(&model, &assessed, out)
+            })?;
+        }
+        ExportCommand::Grc(args) => {
+            let assessed = assess(settings, &model, &args.export.frameworks)?;
+            let evidence = export::grc::evidence(&model, &assessed);
+            let payload = export::grc::payload(&model, args.vendor, &evidence, None);
+            emit(Some(&args.export.output), &export::grc::to_json(&payload))?;
+        }
+    }
+    note_findings(&model);
+    Ok(Exit::Ok)
+}
+
+/// The API token, from the environment variable or file named on the command line.
+fn read_token(args: &PushGrcArgs) -> Result<String, Vec<Diagnostic>> {
+    let (token, source) = if let Some(var) = &args.token_env {
+        let t = std::env::var(var).map_err(|_| {
+            vec![
+                Diagnostic::error(
+                    Code::BadArgument,
+                    format!("--token-env: environment variable `{var}` is not set (or not UTF-8)"),
+                )
+                .help("export the token in that variable, or use --token-file FILE"),
+            ]
+        })?;
+        (t, format!("environment variable `{var}`"))
+    } else if let Some(file) = &args.token_file {
+        let t = std::fs::read_to_string(file).map_err(|e| {
+            vec![
+                Diagnostic::error(
+                    Code::UnreadableFile,
+                    format!("--token-file: cannot read `{}`: {e}", file.display()),
+                )
+                .help("point --token-file at a readable file that holds only the token"),
+            ]
+        })?;
+        (t, format!("file `{}`", file.display()))
+    } else {
+        return Err(vec![
+            Diagnostic::error(Code::BadArgument, "no token source given")
+                .help("pass --token-env VAR or --token-file FILE"),
+        ]);
+    };
+    let token = token.trim().to_string();
+    export::push::check_token(&token, &source).map_err(|m| {
+        vec![
+            Diagnostic::error(Code::BadArgument, m)
+                .help("the token must be one line without spaces"),
+        ]
+    })?;
+    Ok(token)
+}
+
+fn push_command(settings: &Settings, args: &PushGrcArgs) -> Result<Exit, Vec<Diagnostic>> {
+    export::push::check_endpoint(&args.endpoint).map_err(|m| {
+        vec![
+            Diagnostic::error(Code::BadArgument, format!("--endpoint: {m}")).help(
+                "use an https:// URL (plain http is accepted for 127.0.0.1 and localhost only)",
+            ),
+        ]
+    })?;
+    if args.batch_size == 0 {
+        return Err(vec![
+            Diagnostic::error(Code::BadArgument, "--batch-size must be at least 1")
+                .help("omit --batch-size to send 500 records per request"),
+        ]);
+    }
+    let token = read_token(args)?;
+    let model = load_model(settings)?;
+    let assessed = assess(settings, &model, &args.frameworks)?;
+    let evidence = export::grc::evidence(&model, &assessed);
+    let chunks: Vec<&[export::grc::Evidence]> = evidence.chunks(args.batch_size).collect();
+    let count = chunks.len();
+    let bodies: Vec<(String, String)> = chunks
+        .iter()
+        .enumerate()
+        .map(|(index, chunk)| {
+            let batch = export::grc::Batch {
+                index,
+                count,
+                records_total: evidence.len(),
+            };
+            let body = export::grc::to_json(&export::grc::payload(
+                &model,
+                args.vendor,
+                chunk,
+                Some(batch),
+            ));
+            let key = export::uuid5(&["grc-push", &body]);
+            (key, body)
+        })
+        .collect();
+    let vendor = export::grc::vendor_name(args.vendor);
+    if args.dry_run {
+        let mut out = format!(
+            "dry run: would POST {} evidence record(s) for {vendor} in {count} request(s) to {}\n\
+             headers: Authorization: Bearer [redacted], Content-Type: application/json, User-Agent: vigocli/{}, Idempotency-Key: <per request>\n",
+            evidence.len(),
+            args.endpoint,
+            env!("CARGO_PKG_VERSION")
+        );
+        for (i, (key, body)) in bodies.iter().enumerate() {
+            out.push_str(&format!(
+                "--- request {}/{count}, Idempotency-Key: {key}, {} bytes\n",
+                i + 1,
+                body.len()
+            ));
+            out.push_str(body);
+        }
+        emit(None, &export::push::redact(&out, &token))?;
+        return Ok(Exit::Ok);
+    }
+    let client = export::push::Client::new();
+    for (i, (key, body)) in bodies.iter().enumerate() {
+        let mut log = |line: String| eprintln!("push {}/{count}: {line}", i + 1);
+        if let Err(message) = client.post(&args.endpoint, &token, key, body.as_bytes(), &mut log) {
+            let d = Diagnostic::error(
+                Code::PushFailed,
+                export::push::redact(
+                    &format!(
+                        "push to {} failed on request {}/{count}: {message}",
+                        args.endpoint,
+                        i + 1
+                    ),
+                    &token,
+                ),
+            )
+            .help(if i == 0 {
+                "nothing was accepted; check the endpoint and the token"
+            } else {
+                "earlier requests were accepted; re-running is safe (each request carries an Idempotency-Key)"
+            });
+            eprint!("{}", d.render());
+            eprintln!();
+            return Ok(Exit::Failed);
+        }
+    }
+    eprintln!(
+        "pushed {} evidence record(s) for {vendor} in {count} request(s)",
+        evidence.len()
+    );
+    note_findings(&model);
     Ok(Exit::Ok)
 }

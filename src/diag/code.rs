@@ -75,6 +75,7 @@ codes! {
     TooManyPartial = "too-many-partial": "`check`: more controls are partial than `max_partial` allows.",
     ControlRegressed = "control-regressed": "`check --baseline`: a control's status is worse than in the baseline report.",
     BadReport = "bad-report": "A file given to `check --baseline` or `diff` is not a vigocli JSON report (schema vigocli/compliance-report/v1).",
+    PushFailed = "push-failed": "A GRC push was rejected by the endpoint, or the endpoint could not be reached after the retries.",
 }
 
 impl serde::Serialize for Code {

@@ -34,6 +34,13 @@ impl InputLog {
         }
     }
 
+    /// (path, SHA-256 hex) of every input, sorted by path.
+    fn files(&self) -> Vec<(String, String)> {
+        let mut entries = self.entries.lock().map(|e| e.clone()).unwrap_or_default();
+        entries.sort();
+        entries.into_iter().map(|(p, d)| (p, hex(&d))).collect()
+    }
+
     fn digest(&self) -> String {
         let mut entries = self.entries.lock().map(|e| e.clone()).unwrap_or_default();
         entries.sort();
@@ -234,5 +241,6 @@ pub fn load(settings: &Settings) -> Result<Model, Vec<Diagnostic>> {
     let mut model = model;
     model.findings.extend(diags.into_sorted());
     model.inputs_digest = inputs.digest();
+    model.input_files = inputs.files();
     Ok(model)
 }

@@ -26,6 +26,7 @@ pub fn build(
 ) -> Model {
     let mut envoys: Vec<Envoy>;
     let mut fail_locations = BTreeMap::new();
+    let mut trait_checked_at = BTreeMap::new();
     let mode;
     match inventory {
         None => {
@@ -46,7 +47,8 @@ pub fn build(
             mode = Mode::Fleet;
             envoys = fleet_envoys(&tree, raw, diags);
             let results = traits::load(settings, &catalog, inputs, diags);
-            fail_locations = apply_traits(&mut envoys, results, settings.as_of, &catalog, diags);
+            (fail_locations, trait_checked_at) =
+                apply_traits(&mut envoys, results, settings.as_of, &catalog, diags);
         }
     }
     let mut waivers = tree.waivers;
@@ -154,6 +156,8 @@ pub fn build(
         inputs_digest: String::new(),
         fail_locations,
         scopes,
+        trait_checked_at,
+        input_files: Vec::new(),
     }
 }
 
@@ -246,13 +250,16 @@ fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec
     envoys
 }
 
+type FailLocations = BTreeMap<(u32, usize), Location>;
+type CheckedAt = BTreeMap<(u32, usize), Timestamp>;
+
 fn apply_traits(
     envoys: &mut [Envoy],
     results: Vec<traits::RawTrait>,
     as_of: Timestamp,
     catalog: &Catalog,
     diags: &mut Diagnostics,
-) -> BTreeMap<(u32, usize), Location> {
+) -> (FailLocations, CheckedAt) {
     let index: HashMap<&str, usize> = envoys
         .iter()
         .enumerate()
@@ -315,11 +322,13 @@ fn apply_traits(
         }
     }
     let mut fail_locations = BTreeMap::new();
-    for ((ei, cap), (_, status, loc)) in latest {
+    let mut checked_at = BTreeMap::new();
+    for ((ei, cap), (at, status, loc)) in latest {
         envoys[ei].traits.push((cap, status));
+        checked_at.insert((ei as u32, cap), at);
         if status == TraitStatus::Fail {
             fail_locations.insert((ei as u32, cap), loc);
         }
     }
-    fail_locations
+    (fail_locations, checked_at)
 }

@@ -8,6 +8,7 @@ mod coverage;
 mod differential;
 mod docs;
 mod errors;
+mod exports;
 mod fuzz;
 mod html;
 mod load;

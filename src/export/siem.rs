@@ -1,0 +1,251 @@
+//! SIEM export: JSON Lines shaped after the OCSF Compliance Finding class (`class_uid`
+//! 2003, category Findings), one event per (framework, control), or per (envoy, framework,
+//! control) with `--per-envoy`. Events are written one at a time to a buffered writer, so
+//! memory does not grow with the number of events.
+
+use super::{Assessed, EnvoyMatrix, uuid5};
+use crate::coverage::Status;
+use crate::model::Model;
+use crate::report::{ControlRow, timestamp};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// The OCSF schema version the event shape follows.
+pub const OCSF_VERSION: &str = "1.3.0";
+
+#[derive(Serialize)]
+struct Event<'a> {
+    activity_id: u8,
+    activity_name: &'static str,
+    category_uid: u8,
+    category_name: &'static str,
+    class_uid: u32,
+    class_name: &'static str,
+    type_uid: u32,
+    type_name: &'static str,
+    time: i64,
+    severity_id: u8,
+    severity: &'static str,
+    status_id: u8,
+    status: &'static str,
+    message: String,
+    metadata: Metadata<'a>,
+    finding_info: FindingInfo<'a>,
+    compliance: Compliance<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resources: Option<[Resource<'a>; 1]>,
+    unmapped: Unmapped<'a>,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    version: &'static str,
+    uid: String,
+    product: Product,
+    log_name: &'static str,
+    original_time: &'a str,
+}
+
+#[derive(Serialize)]
+struct Product {
+    name: &'static str,
+    vendor_name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct FindingInfo<'a> {
+    uid: String,
+    title: &'a str,
+    desc: &'a str,
+    types: [&'static str; 1],
+}
+
+#[derive(Serialize)]
+struct Compliance<'a> {
+    control: &'a str,
+    standards: [&'a str; 1],
+    requirements: [&'a str; 1],
+    status_id: u8,
+    status: &'static str,
+    status_detail: &'a str,
+}
+
+#[derive(Serialize)]
+struct Resource<'a> {
+    uid: &'a str,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    labels: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environment: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Unmapped<'a> {
+    framework: &'a str,
+    control: &'a str,
+    vigocli_status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fleet: Option<&'a ControlRow>,
+    inputs_digest: &'a str,
+}
+
+/// OCSF compliance status and severity for a vigocli status: only covered passes; a
+/// waiver is a warning (the gap is accepted, not closed); partial and uncovered fail.
+fn ocsf_status(s: Status) -> (u8, &'static str, u8, &'static str) {
+    match s {
+        Status::Covered => (1, "Pass", 1, "Informational"),
+        Status::Waived => (2, "Warning", 2, "Low"),
+        Status::Partial => (3, "Fail", 3, "Medium"),
+        Status::Uncovered => (3, "Fail", 3, "Medium"),
+    }
+}
+
+/// Per-control strings computed once per framework.
+struct ControlText {
+    requirement: String,
+    title: String,
+    fleet_detail: String,
+}
+
+pub fn write(
+    model: &Model,
+    assessed: &[Assessed],
+    per_envoy: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let time = model.as_of.as_millisecond();
+    let as_of = timestamp(model.as_of);
+    for a in assessed {
+        let fw = &model.catalog.frameworks[a.fw];
+        let standard = format!("{} {}", fw.name, fw.version);
+        let texts: Vec<ControlText> = a
+            .report
+            .controls
+            .iter()
+            .map(|r| ControlText {
+                requirement: format!("{}:{}", fw.id, r.id),
+                title: format!("{} {}: {}", fw.id, r.id, r.title),
+                fleet_detail: format!(
+                    "{}: {} of {} in-scope envoys covered, {} waived, {} uncovered",
+                    r.status,
+                    r.envoys_covered,
+                    a.cov.envoys.len(),
+                    r.envoys_waived,
+                    r.envoys_uncovered
+                ),
+            })
+            .collect();
+        let mut event = |status: Status,
+                         row: &'_ ControlRow,
+                         text: &'_ ControlText,
+                         detail: &'_ str,
+                         host: Option<(&'_ str, Resource<'_>)>|
+         -> std::io::Result<()> {
+            let (cs_id, cs, sev_id, sev) = ocsf_status(status);
+            let hostname = host.as_ref().map(|(h, _)| *h);
+            let uid = match hostname {
+                Some(h) => uuid5(&["siem", &fw.id, &row.id, h]),
+                None => uuid5(&["siem", &fw.id, &row.id]),
+            };
+            let message = match hostname {
+                Some(h) => format!("{} on {h}: {}", text.requirement, status.as_str()),
+                None => format!("{}: {}", text.requirement, status.as_str()),
+            };
+            let e = Event {
+                activity_id: 1,
+                activity_name: "Create",
+                category_uid: 2,
+                category_name: "Findings",
+                class_uid: 2003,
+                class_name: "Compliance Finding",
+                type_uid: 200_301,
+                type_name: "Compliance Finding: Create",
+                time,
+                severity_id: sev_id,
+                severity: sev,
+                status_id: 1,
+                status: "New",
+                message,
+                metadata: Metadata {
+                    version: OCSF_VERSION,
+                    uid: uuid5(&["siem-event", &uid, &as_of, &model.inputs_digest]),
+                    product: Product {
+                        name: "vigocli",
+                        vendor_name: "vigocli",
+                        version: env!("CARGO_PKG_VERSION"),
+                    },
+                    log_name: "vigocli compliance",
+                    original_time: &as_of,
+                },
+                finding_info: FindingInfo {
+                    uid,
+                    title: &text.title,
+                    desc: &row.title,
+                    types: ["Compliance"],
+                },
+                compliance: Compliance {
+                    control: &row.id,
+                    standards: [&standard],
+                    requirements: [&text.requirement],
+                    status_id: cs_id,
+                    status: cs,
+                    status_detail: detail,
+                },
+                resources: host.map(|(_, r)| [r]),
+                unmapped: Unmapped {
+                    framework: &fw.id,
+                    control: &row.id,
+                    vigocli_status: status.as_str(),
+                    fleet: (!per_envoy).then_some(row),
+                    inputs_digest: &model.inputs_digest,
+                },
+            };
+            serde_json::to_writer(&mut *out, &e)?;
+            out.write_all(b"\n")
+        };
+        if per_envoy {
+            let matrix = EnvoyMatrix::new(model, &a.cov);
+            for ec in &a.cov.envoys {
+                let envoy = &model.envoys[ec.envoy as usize];
+                let labels: Vec<String> = labels(&envoy.labels);
+                for (p, row) in a.report.controls.iter().enumerate() {
+                    let status = matrix.status(ec.envoy, p);
+                    let detail = match status {
+                        Status::Covered => {
+                            "covered on this envoy (configcrate claim or fresh Connwaer pass)"
+                        }
+                        Status::Waived => "waived on this envoy by an active waiver",
+                        _ => "uncovered on this envoy",
+                    };
+                    let resource = Resource {
+                        uid: &envoy.hostname,
+                        name: &envoy.hostname,
+                        kind: "Vigo envoy",
+                        labels: labels.clone(),
+                        environment: envoy.environment.as_deref(),
+                    };
+                    event(
+                        status,
+                        row,
+                        &texts[p],
+                        detail,
+                        Some((&envoy.hostname, resource)),
+                    )?;
+                }
+            }
+        } else {
+            for (p, (row, c)) in a.report.controls.iter().zip(&a.cov.controls).enumerate() {
+                event(c.status, row, &texts[p], &texts[p].fleet_detail, None)?;
+            }
+        }
+    }
+    out.flush()
+}
+
+fn labels(l: &BTreeMap<String, String>) -> Vec<String> {
+    l.iter().map(|(k, v)| format!("{k}={v}")).collect()
+}
