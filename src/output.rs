@@ -4,15 +4,40 @@
 use std::io::Write as _;
 use std::path::Path;
 
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// A temporary file beside `path`. Created with mode 0644 (less the umask), like any file a
+/// command writes: reports are meant to be read by others (tempfile's default is 0600).
+fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    temp_beside_mode(path, 0o644)
+}
+
+fn temp_beside_mode(path: &Path, mode: u32) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".vigocli-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".vigocli-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    builder.tempfile_in(dir)
+}
+
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_mode(path, bytes, 0o644)
+}
+
+/// Like [`write_atomic`], for secrets: readable by the owner only, from the first byte.
+pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_mode(path, bytes, 0o600)
+}
+
+fn write_atomic_mode(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    let mut tmp = temp_beside_mode(path, mode)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
@@ -26,15 +51,7 @@ pub fn write_atomic_with<E>(
     path: &Path,
     fill: impl FnOnce(&mut dyn std::io::Write) -> Result<(), E>,
 ) -> Result<(), StreamError<E>> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let tmp = tempfile::Builder::new()
-        .prefix(".vigocli-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(StreamError::Io)?;
+    let tmp = temp_beside(path).map_err(StreamError::Io)?;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp);
     fill(&mut out).map_err(StreamError::Fill)?;
     let tmp = out
@@ -50,4 +67,18 @@ pub fn write_atomic_with<E>(
 pub enum StreamError<E> {
     Io(std::io::Error),
     Fill(E),
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    #[test]
+    fn written_files_are_readable_by_others() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("r.json");
+        super::write_atomic(&p, b"{}").expect("write");
+        let mode = std::fs::metadata(&p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode & 0o044, 0o044, "mode {mode:o}");
+    }
 }

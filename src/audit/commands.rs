@@ -434,15 +434,15 @@ pub fn keygen(args: &KeygenArgs) -> Outcome {
         }
     }
     let (sk, pk) = keys::generate().map_err(|e| err(Code::WriteFailed, e, "retry"))?;
-    // The temporary file write_atomic renames is created 0600, so the key is never readable by others.
-    write_file(&private, sk.as_bytes())?;
+    // The private key's temporary file is created 0600: it is never readable by others.
+    crate::output::write_atomic_private(&private, sk.as_bytes()).map_err(|e| {
+        err(
+            Code::WriteFailed,
+            format!("cannot write `{}`: {e}", private.display()),
+            "check that the directory exists and is writable",
+        )
+    })?;
     write_file(&public, pk.as_bytes())?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let _ = std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600));
-        let _ = std::fs::set_permissions(&public, std::fs::Permissions::from_mode(0o644));
-    }
     eprintln!(
         "wrote {} (keep it secret) and {} (give it to your auditors)",
         private.display(),
