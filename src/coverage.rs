@@ -126,25 +126,53 @@ pub fn in_scope(model: &Model, envoy: &Envoy, scope: &BTreeMap<String, String>) 
         || scope.iter().all(|(k, v)| envoy.labels.get(k) == Some(v))
 }
 
-pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> FrameworkCoverage {
-    let cat = &model.catalog;
-    let framework = &cat.frameworks[fw];
-    let base = framework.base;
-    let counted = &framework.counted;
-    let n = counted.len();
-    let mut pos_of = vec![u32::MAX; cat.frameworks[base].controls.len()];
-    for (p, &c) in counted.iter().enumerate() {
-        pos_of[c as usize] = p as u32;
+/// Where each control of a framework sits among its counted controls (the positions of
+/// [`FrameworkCoverage::controls`] and of every per-control bitset).
+pub struct Positions {
+    base: usize,
+    pos_of: Vec<u32>,
+    n: usize,
+}
+
+impl Positions {
+    pub fn new(cat: &crate::catalog::Catalog, fw: usize) -> Positions {
+        let framework = &cat.frameworks[fw];
+        let base = framework.base;
+        let mut pos_of = vec![u32::MAX; cat.frameworks[base].controls.len()];
+        for (p, &c) in framework.counted.iter().enumerate() {
+            pos_of[c as usize] = p as u32;
+        }
+        Positions {
+            base,
+            pos_of,
+            n: framework.counted.len(),
+        }
     }
-    let bits_for = |pairs: &mut dyn Iterator<Item = (usize, u32)>| {
-        let mut b = FixedBitSet::with_capacity(n);
+
+    /// The position of (base framework, control), if the framework counts it.
+    pub fn get(&self, framework: usize, control: u32) -> Option<usize> {
+        let p = *self.pos_of.get(control as usize)?;
+        (framework == self.base && p != u32::MAX).then_some(p as usize)
+    }
+
+    /// The bitset of the counted controls among `pairs`.
+    pub fn bits(&self, pairs: &mut dyn Iterator<Item = (usize, u32)>) -> FixedBitSet {
+        let mut b = FixedBitSet::with_capacity(self.n);
         for (f, c) in pairs {
-            if f == base && pos_of[c as usize] != u32::MAX {
-                b.insert(pos_of[c as usize] as usize);
+            if let Some(p) = self.get(f, c) {
+                b.insert(p);
             }
         }
         b
-    };
+    }
+}
+
+pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> FrameworkCoverage {
+    let cat = &model.catalog;
+    let positions = Positions::new(cat, fw);
+    let counted = &cat.frameworks[fw].counted;
+    let n = counted.len();
+    let bits_for = |pairs: &mut dyn Iterator<Item = (usize, u32)>| positions.bits(pairs);
     let crate_bits: Vec<FixedBitSet> = model
         .configcrates
         .par_iter()
@@ -314,10 +342,9 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
         }
         for cl in &model.configcrates[c].claims {
             if let ClaimSource::Provides(cap) = cl.source
-                && cl.framework == base
-                && pos_of[cl.control as usize] != u32::MAX
+                && let Some(p) = positions.get(cl.framework, cl.control)
             {
-                caps_of[pos_of[cl.control as usize] as usize].insert(cap);
+                caps_of[p].insert(cap);
             }
         }
     }

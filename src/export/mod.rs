@@ -45,25 +45,9 @@ pub struct EnvoyMatrix {
 impl EnvoyMatrix {
     pub fn new(model: &Model, cov: &FrameworkCoverage) -> EnvoyMatrix {
         let cat = &model.catalog;
-        let base = cat.frameworks[cov.framework].base;
         let n = cov.controls.len();
-        let pos: HashMap<u32, usize> = cov
-            .controls
-            .iter()
-            .enumerate()
-            .map(|(p, c)| (c.control, p))
-            .collect();
-        let bits = |pairs: &mut dyn Iterator<Item = (usize, u32)>| {
-            let mut b = FixedBitSet::with_capacity(n);
-            for (f, c) in pairs {
-                if f == base
-                    && let Some(&p) = pos.get(&c)
-                {
-                    b.insert(p);
-                }
-            }
-            b
-        };
+        let positions = crate::coverage::Positions::new(cat, cov.framework);
+        let bits = |pairs: &mut dyn Iterator<Item = (usize, u32)>| positions.bits(pairs);
         type Key<'a> = (&'a [u32], &'a [u32], &'a [(usize, TraitStatus)]);
         let mut index: HashMap<Key<'_>, u32> = HashMap::new();
         let mut group_of = HashMap::new();

@@ -238,23 +238,8 @@ fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) -> Value {
     let cov = &a.cov;
     let rep = &a.report;
     let n = cov.controls.len();
-    let pos: HashMap<u32, usize> = cov
-        .controls
-        .iter()
-        .enumerate()
-        .map(|(p, c)| (c.control, p))
-        .collect();
-    let bits = |pairs: &mut dyn Iterator<Item = (usize, u32)>| {
-        let mut b = FixedBitSet::with_capacity(n);
-        for (f, c) in pairs {
-            if f == base
-                && let Some(&p) = pos.get(&c)
-            {
-                b.insert(p);
-            }
-        }
-        b
-    };
+    let positions = crate::coverage::Positions::new(cat, cov.framework);
+    let bits = |pairs: &mut dyn Iterator<Item = (usize, u32)>| positions.bits(pairs);
     let origin = json!([{"actors": [{"type": "tool", "actor-uuid": tool_uuid}]}]);
 
     // Groups of in-scope envoys with identical evidence for this framework: the same

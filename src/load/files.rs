@@ -169,22 +169,10 @@ fn validate_one(
                     &mut filters,
                 );
                 for w in waivers.iter().filter(|w| w.state == WaiverState::Expired) {
-                    r.diags.push(
-                        Diagnostic::warning(
-                            Code::ExpiredWaiver,
-                            format!(
-                                "waiver for {} expired on {}; the whole-repository `check` fails on it",
-                                w.controls
-                                    .iter()
-                                    .map(|c| c.2.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", "),
-                                w.expires
-                            ),
-                        )
-                        .at(w.loc.clone())
-                        .help("renew it with a new `expires:` date and rationale, or cover the control"),
-                    );
+                    let mut d = super::resolve::expired_waiver(w);
+                    d.message
+                        .push_str("; the whole-repository `check` fails on it");
+                    r.diags.push(d);
                 }
             }
         }

@@ -6,7 +6,7 @@ use super::stacks::Tree;
 use super::{InputLog, traits};
 use crate::catalog::Catalog;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
-use crate::model::{DECLARED_ENVOY, Envoy, Mode, Model, TraitStatus, WaiverState};
+use crate::model::{DECLARED_ENVOY, Envoy, Mode, Model, TraitStatus, Waiver, WaiverState};
 use crate::settings::Settings;
 use jiff::{SignedDuration, Timestamp};
 use rayon::prelude::*;
@@ -109,22 +109,7 @@ pub fn build(
             );
         }
         if w.state == WaiverState::Expired {
-            diags.push(
-                Diagnostic::warning(
-                    Code::ExpiredWaiver,
-                    format!(
-                        "waiver for {} expired on {}",
-                        w.controls
-                            .iter()
-                            .map(|c| c.2.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        w.expires
-                    ),
-                )
-                .at(w.loc.clone())
-                .help("renew it with a new `expires:` date and rationale, or cover the control"),
-            );
+            diags.push(expired_waiver(w));
         }
     }
     if mode == Mode::Fleet {
@@ -331,4 +316,19 @@ fn apply_traits(
         }
     }
     (fail_locations, checked_at)
+}
+
+/// The finding for an expired waiver (it applies to nothing).
+pub(super) fn expired_waiver(w: &Waiver) -> Diagnostic {
+    let controls: Vec<&str> = w.controls.iter().map(|c| c.2.as_str()).collect();
+    Diagnostic::warning(
+        Code::ExpiredWaiver,
+        format!(
+            "waiver for {} expired on {}",
+            controls.join(", "),
+            w.expires
+        ),
+    )
+    .at(w.loc.clone())
+    .help("renew it with a new `expires:` date and rationale, or cover the control")
 }
