@@ -58,6 +58,31 @@ pub struct Problem {
     pub controls: Vec<ControlRef>,
 }
 
+impl Problem {
+    /// The message with the control IDs and the help appended, for one-line formats
+    /// (SARIF results, GitHub annotations): `controls` and `help` precede each part.
+    pub fn one_message(&self, controls: &str, help: (&str, &str)) -> String {
+        let mut msg = self.diag.message.clone();
+        if !self.controls.is_empty() {
+            msg.push_str(controls);
+            msg.push_str(
+                &self
+                    .controls
+                    .iter()
+                    .map(|c| c.text())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+        }
+        if let Some(h) = &self.diag.help {
+            msg.push_str(help.0);
+            msg.push_str(h);
+            msg.push_str(help.1);
+        }
+        msg
+    }
+}
+
 impl From<Diagnostic> for Problem {
     fn from(diag: Diagnostic) -> Self {
         Problem {

@@ -156,21 +156,7 @@ pub fn github(r: &CheckResult) -> String {
             "title={}",
             escape_property(&format!("vigocli {}", p.diag.code))
         ));
-        let mut msg = p.diag.message.clone();
-        if !p.controls.is_empty() {
-            msg.push_str("\ncontrols: ");
-            msg.push_str(
-                &p.controls
-                    .iter()
-                    .map(|c| c.text())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            );
-        }
-        if let Some(h) = &p.diag.help {
-            msg.push_str("\nhelp: ");
-            msg.push_str(h);
-        }
+        let msg = p.one_message("\ncontrols: ", ("\nhelp: ", ""));
         let _ = writeln!(out, "::{level} {}::{}", props.join(","), escape_data(&msg));
     }
     // The plain summary after the annotations, for the job log.

@@ -31,22 +31,7 @@ pub fn render(r: &CheckResult) -> String {
                 Severity::Warning => "warning",
                 Severity::Info => "note",
             };
-            let mut text = p.diag.message.clone();
-            if !p.controls.is_empty() {
-                text.push_str(" — controls: ");
-                text.push_str(
-                    &p.controls
-                        .iter()
-                        .map(|c| c.text())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                );
-            }
-            if let Some(h) = &p.diag.help {
-                text.push_str(" (help: ");
-                text.push_str(h);
-                text.push(')');
-            }
+            let text = p.one_message(" — controls: ", (" (help: ", ")"));
             let mut result = json!({
                 "ruleId": p.diag.code.as_str(),
                 "ruleIndex": codes.iter().position(|c| *c == p.diag.code).unwrap_or(0),

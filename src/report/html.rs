@@ -145,18 +145,6 @@ fn status_icon(status: &str) -> &'static str {
     }
 }
 
-fn scope_text(scope: &BTreeMap<String, String>) -> String {
-    if scope.is_empty() {
-        "every envoy (no scope)".into()
-    } else {
-        scope
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
 /// The coverage ring: a circle of circumference 100, so that dash lengths are percentages.
 #[derive(Serialize)]
 struct Ring {
@@ -462,7 +450,7 @@ fn report_view(r: &Report) -> ReportView<'_> {
         .collect();
     ReportView {
         framework: &r.framework,
-        scope: scope_text(&r.scope),
+        scope: super::scope_text(&r.scope, "every envoy (no scope)"),
         summary: summary_view(r),
         controls: r
             .controls
@@ -638,7 +626,7 @@ pub fn render_site(reports: &[Report]) -> Result<Vec<(String, String)>, String> 
             .map(|r| Card {
                 href: page_name(&r.framework.id),
                 framework: &r.framework,
-                scope: scope_text(&r.scope),
+                scope: super::scope_text(&r.scope, "every envoy (no scope)"),
                 summary: summary_view(r),
                 in_progress: r.summary.partial,
                 next_gap: next_gap(r),

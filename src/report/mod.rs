@@ -293,7 +293,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
                 format!(
                     "no envoy is in the scope of {} ({}): every control is uncovered",
                     fw.id,
-                    scope_text(&cov.scope)
+                    scope_text(&cov.scope, "no scope")
                 ),
             )
             .help("check the framework's scope labels against the envoys' labels"),
@@ -340,9 +340,10 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
     }
 }
 
-fn scope_text(scope: &BTreeMap<String, String>) -> String {
+/// A scope as `k=v, k=v`, or `empty` when there is none.
+pub(crate) fn scope_text(scope: &BTreeMap<String, String>, empty: &str) -> String {
     if scope.is_empty() {
-        "no scope".into()
+        empty.into()
     } else {
         scope
             .iter()

@@ -96,6 +96,23 @@ impl Repo {
     }
 }
 
+/// The committed fixture repository tests/fixtures/clinic.
+pub fn clinic() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clinic")
+}
+
+/// Runs `vigocli --repo <clinic> --as-of AS_OF <args>`.
+pub fn run_clinic(args: &[&str]) -> Run {
+    let mut all: Vec<String> = vec![
+        "--repo".into(),
+        clinic().display().to_string(),
+        "--as-of".into(),
+        AS_OF.into(),
+    ];
+    all.extend(args.iter().map(|s| s.to_string()));
+    run_raw(&all, &clinic())
+}
+
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_vigocli"))
 }

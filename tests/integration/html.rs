@@ -2,22 +2,7 @@
 //! dashboard site of `report all`. The browser checks live in tests/browser/.
 
 use crate::common::*;
-use std::path::{Path, PathBuf};
-
-fn clinic() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clinic")
-}
-
-fn run_clinic(args: &[&str]) -> Run {
-    let mut all: Vec<String> = vec![
-        "--repo".into(),
-        clinic().display().to_string(),
-        "--as-of".into(),
-        AS_OF.into(),
-    ];
-    all.extend(args.iter().map(|s| s.to_string()));
-    run_raw(&all, &clinic())
-}
+use std::path::Path;
 
 /// How the templates escape text (minijinja's HTML escaping).
 fn esc(s: &str) -> String {

@@ -1,22 +1,6 @@
 //! Report outputs: snapshots, determinism, files written atomically.
 
 use crate::common::*;
-use std::path::PathBuf;
-
-fn clinic() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clinic")
-}
-
-fn run_clinic(args: &[&str]) -> Run {
-    let mut all: Vec<String> = vec![
-        "--repo".into(),
-        clinic().display().to_string(),
-        "--as-of".into(),
-        AS_OF.into(),
-    ];
-    all.extend(args.iter().map(|s| s.to_string()));
-    run_raw(&all, &clinic())
-}
 
 #[test]
 fn json_report_snapshot() {
