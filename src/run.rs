@@ -11,7 +11,7 @@ use crate::diag::{Code, Diagnostic, Severity};
 use crate::exit::Exit;
 use crate::model::Model;
 use crate::settings::Settings;
-use crate::{audit, check, coverage, export, load, output, report};
+use crate::{audit, check, export, load, output, report};
 use clap::Parser as _;
 use serde::Serialize;
 use std::io::{IsTerminal as _, Write as _};
@@ -124,15 +124,7 @@ fn framework_index(model: &Model, name: &str) -> Result<usize, Vec<Diagnostic>> 
     })
 }
 
-pub fn build_report(settings: &Settings, model: &Model, fw: usize) -> report::Report {
-    let f = &model.catalog.frameworks[fw];
-    let names: Vec<&str> = std::iter::once(f.id.as_str())
-        .chain(f.aliases.iter().map(String::as_str))
-        .collect();
-    let scope = settings.scope_for(&names);
-    let cov = coverage::compute(model, fw, &scope);
-    report::build(model, &cov)
-}
+pub use report::build_for_framework as build_report;
 
 fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), Vec<Diagnostic>> {
     match output {

@@ -15,8 +15,8 @@ use crate::catalog::Catalog;
 use crate::diag::{Code, Diagnostic, Location, Severity};
 use crate::exit::Exit;
 use crate::model::{Model, TraitStatus, WaiverState};
+use crate::report;
 use crate::settings::{CONFIG_FILE, Settings};
-use crate::{coverage, report};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
@@ -391,24 +391,13 @@ pub fn plan(
     })
 }
 
-/// The report of one framework with its configured scope (as `compliance report` builds it).
-pub fn framework_report(settings: &Settings, model: &Model, fw: usize) -> report::Report {
-    let f = &model.catalog.frameworks[fw];
-    let names: Vec<&str> = std::iter::once(f.id.as_str())
-        .chain(f.aliases.iter().map(String::as_str))
-        .collect();
-    let scope = settings.scope_for(&names);
-    let cov = coverage::compute(model, fw, &scope);
-    report::build(model, &cov)
-}
-
 /// Runs every gate of the plan over a loaded model.
 pub fn evaluate(settings: &Settings, model: &Model, plan: &Plan) -> CheckResult {
     let mut frameworks = Vec::new();
     let mut failures: Vec<Problem> = Vec::new();
     let mut warnings: Vec<Problem> = Vec::new();
     for t in &plan.targets {
-        let rep = framework_report(settings, model, t.framework);
+        let rep = report::build_for_framework(settings, model, t.framework);
         let (gate, problems) = gates::gate_framework(&model.catalog, &rep, t);
         frameworks.push(gate);
         failures.extend(problems);

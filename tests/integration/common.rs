@@ -202,3 +202,31 @@ pub fn tf_repo() -> Repo {
         .file("frameworks/caps.yaml", TEST_CAPABILITIES);
     r
 }
+
+/// Three envoys: a-1, a-2 under stacks/zone-a, b-1 under stacks/zone-b.
+pub fn three_envoy_fleet() -> Repo {
+    let r = tf_repo();
+    r.file("stacks/configcrates/base.vgo", "compliance:\n  tf: [T1]\n")
+        .file(
+            "stacks/configcrates/extra.vgo",
+            "compliance:\n  tf: [T2, T3]\n",
+        )
+        .file("stacks/common.vgo", "configcrates: [base]\n")
+        .file(
+            "stacks/zone-a/envoys.vgo",
+            "envoys:\n  - match: \"a-*\"\n    labels: { phi: true }\n",
+        )
+        .file(
+            "stacks/zone-b/envoys.vgo",
+            "envoys:\n  - match: \"b-*\"\n    configcrates: [extra]\n    labels: { phi: false }\n",
+        )
+        .file(
+            "inventory/envoys.json",
+            r#"{"envoys": [
+  {"hostname": "a-1", "last_converged": "2026-11-21T08:00:00Z", "status": "converged"},
+  {"hostname": "a-2", "last_converged": "2026-11-20T08:00:00Z"},
+  {"hostname": "b-1", "last_converged": "2026-11-22T08:00:00Z", "status": "failed"}
+]}"#,
+        );
+    r
+}

@@ -3,37 +3,9 @@
 use crate::common::*;
 use serde_json::json;
 
-/// Three envoys: a-1, a-2 under stacks/zone-a, b-1 under stacks/zone-b.
-fn fleet() -> Repo {
-    let r = tf_repo();
-    r.file("stacks/configcrates/base.vgo", "compliance:\n  tf: [T1]\n")
-        .file(
-            "stacks/configcrates/extra.vgo",
-            "compliance:\n  tf: [T2, T3]\n",
-        )
-        .file("stacks/common.vgo", "configcrates: [base]\n")
-        .file(
-            "stacks/zone-a/envoys.vgo",
-            "envoys:\n  - match: \"a-*\"\n    labels: { phi: true }\n",
-        )
-        .file(
-            "stacks/zone-b/envoys.vgo",
-            "envoys:\n  - match: \"b-*\"\n    configcrates: [extra]\n    labels: { phi: false }\n",
-        )
-        .file(
-            "inventory/envoys.json",
-            r#"{"envoys": [
-  {"hostname": "a-1", "last_converged": "2026-11-21T08:00:00Z", "status": "converged"},
-  {"hostname": "a-2", "last_converged": "2026-11-20T08:00:00Z"},
-  {"hostname": "b-1", "last_converged": "2026-11-22T08:00:00Z", "status": "failed"}
-]}"#,
-        );
-    r
-}
-
 #[test]
 fn per_control_status_and_numbers() {
-    let r = fleet();
+    let r = three_envoy_fleet();
     r.file(
         "stacks/waivers.vgo",
         "waivers:\n  - control: \"tf:T4\"\n    rationale: \"physical\"\n    expires: \"2027-06-01\"\n    owner: \"sec@example.com\"\n",
@@ -111,7 +83,7 @@ fn per_control_status_and_numbers() {
 
 #[test]
 fn partial_when_some_envoys_lack_a_control() {
-    let r = fleet();
+    let r = three_envoy_fleet();
     let rep = r.report("tf", &[]);
     assert_eq!(status(&rep, "T2"), "partial");
     assert_eq!(
@@ -125,7 +97,7 @@ fn partial_when_some_envoys_lack_a_control() {
 
 #[test]
 fn scope_from_config_and_flag() {
-    let r = fleet();
+    let r = three_envoy_fleet();
     r.file(
         "vigocli.toml",
         "[frameworks.testfw]\nscope = { phi = true }\n",
@@ -149,7 +121,7 @@ fn scope_from_config_and_flag() {
 
 #[test]
 fn waiver_filters_expiry_and_directory_scope() {
-    let r = fleet();
+    let r = three_envoy_fleet();
     r.file(
         "stacks/waivers.vgo",
         r#"waivers:
@@ -212,7 +184,7 @@ fn waiver_filters_expiry_and_directory_scope() {
 
 #[test]
 fn connwaer_results_escalate_contradict_and_go_stale() {
-    let r = fleet();
+    let r = three_envoy_fleet();
     r.file("traits/a-1/cap-a.json", r#"{"envoy": "a-1", "capability": "cap-a", "status": "pass", "checked_at": "2026-11-22T01:00:00Z"}"#)
         .file("traits/a-2/cap-a.json", r#"{"status": "pass", "checked_at": "2026-11-21T11:59:59Z"}"#)
         .file(

@@ -62,21 +62,15 @@ fn assert_valid_oscal(v: &jsonschema::Validator, doc: &Value) {
 
 /// A small fleet on the test framework: two envoys in scope, a waiver, Connwaer results.
 fn tf_fleet() -> Repo {
-    let r = tf_repo();
-    r.file("stacks/configcrates/base.vgo", "compliance:\n  tf: [T1]\n")
-        .file(
-            "stacks/configcrates/extra.vgo",
-            "compliance:\n  tf: [T2, T3]\nprovides: [cap-b]\n",
-        )
-        .file("stacks/common.vgo", "configcrates: [base]\n")
-        .file(
-            "stacks/zone-a/envoys.vgo",
-            "envoys:\n  - match: \"a-*\"\n    environment: production\n    labels: { phi: true }\n",
-        )
-        .file(
-            "stacks/zone-b/envoys.vgo",
-            "envoys:\n  - match: \"b-*\"\n    configcrates: [extra]\n    labels: { phi: false }\n",
-        )
+    let r = three_envoy_fleet();
+    r.file(
+        "stacks/configcrates/extra.vgo",
+        "compliance:\n  tf: [T2, T3]\nprovides: [cap-b]\n",
+    )
+    .file(
+        "stacks/zone-a/envoys.vgo",
+        "envoys:\n  - match: \"a-*\"\n    environment: production\n    labels: { phi: true }\n",
+    )
         .file(
             "stacks/waivers.vgo",
             "waivers:\n  - control: \"tf:T5\"\n    rationale: \"<b>vendor</b> & co\"\n    expires: \"2027-01-31\"\n    owner: \"grc@example.com\"\n",
@@ -85,14 +79,7 @@ fn tf_fleet() -> Repo {
             "traits/run.jsonl",
             "{\"envoy\": \"a-1\", \"capability\": \"cap-a\", \"status\": \"pass\", \"checked_at\": \"2026-11-22T01:00:00Z\"}\n{\"envoy\": \"b-1\", \"capability\": \"cap-b\", \"status\": \"fail\", \"checked_at\": \"2026-11-22T02:00:00Z\"}\n",
         )
-        .file(
-            "inventory/envoys.json",
-            r#"{"envoys": [
-  {"hostname": "a-1", "last_converged": "2026-11-21T08:00:00Z", "status": "converged"},
-  {"hostname": "a-2", "last_converged": "2026-11-20T08:00:00Z"},
-  {"hostname": "b-1", "last_converged": "2026-11-22T08:00:00Z", "status": "failed"}
-]}"#,
-        );
+        ;
     r
 }
 
