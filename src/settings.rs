@@ -70,6 +70,9 @@ pub struct Paths {
 pub struct Settings {
     pub paths: Paths,
     pub as_of: Timestamp,
+    /// `as_of` is the clock (neither `--as-of` nor SOURCE_DATE_EPOCH pins it): commands
+    /// that record when they ran (`audit append`) read the clock at that moment instead.
+    pub as_of_is_clock: bool,
     /// framework id (as written) → label → value
     pub scopes: BTreeMap<String, BTreeMap<String, String>>,
     /// `--scope`: applies to every framework of this run, over the config's.
@@ -227,6 +230,8 @@ impl Settings {
                 audit,
             },
             as_of,
+            as_of_is_clock: args.as_of.is_none()
+                && std::env::var("SOURCE_DATE_EPOCH").map_or(true, |s| s.trim().is_empty()),
             scopes,
             cli_scope,
             expiring_days,

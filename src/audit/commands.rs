@@ -131,7 +131,13 @@ pub fn append(settings: &Settings, args: &AuditAppendArgs) -> Outcome {
         details,
     };
     let path = log_path(settings, &args.log);
-    let lines = chain::append(&path, std::slice::from_ref(&entry)).map_err(|e| {
+    let entries = std::slice::from_ref(&entry);
+    let appended = if settings.as_of_is_clock {
+        chain::append_with_clock(&path, entries, Timestamp::now)
+    } else {
+        chain::append(&path, entries)
+    };
+    let lines = appended.map_err(|e| {
         err(
             Code::AuditAppendFailed,
             e,
