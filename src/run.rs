@@ -137,13 +137,12 @@ fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), Vec<Diagnost
                 .help("check that the directory exists and is writable"),
             ]
         }),
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (e.g. `| head`) is not an error of ours.
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
-            Ok(())
-        }
+        None => output::print_stdout(text).map_err(|e| {
+            vec![
+                Diagnostic::error(Code::WriteFailed, format!("cannot write to stdout: {e}"))
+                    .help("write to a file with --output instead"),
+            ]
+        }),
     }
 }
 

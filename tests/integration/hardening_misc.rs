@@ -157,3 +157,324 @@ fn entry_time_is_truncated_to_the_second_never_rounded_up() {
         run.stdout
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Item 12a: a closed stdout (`| head`) ends quietly.
+
+/// Runs the binary with stdout a pipe whose reading end is already closed.
+fn run_into_closed_pipe(args: &[&str]) -> Run {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(bin())
+        .args(args)
+        .current_dir(clinic())
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly_for_every_command() {
+    let r = Repo::new();
+    std::fs::create_dir_all(r.path().join("stacks")).unwrap();
+    let clinic = clinic().display().to_string();
+    let log = r.path().join("audit.jsonl").display().to_string();
+    let base = ["--repo", clinic.as_str(), "--as-of", AS_OF];
+    let with = |args: &[&'static str]| {
+        let mut v: Vec<String> = base.iter().map(|s| s.to_string()).collect();
+        v.extend(args.iter().map(|s| s.to_string()));
+        v
+    };
+    let mut cases: Vec<(Vec<String>, i32)> = vec![
+        (with(&["compliance", "report", "hipaa"]), 0),
+        (
+            with(&["compliance", "report", "hipaa", "--format", "json"]),
+            0,
+        ),
+        (
+            with(&["compliance", "report", "hipaa", "--format", "html"]),
+            0,
+        ),
+        (with(&["compliance", "status"]), 0),
+        (with(&["compliance", "status", "--format", "json"]), 0),
+        (with(&["compliance", "check"]), 1),
+        (with(&["compliance", "check", "--format", "sarif"]), 1),
+        (with(&["compliance", "waivers"]), 0),
+        (with(&["catalog", "list"]), 0),
+        (with(&["catalog", "show", "nist-800-53"]), 0),
+        (vec!["--help".into()], 0),
+    ];
+    for i in 0..3 {
+        let run = vig(
+            r.path(),
+            &[
+                "--repo",
+                &clinic,
+                "--as-of",
+                AS_OF,
+                "audit",
+                "append",
+                "--audit-log",
+                &log,
+                "--actor",
+                "a",
+                "--action",
+                "b",
+                "--target",
+                "c",
+            ],
+            &[],
+        );
+        assert_eq!(run.code, 0, "append {i}: {}", run.stderr);
+    }
+    let audit = |args: &[&str]| {
+        let mut v = with(&[]);
+        v.extend(args.iter().map(|s| s.to_string()));
+        v
+    };
+    cases.push((audit(&["audit", "export", "--audit-log", &log]), 0));
+    cases.push((audit(&["audit", "verify", &log]), 0));
+    cases.push((
+        audit(&[
+            "audit",
+            "append",
+            "--audit-log",
+            &log,
+            "--actor",
+            "a",
+            "--action",
+            "b",
+            "--target",
+            "c",
+        ]),
+        0,
+    ));
+    let report = r.path().join("r.json");
+    std::fs::write(
+        &report,
+        crate::common::run_clinic(&["compliance", "report", "hipaa", "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    let rep = report.display().to_string();
+    cases.push((audit(&["compliance", "diff", &rep, &rep]), 0));
+    let bundle = r.path().join("b.zip").display().to_string();
+    crate::common::run_clinic(&[
+        "compliance",
+        "report",
+        "audit-bundle",
+        "hipaa",
+        "--audit-log",
+        &log,
+        "-o",
+        &bundle,
+    ])
+    .ok();
+    cases.push((
+        vec!["compliance".into(), "verify".into(), bundle.clone()],
+        0,
+    ));
+    for (args, code) in cases {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = run_into_closed_pipe(&refs);
+        assert_eq!(run.code, code, "{args:?}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("panicked") && !run.stderr.contains("Broken pipe"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 12b: every instant is accepted or refused with a clear error, never a panic.
+
+#[test]
+fn extreme_instants_are_refused_clearly_or_accepted() {
+    for (as_of, ok) in [
+        ("-009999-01-02T02:00:00Z", false),
+        ("9999-12-31T23:59:59Z", false),
+        ("+010000-01-01T00:00:00Z", false),
+        ("0000-01-01T00:00:00Z", true),
+        ("0000-01-01", true),
+        ("9999-12-30T22:00:00Z", true),
+        ("1970-01-01T00:00:00Z", true),
+    ] {
+        let run = vig(
+            &clinic(),
+            &[
+                "--repo",
+                clinic().to_str().unwrap(),
+                &format!("--as-of={as_of}"),
+                "compliance",
+                "report",
+                "hipaa",
+                "--format",
+                "json",
+            ],
+            &[],
+        );
+        assert!(!run.stderr.contains("panicked"), "{as_of}: {}", run.stderr);
+        if ok {
+            assert_eq!(run.code, 0, "{as_of}: {}", run.stderr);
+        } else {
+            assert_eq!(run.code, 2, "{as_of}: {}", run.stderr);
+            assert!(
+                run.stderr.contains("error[bad-date]"),
+                "{as_of}: {}",
+                run.stderr
+            );
+            if as_of.starts_with("9999") {
+                assert!(
+                    run.stderr.contains("outside the supported range")
+                        && !run.stderr.contains("not an RFC 3339"),
+                    "{as_of}: {}",
+                    run.stderr
+                );
+            }
+        }
+    }
+    for (epoch, ok) in [
+        ("-377705023201", false),
+        ("-62167219200", true), // 0000-01-01T00:00:00Z
+        ("253402207200", true), // 9999-12-30T22:00:00Z
+        ("253402300799", false),
+        ("99999999999999999999", false),
+    ] {
+        let run = vig(
+            &clinic(),
+            &[
+                "--repo",
+                clinic().to_str().unwrap(),
+                "compliance",
+                "report",
+                "hipaa",
+                "--format",
+                "json",
+            ],
+            &[("SOURCE_DATE_EPOCH", epoch)],
+        );
+        assert!(!run.stderr.contains("panicked"), "{epoch}: {}", run.stderr);
+        assert_eq!(run.code, if ok { 0 } else { 2 }, "{epoch}: {}", run.stderr);
+        if !ok {
+            assert!(
+                run.stderr.contains("error[bad-date]"),
+                "{epoch}: {}",
+                run.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn expiry_arithmetic_near_the_limits_never_panics() {
+    let r = three_envoy_fleet();
+    r.file(
+        "stacks/waivers.vgo",
+        "waivers:\n  - control: \"tf:T1\"\n    rationale: \"r\"\n    owner: \"o\"\n    expires: \"9999-12-31\"\n  - control: \"tf:T2\"\n    rationale: \"r\"\n    owner: \"o\"\n    expires: \"0000-01-01\"\n",
+    );
+    r.file(
+        "traits/a-1/cap-a.json",
+        r#"{"status": "pass", "checked_at": "0000-01-01T00:00:00Z"}"#,
+    );
+    for as_of in ["0000-01-01T00:00:00Z", "9999-12-30T22:00:00Z"] {
+        for args in [
+            &["compliance", "report", "tf", "--format", "json"][..],
+            &["compliance", "waivers", "--expiring", "9223372036854775807"][..],
+            &["compliance", "export", "oscal", "-o", "o.json"][..],
+        ] {
+            let mut all = vec!["--repo", r.path().to_str().unwrap(), "--as-of", as_of];
+            all.extend_from_slice(args);
+            let run = vig(r.path(), &all, &[]);
+            assert!(
+                !run.stderr.contains("panicked") && run.code != 101,
+                "{as_of} {args:?}: {}",
+                run.stderr
+            );
+        }
+    }
+    // A waiver date beyond four-digit years is not an ISO 8601 date we accept.
+    r.file(
+        "stacks/waivers.vgo",
+        "waivers:\n  - control: \"tf:T1\"\n    rationale: \"r\"\n    owner: \"o\"\n    expires: \"-009999-01-01\"\n",
+    );
+    let run = r
+        .run(&["compliance", "report", "tf", "--format", "json"])
+        .invalid();
+    assert!(run.stderr.contains("bad-date"), "{}", run.stderr);
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 12c: --threads is bounded.
+
+#[test]
+fn threads_beyond_the_maximum_are_refused() {
+    let started = std::time::Instant::now();
+    let run = run_clinic(&["--threads", "20000", "compliance", "status"]).invalid();
+    assert!(run.stderr.contains("--threads"), "{}", run.stderr);
+    assert!(run.stderr.contains("256"), "{}", run.stderr);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    run_clinic(&["--threads", "256", "compliance", "status"]).ok();
+    run_clinic(&["--threads", "0", "compliance", "status"]).invalid();
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 12d: duplicate keys in --details are refused, at any depth.
+
+#[test]
+fn duplicate_keys_in_details_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.jsonl").display().to_string();
+    for details in [
+        r#"{"a":1,"a":2}"#,
+        r#"{"x":{"b":{"c":1,"c":1}}}"#,
+        r#"[{"k":1},{"k":1,"k":1}]"#,
+        r#"{"\u0061":1,"a":2}"#,
+    ] {
+        let run = run_clinic(&[
+            "audit",
+            "append",
+            "--audit-log",
+            &log,
+            "--actor",
+            "a",
+            "--action",
+            "b",
+            "--target",
+            "c",
+            "--details",
+            details,
+        ])
+        .invalid();
+        assert!(
+            run.stderr.contains("duplicate key"),
+            "{details}: {}",
+            run.stderr
+        );
+    }
+    assert!(!Path::new(&log).exists() || std::fs::read_to_string(&log).unwrap().is_empty());
+    run_clinic(&[
+        "audit",
+        "append",
+        "--audit-log",
+        &log,
+        "--actor",
+        "a",
+        "--action",
+        "b",
+        "--target",
+        "c",
+        "--details",
+        r#"{"a":{"k":1},"b":{"k":1},"c":[{"k":1},{"k":2}]}"#,
+    ])
+    .ok();
+}
