@@ -478,3 +478,121 @@ fn duplicate_keys_in_details_are_refused() {
     ])
     .ok();
 }
+
+// ---------------------------------------------------------------------------------------
+// Item 12g: keys interoperate with OpenSSL 3 both ways.
+
+/// Runs openssl, or None when it is not installed (a failure under CI, where it must be).
+fn openssl(args: &[&str], cwd: &Path) -> Option<std::process::Output> {
+    match Command::new("openssl").args(args).current_dir(cwd).output() {
+        Ok(out) => Some(out),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "openssl is required under CI (install it, e.g. apt-get install openssl)"
+            );
+            eprintln!("ignored: openssl is not installed");
+            None
+        }
+        Err(e) => panic!("cannot run openssl: {e}"),
+    }
+}
+
+#[track_caller]
+fn succeeded(out: &std::process::Output, what: &str) -> String {
+    assert!(
+        out.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn keys_interoperate_with_openssl() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let Some(version) = openssl(&["version"], d) else {
+        return;
+    };
+    succeeded(&version, "openssl version");
+
+    // OpenSSL reads the keys vigocli writes, and derives the same public key.
+    vig(d, &["keygen", "--output", "v"], &[]).ok();
+    let Some(out) = openssl(&["pkey", "-in", "v.key", "-noout"], d) else {
+        return;
+    };
+    succeeded(&out, "openssl pkey -in v.key");
+    let Some(out) = openssl(&["pkey", "-pubin", "-in", "v.pub", "-noout"], d) else {
+        return;
+    };
+    succeeded(&out, "openssl pkey -pubin -in v.pub");
+    let Some(out) = openssl(&["pkey", "-in", "v.key", "-pubout"], d) else {
+        return;
+    };
+    let derived = succeeded(&out, "openssl pkey -pubout");
+    assert_eq!(derived, std::fs::read_to_string(d.join("v.pub")).unwrap());
+
+    // vigocli signs and verifies with keys OpenSSL made.
+    let Some(out) = openssl(&["genpkey", "-algorithm", "ed25519", "-out", "o.key"], d) else {
+        return;
+    };
+    succeeded(&out, "openssl genpkey");
+    let Some(out) = openssl(&["pkey", "-in", "o.key", "-pubout", "-out", "o.pub"], d) else {
+        return;
+    };
+    succeeded(&out, "openssl pkey -pubout");
+    let clinic = clinic().display().to_string();
+    let log = d.join("audit.jsonl").display().to_string();
+    vig(
+        d,
+        &[
+            "--repo",
+            &clinic,
+            "--as-of",
+            AS_OF,
+            "audit",
+            "append",
+            "--audit-log",
+            &log,
+            "--actor",
+            "a",
+            "--action",
+            "b",
+            "--target",
+            "c",
+        ],
+        &[],
+    )
+    .ok();
+    let bundle = |key: &str, out: &str| {
+        vig(
+            d,
+            &[
+                "--repo",
+                &clinic,
+                "--as-of",
+                AS_OF,
+                "compliance",
+                "report",
+                "audit-bundle",
+                "hipaa",
+                "--audit-log",
+                &log,
+                "--sign-key",
+                key,
+                "--output",
+                out,
+            ],
+            &[],
+        )
+        .ok();
+    };
+    bundle("o.key", "o.zip");
+    let run = vig(d, &["compliance", "verify", "o.zip", "--key", "o.pub"], &[]).ok();
+    assert!(run.stdout.contains("verified"), "{}", run.stdout);
+    // And the two kinds of keys are not interchangeable by accident.
+    bundle("v.key", "v.zip");
+    let run = vig(d, &["compliance", "verify", "v.zip", "--key", "o.pub"], &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+}
