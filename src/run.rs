@@ -244,7 +244,15 @@ fn report_all_command(settings: &Settings, args: &ReportArgs) -> Result<Exit, Ve
             })
             .collect(),
     };
-    write_files(dir, &files)?;
+    output::write_site(dir, &files).map_err(|e| {
+        vec![
+            Diagnostic::error(
+                Code::WriteFailed,
+                format!("cannot write the site into `{}`: {e}", dir.display()),
+            )
+            .help("check that the directory and its parent are writable"),
+        ]
+    })?;
     eprintln!("wrote {} files to {}", files.len(), dir.display());
     note_findings(&model);
     Ok(Exit::Ok)

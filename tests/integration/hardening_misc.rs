@@ -69,10 +69,10 @@ fn concurrent_appends_with_the_clock_never_fail() {
             s.spawn(move || {
                 for i in 0..APPENDS {
                     let run = append_with_clock(log, w * APPENDS + i);
-                    if run.code != 0 {
-                        if failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed) == 0 {
-                            eprintln!("first failure: {}", run.stderr);
-                        }
+                    if run.code != 0
+                        && failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed) == 0
+                    {
+                        eprintln!("first failure: {}", run.stderr);
                     }
                 }
             });
@@ -595,4 +595,161 @@ fn keys_interoperate_with_openssl() {
     bundle("v.key", "v.zip");
     let run = vig(d, &["compliance", "verify", "v.zip", "--key", "o.pub"], &[]);
     assert_eq!(run.code, 1, "{}", run.stdout);
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 12e: temporary files left by a killed process are cleaned up.
+
+/// Sets a file's modification time `secs` seconds into the past.
+fn age(path: &Path, secs: u64) {
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(secs))
+        .unwrap();
+}
+
+#[test]
+fn stale_temporary_files_are_removed_by_the_next_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let dead = d.join(".vigocli-dead1234.tmp");
+    let young = d.join(".vigocli-young123.tmp");
+    let held = d.join(".vigocli-held1234.tmp");
+    let other = d.join("notes.tmp");
+    for p in [&dead, &young, &held, &other] {
+        std::fs::write(p, vec![b'x'; 1 << 20]).unwrap();
+    }
+    for p in [&dead, &held, &other] {
+        age(p, 2 * 60 * 60);
+    }
+    // A live writer holds its temporary file locked.
+    let lock = std::fs::File::open(&held).unwrap();
+    lock.lock().unwrap();
+    let out = d.join("r.json");
+    run_clinic(&[
+        "compliance",
+        "report",
+        "hipaa",
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+    ])
+    .ok();
+    assert!(out.is_file());
+    assert!(!dead.exists(), "an old, unlocked temporary file is removed");
+    assert!(
+        young.exists(),
+        "a recent temporary file may be in use: kept"
+    );
+    assert!(held.exists(), "a locked temporary file is in use: kept");
+    assert!(other.exists(), "not ours: kept");
+    drop(lock);
+    let leftovers: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.starts_with(".vigocli-")
+                && n != ".vigocli-young123.tmp"
+                && n != ".vigocli-held1234.tmp"
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 12f: the dashboard site is staged and swapped in as a whole.
+
+fn report_all(dir: &Path, as_of: &str) -> std::process::Command {
+    let mut cmd = Command::new(bin());
+    cmd.args([
+        "--repo",
+        clinic().to_str().unwrap(),
+        "--as-of",
+        as_of,
+        "compliance",
+        "report",
+        "all",
+        "--format",
+        "html",
+        "--output-dir",
+        dir.to_str().unwrap(),
+    ])
+    .env_clear()
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    cmd
+}
+
+/// The as-of instants the site's pages were generated for (one when the site is whole).
+fn site_instants(dir: &Path) -> std::collections::BTreeSet<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".html") {
+            continue;
+        }
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        for t in ["2026-11-22T12:00:00Z", "2026-11-23T12:00:00Z"] {
+            if text.contains(t) {
+                seen.insert(t.to_string());
+            }
+        }
+    }
+    seen
+}
+
+#[test]
+fn report_all_replaces_the_site_as_a_whole_and_keeps_user_files() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    assert!(report_all(&site, AS_OF).status().unwrap().success());
+    // An earlier, larger run wrote an extra envoy page; the user added files of their own.
+    std::fs::write(site.join("envoys-9.html"), "old page").unwrap();
+    let manifest = site.join(".vigocli-site");
+    let mut listed = std::fs::read_to_string(&manifest).unwrap();
+    listed.push_str("envoys-9.html\n");
+    std::fs::write(&manifest, listed).unwrap();
+    std::fs::write(site.join("CNAME"), "reports.example.com\n").unwrap();
+    std::fs::create_dir_all(site.join("assets")).unwrap();
+    std::fs::write(site.join("assets/custom.css"), "body{}\n").unwrap();
+
+    assert!(
+        report_all(&site, "2026-11-23T12:00:00Z")
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(!site.join("envoys-9.html").exists(), "stale page removed");
+    assert_eq!(
+        std::fs::read_to_string(site.join("CNAME")).unwrap(),
+        "reports.example.com\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("assets/custom.css")).unwrap(),
+        "body{}\n"
+    );
+    assert_eq!(site_instants(&site).len(), 1, "{:?}", site_instants(&site));
+    let siblings: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(siblings, vec![std::ffi::OsString::from("site")]);
+
+    // Killed at any moment, the site is the old one or the new one, never a mix.
+    for i in 0..15u64 {
+        let as_of = if i % 2 == 0 {
+            AS_OF
+        } else {
+            "2026-11-23T12:00:00Z"
+        };
+        let mut child = report_all(&site, as_of).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20 * i + 5));
+        let _ = child.kill();
+        let _ = child.wait();
+        let seen = site_instants(&site);
+        assert_eq!(seen.len(), 1, "after a kill at {} ms: {seen:?}", 20 * i + 5);
+        assert!(site.join("CNAME").exists());
+    }
 }
