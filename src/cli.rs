@@ -157,9 +157,12 @@ pub struct BundleVerifyArgs {
     pub previous: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: VerifyFormat,
-    /// Refuse zip members larger than this many MiB.
+    /// Refuse zip members larger than this many MiB (checked before inflating).
     #[arg(long, value_name = "MIB", default_value_t = 512)]
     pub max_entry_mib: u64,
+    /// Refuse bundles whose members add up to more than this many MiB inflated.
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    pub max_total_mib: u64,
 }
 
 #[derive(Debug, Args)]
