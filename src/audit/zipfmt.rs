@@ -494,6 +494,11 @@ impl<R: Read + Seek> Archive<R> {
         // Local headers: each exactly where the previous member ends, equal to its entry.
         let mut expected = 0u64;
         for (e, (offset, time, date, name_len)) in entries.iter_mut().zip(offsets) {
+            if offset != expected && expected == 0 {
+                return Err(format!(
+                    "{offset} bytes precede the first member (a bundle starts with its first local header)"
+                ));
+            }
             if offset != expected {
                 return Err(format!(
                     "member `{}`: its local header is at offset {offset}, but the previous member ends at {expected} (bytes inserted, overlapping or out of order)",

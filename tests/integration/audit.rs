@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use vigocli::audit::{bundle, chain, zipfmt};
 
-const EPOCH: &str = "1767225600"; // 2026-01-01T00:00:00Z
+pub(crate) const EPOCH: &str = "1767225600"; // 2026-01-01T00:00:00Z
 
 /// Runs the binary in `dir` with a scrubbed environment plus `env`.
-fn vig(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+pub(crate) fn vig(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(bin());
     cmd.args(args)
         .current_dir(dir)
@@ -39,7 +39,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The clinic fixture in a temp dir with `n` audit entries, one a day from 2026-11-01.
-fn clinic_with_log(n: usize) -> Repo {
+pub(crate) fn clinic_with_log(n: usize) -> Repo {
     let r = Repo::new();
     copy_dir(
         &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clinic"),
@@ -81,7 +81,7 @@ fn append(r: &Repo, at: &str, details: &str) -> Run {
 }
 
 /// Builds a bundle (pinned as-of and SOURCE_DATE_EPOCH) and returns its bytes.
-fn build(r: &Repo, name: &str, extra: &[&str]) -> Vec<u8> {
+pub(crate) fn build(r: &Repo, name: &str, extra: &[&str]) -> Vec<u8> {
     let run = try_build(r, name, extra).ok();
     assert!(run.stderr.contains("wrote"), "{}", run.stderr);
     std::fs::read(r.path().join(name)).unwrap()
@@ -105,10 +105,10 @@ fn try_build(r: &Repo, name: &str, extra: &[&str]) -> Run {
     vig(r.path(), &args, &[("SOURCE_DATE_EPOCH", EPOCH)])
 }
 
-const WINDOW: &[&str] = &["--since", "2026-11-02", "--until", "2026-11-05"];
+pub(crate) const WINDOW: &[&str] = &["--since", "2026-11-02", "--until", "2026-11-05"];
 
 /// Verifies `bytes` (written to a file) with extra arguments.
-fn verify(r: &Repo, bytes: &[u8], extra: &[&str]) -> Run {
+pub(crate) fn verify(r: &Repo, bytes: &[u8], extra: &[&str]) -> Run {
     let path = r.path().join("under-test.zip");
     std::fs::write(&path, bytes).unwrap();
     let p = path.display().to_string();
@@ -119,7 +119,7 @@ fn verify(r: &Repo, bytes: &[u8], extra: &[&str]) -> Run {
 
 /// Asserts verification fails (exit 1) with `check` as the first failure, naming `why`.
 #[track_caller]
-fn rejected(run: &Run, check: &str, why: &str) {
+pub(crate) fn rejected(run: &Run, check: &str, why: &str) {
     assert_eq!(
         run.code, 1,
         "expected exit 1\n{}\n{}",
@@ -138,9 +138,9 @@ fn rejected(run: &Run, check: &str, why: &str) {
     );
 }
 
-type Members = Vec<(String, Vec<u8>)>;
+pub(crate) type Members = Vec<(String, Vec<u8>)>;
 
-fn unzip(bytes: &[u8]) -> Members {
+pub(crate) fn unzip(bytes: &[u8]) -> Members {
     let mut a = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     (0..a.len())
         .map(|i| {
@@ -154,7 +154,7 @@ fn unzip(bytes: &[u8]) -> Members {
 
 /// Zips members the way vigocli does (what an attacker who edits files and re-zips them
 /// would produce; structural forgeries are in the bundle_zip tests).
-fn rezip(members: &Members) -> Vec<u8> {
+pub(crate) fn rezip(members: &Members) -> Vec<u8> {
     let mut sorted = members.clone();
     sorted.sort();
     let mut w = zipfmt::Writer::new(zipfmt::DosTime::of(jiff::Timestamp::UNIX_EPOCH));

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)] // a failing test may panic
 
 mod audit;
+mod bundle_zip;
 mod check;
 mod common;
 mod coverage;
