@@ -30,7 +30,7 @@ fn err(code: Code, msg: impl Into<String>, help: &str) -> Vec<Diagnostic> {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
-    crate::output::write_atomic(path, bytes).map_err(|e| {
+    crate::output::write_atomic(crate::run::refuse_inputs(path)?, bytes).map_err(|e| {
         err(
             Code::WriteFailed,
             format!("cannot write `{}`: {e}", path.display()),
@@ -40,6 +40,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
 }
 
 fn read_file(path: &Path, what: &str) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    crate::load::source::note_input(path);
     std::fs::read(path).map_err(|e| {
         err(
             Code::UnreadableFile,
@@ -80,6 +81,11 @@ fn read_log(path: &Path, keep_entries: bool) -> Result<Result<Log, Exit>, Vec<Di
             "check the path",
         )
     })?;
+    // The log is an input: no output of this run may overwrite it.
+    crate::load::source::note_input(path);
+    for f in &files {
+        crate::load::source::note_input(f);
+    }
     match chain::scan_log(&files, keep_entries) {
         Ok(log) => Ok(Ok(log)),
         Err(chain::ReadError::Io(p, e)) => Err(err(
@@ -244,6 +250,7 @@ pub fn bundle(settings: &Settings, model: &Model, fw: usize, args: &AuditBundleA
         .sign_key
         .as_deref()
         .map(|p| {
+            crate::load::source::note_input(p);
             keys::read_signing_key(p)
                 .map_err(|e| err(Code::BadKey, e, "make a key pair with `vigocli keygen`"))
         })
@@ -433,6 +440,7 @@ pub fn keygen(args: &KeygenArgs) -> Outcome {
             ));
         }
     }
+    crate::load::source::refuse_overwriting_inputs(&[&private, &public], &[])?;
     let (sk, pk) = keys::generate().map_err(|e| err(Code::WriteFailed, e, "retry"))?;
     // The private key's temporary file is created 0600: it is never readable by others.
     crate::output::write_atomic_private(&private, sk.as_bytes()).map_err(|e| {
