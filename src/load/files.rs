@@ -48,6 +48,16 @@ pub fn validate_files(settings: &Settings, files: &[PathBuf]) -> FilesOutcome {
         };
     }
     let stacks_root = &settings.paths.stacks;
+    // The given files are read only if they lie in the stacks tree: it must itself be
+    // inside the repository (a linked stacks/ must not make them read from elsewhere).
+    if let Err(d) = settings.scope.check_inside(stacks_root) {
+        diags.push(d);
+        return FilesOutcome {
+            diagnostics: diags.into_sorted(),
+            checked: Vec::new(),
+            loaded_tree: false,
+        };
+    }
     let stacks_canon = stacks_root
         .canonicalize()
         .unwrap_or_else(|_| stacks_root.clone());

@@ -404,6 +404,28 @@ fn symlinks_out_of_the_repository_are_refused_without_quoting_the_target() {
     );
     assert!(!run.stderr.contains("s3cr3t"), "{}", run.stderr);
 
+    // A `[paths]` entry of vigocli.toml that leaves the repository is refused the same way;
+    // the same file given on the command line is the user's choice.
+    let r = three_envoy_fleet();
+    std::fs::write(
+        outside.path().join("inv.json"),
+        read(&r, "inventory/envoys.json"),
+    )
+    .expect("write");
+    let outside_inv = outside.path().join("inv.json").display().to_string();
+    r.file(
+        "vigocli.toml",
+        &format!("[paths]\ninventory = \"{outside_inv}\"\n"),
+    );
+    let run = run_10s(&r, &["compliance", "report", "tf"]).invalid();
+    has(&run, &["error[outside-repository]", "inv.json"]);
+    std::fs::remove_file(r.path().join("vigocli.toml")).expect("rm");
+    run_10s(
+        &r,
+        &["--inventory", &outside_inv, "compliance", "report", "tf"],
+    )
+    .ok();
+
     // Links that stay inside the repository are followed.
     let r = three_envoy_fleet();
     r.file("shared/extra2.vgo", "compliance:\n  tf: [T4]\n");
