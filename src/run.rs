@@ -155,7 +155,7 @@ fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), Vec<Diagnost
 
 /// Every file a command writes passes here first: an input of this run is never
 /// overwritten (docs/file-formats.md § How inputs are read).
-pub fn refuse_inputs(path: &std::path::Path) -> Result<&std::path::Path, Vec<Diagnostic>> {
+fn refuse_inputs(path: &std::path::Path) -> Result<&std::path::Path, Vec<Diagnostic>> {
     load::source::refuse_overwriting_inputs(&[path], &[])?;
     Ok(path)
 }

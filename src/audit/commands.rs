@@ -30,7 +30,8 @@ fn err(code: Code, msg: impl Into<String>, help: &str) -> Vec<Diagnostic> {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
-    crate::output::write_atomic(crate::run::refuse_inputs(path)?, bytes).map_err(|e| {
+    crate::load::source::refuse_overwriting_inputs(&[path], &[])?;
+    crate::output::write_atomic(path, bytes).map_err(|e| {
         err(
             Code::WriteFailed,
             format!("cannot write `{}`: {e}", path.display()),
