@@ -88,13 +88,19 @@ fn run(cli: Cli) -> Result<Exit, Vec<Diagnostic>> {
                 ComplianceCommand::Verify(args) => audit::commands::verify_bundle(&args), // (above)
                 ComplianceCommand::Check(args) => check_command(&settings, &args),
                 ComplianceCommand::Waivers(args) => waivers_command(&settings, &args),
-                ComplianceCommand::Diff(args) => diff_command(&args),
+                ComplianceCommand::Diff(args) => {
+                    settings.require_valid_config()?;
+                    diff_command(&args)
+                }
                 ComplianceCommand::Export(args) => export_command(&settings, &args),
                 ComplianceCommand::Push(PushCommand::Grc(args)) => push_command(&settings, &args),
             }
         }
         Command::Audit(c) => {
             let settings = Settings::from_args(&cli.global)?;
+            // The audit commands read no repository file but the log, whose path may be set
+            // in vigocli.toml: it must be valid.
+            settings.require_valid_config()?;
             match c {
                 AuditCommand::Append(args) => audit::commands::append(&settings, &args),
                 AuditCommand::Verify(args) => audit::commands::verify_log(&settings, &args),
@@ -128,7 +134,7 @@ pub use report::build_for_framework as build_report;
 
 fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), Vec<Diagnostic>> {
     match output {
-        Some(path) => output::write_atomic(path, text.as_bytes()).map_err(|e| {
+        Some(path) => output::write_atomic(refuse_inputs(path)?, text.as_bytes()).map_err(|e| {
             vec![
                 Diagnostic::error(
                     Code::WriteFailed,
@@ -145,6 +151,13 @@ fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), Vec<Diagnost
             Ok(())
         }
     }
+}
+
+/// Every file a command writes passes here first: an input of this run is never
+/// overwritten (docs/file-formats.md § How inputs are read).
+fn refuse_inputs(path: &std::path::Path) -> Result<&std::path::Path, Vec<Diagnostic>> {
+    load::source::refuse_overwriting_inputs(&[path], &[])?;
+    Ok(path)
 }
 
 fn note_findings(model: &Model) {
@@ -262,6 +275,9 @@ fn write_files(dir: &std::path::Path, files: &[(String, String)]) -> Result<(), 
             .help("check that the directory is writable"),
         ]
     };
+    let paths: Vec<std::path::PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
+    let targets: Vec<&std::path::Path> = paths.iter().map(std::path::PathBuf::as_path).collect();
+    load::source::refuse_overwriting_inputs(&targets, &[dir])?;
     std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
     for (name, text) in files {
         let path = dir.join(name);
@@ -579,7 +595,7 @@ fn stream(
     path: &std::path::Path,
     fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<(), Vec<Diagnostic>> {
-    output::write_atomic_with(path, fill).map_err(|e| match e {
+    output::write_atomic_with(refuse_inputs(path)?, fill).map_err(|e| match e {
         output::StreamError::Io(e) | output::StreamError::Fill(e) => write_failed(path, e),
     })
 }

@@ -30,6 +30,7 @@ fn err(code: Code, msg: impl Into<String>, help: &str) -> Vec<Diagnostic> {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
+    crate::load::source::refuse_overwriting_inputs(&[path], &[])?;
     crate::output::write_atomic(path, bytes).map_err(|e| {
         err(
             Code::WriteFailed,
@@ -42,6 +43,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
 /// Opens a bundle for streaming: a regular file (never a FIFO or device, which could block
 /// or never end), read in place rather than whole.
 fn open_bundle(path: &Path, what: &str) -> Result<std::fs::File, Vec<Diagnostic>> {
+    crate::load::source::note_input(path);
     let fail = |why: String| {
         err(
             Code::UnreadableFile,
@@ -92,6 +94,11 @@ fn read_log(path: &Path, keep_entries: bool) -> Result<Result<Log, Exit>, Vec<Di
             "check the path",
         )
     })?;
+    // The log is an input: no output of this run may overwrite it.
+    crate::load::source::note_input(path);
+    for f in &files {
+        crate::load::source::note_input(f);
+    }
     match chain::scan_log(&files, keep_entries) {
         Ok(log) => Ok(Ok(log)),
         Err(chain::ReadError::Io(p, e)) => Err(err(
@@ -256,6 +263,7 @@ pub fn bundle(settings: &Settings, model: &Model, fw: usize, args: &AuditBundleA
         .sign_key
         .as_deref()
         .map(|p| {
+            crate::load::source::note_input(p);
             keys::read_signing_key(p)
                 .map_err(|e| err(Code::BadKey, e, "make a key pair with `vigocli keygen`"))
         })
@@ -455,6 +463,7 @@ pub fn keygen(args: &KeygenArgs) -> Outcome {
             ));
         }
     }
+    crate::load::source::refuse_overwriting_inputs(&[&private, &public], &[])?;
     let (sk, pk) = keys::generate().map_err(|e| err(Code::WriteFailed, e, "retry"))?;
     // The private key's temporary file is created 0600: it is never readable by others.
     crate::output::write_atomic_private(&private, sk.as_bytes()).map_err(|e| {

@@ -56,16 +56,15 @@ fn bad(path: &Path, line: usize, col: usize, msg: String) -> Diagnostic {
 
 /// Reads and checks one JSON report.
 pub fn read_report_file(path: &Path) -> Result<ReportFile, Vec<Diagnostic>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![
-            Diagnostic::error(
-                Code::UnreadableFile,
-                format!("cannot read `{}`: {e}", path.display()),
-            )
-            .help("check the path of the report"),
-        ]
-    })?;
-    let r: ReportFile = serde_json::from_str(&text).map_err(|e| {
+    let scope = crate::load::source::Scope::anywhere();
+    let bytes = scope.read(path).map_err(|d| vec![d])?;
+    let src = crate::load::text_source(path.display().to_string(), bytes).map_err(|d| vec![d])?;
+    let text = src.text.as_str();
+    if let Some(offset) = crate::load::source::json_too_deep(text, false) {
+        let (line, col) = crate::settings::line_col(text, offset);
+        return Err(vec![crate::load::source::nesting_too_deep(&src, line, col)]);
+    }
+    let r: ReportFile = serde_json::from_str(text).map_err(|e| {
         vec![bad(
             path,
             e.line(),
@@ -103,13 +102,17 @@ pub fn read_report_file(path: &Path) -> Result<ReportFile, Vec<Diagnostic>> {
 
 /// A report file, or every `*.json` report in a directory, keyed by framework id.
 pub fn read_reports(path: &Path) -> Result<BTreeMap<String, ReportFile>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
     let files: Vec<std::path::PathBuf> = if path.is_dir() {
-        crate::load::sorted_files(path, |p| crate::load::ext(p) == Some("json"))
+        crate::load::source::Scope::anywhere().walk(
+            path,
+            |p| crate::load::ext(p) == Some("json"),
+            &mut errors,
+        )
     } else {
         vec![path.to_path_buf()]
     };
     let mut out = BTreeMap::new();
-    let mut errors = Vec::new();
     for f in files {
         match read_report_file(&f) {
             Ok(r) => {

@@ -226,7 +226,7 @@ pub struct CheckFlags<'a> {
 
 /// The line of `[frameworks.<id>]` in vigocli.toml.
 fn config_location(settings: &Settings, id: &str) -> Option<Location> {
-    let text = std::fs::read_to_string(settings.paths.repo.join(CONFIG_FILE)).ok()?;
+    let text = settings.config_text.as_deref()?;
     let needle = format!("frameworks.{id}");
     text.lines().enumerate().find_map(|(i, l)| {
         l.find(&needle).map(|c| Location {

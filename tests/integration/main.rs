@@ -11,6 +11,7 @@ mod docs;
 mod errors;
 mod exports;
 mod fuzz;
+mod hardening_inputs;
 mod html;
 mod load;
 mod precommit;
