@@ -5,14 +5,14 @@ use crate::check::CheckResult;
 use crate::cli::{
     AuditCommand, CatalogCommand, CheckArgs, CheckFormat, Cli, Command, ComplianceCommand,
     DiffArgs, DiffFormat, ExportCommand, PushCommand, PushGrcArgs, ReportArgs, ReportFormat,
-    ReportKind, StatusArgs, WaiversArgs, WaiversFormat,
+    ReportKind, StatusArgs, StatusFormat, WaiversArgs, WaiversFormat,
 };
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::exit::Exit;
 use crate::model::Model;
 use crate::settings::Settings;
 use crate::{audit, check, export, load, output, report};
-use clap::Parser as _;
+use clap::FromArgMatches as _;
 use serde::Serialize;
 use std::io::{IsTerminal as _, Write as _};
 
@@ -20,7 +20,11 @@ use std::io::{IsTerminal as _, Write as _};
 const VERB_ALIASES: &[(&str, &str)] = &[("compliance", "hipaa")];
 
 pub fn main() -> Exit {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let parsed = crate::cli::command()
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
+    let (cli, matches) = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -31,6 +35,21 @@ pub fn main() -> Exit {
             };
         }
     };
+    let (name, meaningless) = crate::cli::meaningless_options(&matches, &args);
+    if !meaningless.is_empty() {
+        print_diagnostics(&[Diagnostic::error(
+            Code::BadArgument,
+            format!(
+                "{} {} nothing to `vigocli {name}`, which reads no repository",
+                meaningless.join(" and "),
+                if meaningless.len() == 1 { "means" } else { "mean" }
+            ),
+        )
+        .help(
+            "remove it: it would change nothing (before the command's name, a global option is ignored by the commands that do not use it)",
+        )]);
+        return Exit::Invalid;
+    }
     match run(cli) {
         Ok(exit) => exit,
         Err(diags) => {
@@ -126,17 +145,29 @@ fn framework_index(model: &Model, name: &str) -> Result<usize, Vec<Diagnostic>> 
 
 pub use report::build_for_framework as build_report;
 
+/// Says on stderr which file a command wrote (stdout stays data only).
+fn note_wrote(path: &std::path::Path, detail: &str) {
+    eprintln!(
+        "wrote {}{detail}",
+        crate::escape::terminal(&path.display().to_string())
+    );
+}
+
 fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), Vec<Diagnostic>> {
     match output {
-        Some(path) => output::write_atomic(path, text.as_bytes()).map_err(|e| {
-            vec![
-                Diagnostic::error(
-                    Code::WriteFailed,
-                    format!("cannot write `{}`: {e}", path.display()),
-                )
-                .help("check that the directory exists and is writable"),
-            ]
-        }),
+        Some(path) => {
+            output::write_atomic(path, text.as_bytes()).map_err(|e| {
+                vec![
+                    Diagnostic::error(
+                        Code::WriteFailed,
+                        format!("cannot write `{}`: {e}", path.display()),
+                    )
+                    .help("check that the directory exists and is writable"),
+                ]
+            })?;
+            note_wrote(path, "");
+            Ok(())
+        }
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (e.g. `| head`) is not an error of ours.
@@ -147,6 +178,8 @@ fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), Vec<Diagnost
     }
 }
 
+/// The input warnings of a run that writes several reports or an export (a single report
+/// notes its own findings: [`report::warnings_line`]).
 fn note_findings(model: &Model) {
     let warnings = model
         .findings
@@ -191,11 +224,14 @@ fn report_command(settings: &Settings, args: &ReportArgs) -> Result<Exit, Vec<Di
                 ReportFormat::Json => name.replace(".html", ".json"),
                 ReportFormat::Table => name.replace(".html", ".txt"),
             };
-            write_files(dir, &[(name, text)])?;
+            write_files(dir, &[(name.clone(), text)])?;
+            note_wrote(&dir.join(name), "");
         }
         None => emit(args.output.as_deref(), &text)?,
     }
-    note_findings(&model);
+    if let Some(line) = report::warnings_line(&report) {
+        eprintln!("note: {line}");
+    }
     Ok(Exit::Ok)
 }
 
@@ -302,17 +338,8 @@ fn status_command(settings: &Settings, args: &StatusArgs) -> Result<Exit, Vec<Di
         .map(|&fw| build_report(settings, &model, fw))
         .collect();
     let text = match args.format {
-        ReportFormat::Html => {
-            return Err(vec![
-                Diagnostic::error(
-                    Code::BadArgument,
-                    "`compliance status` prints a table or JSON; the HTML dashboard is a site",
-                )
-                .help("use `vigocli compliance report all --format html --output-dir DIR`"),
-            ]);
-        }
-        ReportFormat::Table => report::table::render_status(&reports, colour()),
-        ReportFormat::Json => {
+        StatusFormat::Table => report::table::render_status(&reports, colour()),
+        StatusFormat::Json => {
             let status = StatusJson {
                 schema: "vigocli/compliance-status/v1",
                 tool: report::Tool {
@@ -565,6 +592,15 @@ fn assess_indices(settings: &Settings, model: &Model, fws: &[usize]) -> Vec<expo
     })
 }
 
+/// A file size for people: bytes, KB or MB (decimal units, one decimal).
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1_000 => format!("{b} bytes"),
+        b if b < 1_000_000 => format!("{:.1} KB", b as f64 / 1e3),
+        b => format!("{:.1} MB", b as f64 / 1e6),
+    }
+}
+
 fn write_failed(path: &std::path::Path, e: impl std::fmt::Display) -> Vec<Diagnostic> {
     vec![
         Diagnostic::error(
@@ -592,23 +628,45 @@ fn export_command(settings: &Settings, cmd: &ExportCommand) -> Result<Exit, Vec<
             stream(&args.output, |out| {
                 export::oscal::write(&model, &assessed, out)
             })?;
+            note_wrote(&args.output, "");
         }
         ExportCommand::Siem(args) => {
             // One framework at a time: only its coverage is in memory while its events stream.
-            let fws = framework_list(&model, &args.export.frameworks)?;
+            let mut fws = framework_list(&model, &args.export.frameworks)?;
+            if args.per_envoy && args.export.frameworks.is_empty() {
+                let (keep, skipped) = export::siem::without_repeated_profiles(&model.catalog, &fws);
+                if !skipped.is_empty() {
+                    let names: Vec<&str> = skipped
+                        .iter()
+                        .map(|&fw| model.catalog.frameworks[fw].id.as_str())
+                        .collect();
+                    eprintln!(
+                        "note: --per-envoy skipped the profiles {}: their per-envoy events would repeat those of their base framework; name one with --framework to export it",
+                        names.join(", ")
+                    );
+                }
+                fws = keep;
+            }
+            let mut events = 0;
             stream(&args.export.output, |out| {
                 for fw in fws {
                     let one = assess_indices(settings, &model, &[fw]);
-                    export::siem::write(&model, &one, args.per_envoy, out)?;
+                    events += export::siem::write(&model, &one, args.per_envoy, out)?;
                 }
                 Ok(())
             })?;
+            let size = std::fs::metadata(&args.export.output).map_or(0, |m| m.len());
+            note_wrote(
+                &args.export.output,
+                &format!(": {events} events, {}", human_size(size)),
+            );
         }
         ExportCommand::Cmdb(args) => {
             let assessed = assess(settings, &model, &args.frameworks)?;
             stream(&args.output, |out| {
                 export::cmdb::write(&model, &assessed, out)
             })?;
+            note_wrote(&args.output, "");
         }
         ExportCommand::Grc(args) => {
             let assessed = assess(settings, &model, &args.export.frameworks)?;
