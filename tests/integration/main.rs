@@ -10,6 +10,7 @@ mod docs;
 mod errors;
 mod exports;
 mod fuzz;
+mod hardening_output;
 mod html;
 mod load;
 mod precommit;
