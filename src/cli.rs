@@ -339,6 +339,9 @@ pub struct KeygenArgs {
 pub enum StatusFormat {
     Table,
     Json,
+    /// Not offered: refused with a pointer to the dashboard.
+    #[value(hide = true)]
+    Html,
 }
 
 #[derive(Debug, Args)]

@@ -324,6 +324,19 @@ struct StatusRow<'a> {
 }
 
 fn status_command(settings: &Settings, args: &StatusArgs) -> Result<Exit, Vec<Diagnostic>> {
+    let json = match args.format {
+        StatusFormat::Table => false,
+        StatusFormat::Json => true,
+        StatusFormat::Html => {
+            return Err(vec![
+                Diagnostic::error(
+                    Code::BadArgument,
+                    "`compliance status` prints a table or JSON; the HTML dashboard is a site",
+                )
+                .help("use `vigocli compliance report all --format html --output-dir DIR`"),
+            ]);
+        }
+    };
     let model = load_model(settings)?;
     let indices: Vec<usize> = if args.frameworks.is_empty() {
         (0..model.catalog.frameworks.len()).collect()
@@ -337,31 +350,30 @@ fn status_command(settings: &Settings, args: &StatusArgs) -> Result<Exit, Vec<Di
         .iter()
         .map(|&fw| build_report(settings, &model, fw))
         .collect();
-    let text = match args.format {
-        StatusFormat::Table => report::table::render_status(&reports, colour()),
-        StatusFormat::Json => {
-            let status = StatusJson {
-                schema: "vigocli/compliance-status/v1",
-                tool: report::Tool {
-                    name: "vigocli",
-                    version: env!("CARGO_PKG_VERSION"),
-                },
-                as_of: report::timestamp(model.as_of),
-                mode: model.mode.as_str(),
-                inputs_digest: &model.inputs_digest,
-                frameworks: reports
-                    .iter()
-                    .map(|r| StatusRow {
-                        framework: &r.framework,
-                        scope: &r.scope,
-                        summary: &r.summary,
-                    })
-                    .collect(),
-            };
-            let mut s = serde_json::to_string_pretty(&status).unwrap_or_default();
-            s.push('\n');
-            s
-        }
+    let text = if json {
+        let status = StatusJson {
+            schema: "vigocli/compliance-status/v1",
+            tool: report::Tool {
+                name: "vigocli",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            as_of: report::timestamp(model.as_of),
+            mode: model.mode.as_str(),
+            inputs_digest: &model.inputs_digest,
+            frameworks: reports
+                .iter()
+                .map(|r| StatusRow {
+                    framework: &r.framework,
+                    scope: &r.scope,
+                    summary: &r.summary,
+                })
+                .collect(),
+        };
+        let mut s = serde_json::to_string_pretty(&status).unwrap_or_default();
+        s.push('\n');
+        s
+    } else {
+        report::table::render_status(&reports, colour())
     };
     emit(None, &text)?;
     note_findings(&model);
