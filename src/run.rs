@@ -282,7 +282,11 @@ fn report_all_command(settings: &Settings, args: &ReportArgs) -> Result<Exit, Ve
             .collect(),
     };
     write_files(dir, &files)?;
-    eprintln!("wrote {} files to {}", files.len(), dir.display());
+    eprintln!(
+        "wrote {} files to {}",
+        files.len(),
+        crate::escape::terminal(&dir.display().to_string())
+    );
     note_findings(&model);
     Ok(Exit::Ok)
 }
@@ -648,9 +652,11 @@ fn export_command(settings: &Settings, cmd: &ExportCommand) -> Result<Exit, Vec<
             if args.per_envoy && args.export.frameworks.is_empty() {
                 let (keep, skipped) = export::siem::without_repeated_profiles(&model.catalog, &fws);
                 if !skipped.is_empty() {
-                    let names: Vec<&str> = skipped
+                    let names: Vec<String> = skipped
                         .iter()
-                        .map(|&fw| model.catalog.frameworks[fw].id.as_str())
+                        .map(|&fw| {
+                            crate::escape::terminal(&model.catalog.frameworks[fw].id).into_owned()
+                        })
                         .collect();
                     eprintln!(
                         "note: --per-envoy skipped the profiles {}: their per-envoy events would repeat those of their base framework; name one with --framework to export it",
@@ -776,7 +782,7 @@ fn push_command(settings: &Settings, args: &PushGrcArgs) -> Result<Exit, Vec<Dia
             "dry run: would POST {} evidence record(s) for {vendor} in {count} request(s) to {}\n\
              headers: Authorization: Bearer [redacted], Content-Type: application/json, User-Agent: vigocli/{}, Idempotency-Key: <per request>\n",
             evidence.len(),
-            args.endpoint,
+            crate::escape::terminal(&args.endpoint),
             env!("CARGO_PKG_VERSION")
         );
         for (i, (key, body)) in bodies.iter().enumerate() {
