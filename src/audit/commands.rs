@@ -119,16 +119,18 @@ fn chain_diagnostic(c: &chain::ChainError) -> Diagnostic {
         msg.push_str(&format!("seq {s}: "));
     }
     msg.push_str(&c.fault.what);
+    let mut d = Diagnostic::error(Code::AuditLogInvalid, msg);
     if let (Some(e), Some(f)) = (&c.fault.expected, &c.fault.found) {
-        msg.push_str(&format!("\n  expected: {e}\n  found:    {f}"));
+        d = d
+            .note(format!("expected: {e}"))
+            .note(format!("found:    {f}"));
     }
-    Diagnostic::error(Code::AuditLogInvalid, msg)
-        .at(Location {
-            file: Arc::from(c.origin.file.display().to_string()),
-            line: c.origin.line,
-            col: if c.origin.line > 0 { 1 } else { 0 },
-        })
-        .help("restore the log from a copy you trust; entries after this one cannot be trusted either")
+    d.at(Location {
+        file: Arc::from(c.origin.file.display().to_string()),
+        line: c.origin.line,
+        col: if c.origin.line > 0 { 1 } else { 0 },
+    })
+    .help("restore the log from a copy you trust; entries after this one cannot be trusted either")
 }
 
 pub fn append(settings: &Settings, args: &AuditAppendArgs) -> Outcome {
@@ -425,7 +427,11 @@ pub fn verify_bundle(args: &BundleVerifyArgs) -> Outcome {
                     verify::Status::Fail => "FAIL",
                     verify::Status::Skip => "skip",
                 };
-                s.push_str(&format!("{status:<5} {:<14} {}\n", c.name, c.detail));
+                s.push_str(&format!(
+                    "{status:<5} {:<14} {}\n",
+                    c.name,
+                    crate::escape::terminal(&c.detail)
+                ));
             }
             let count = |st| outcome.checks.iter().filter(|c| c.status == st).count();
             match outcome.first_failure() {
@@ -438,7 +444,7 @@ pub fn verify_bundle(args: &BundleVerifyArgs) -> Outcome {
                     "NOT VERIFIED: {} check(s) failed; first: {}: {}\n",
                     count(verify::Status::Fail),
                     f.name,
-                    f.detail
+                    crate::escape::terminal(&f.detail)
                 )),
             }
             s

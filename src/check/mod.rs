@@ -401,6 +401,17 @@ pub fn evaluate(settings: &Settings, model: &Model, plan: &Plan) -> CheckResult 
         let (gate, problems) = gates::gate_framework(&model.catalog, &rep, t);
         frameworks.push(gate);
         failures.extend(problems);
+        // The reason behind a 0 % gate (a scope that matches no envoy, often a typo).
+        warnings.extend(
+            rep.findings
+                .iter()
+                .filter(|d| d.code == Code::NoEnvoysInScope)
+                .map(|d| Problem {
+                    diag: d.clone().at_opt(t.location.clone()),
+                    framework: Some(rep.framework.id.clone()),
+                    controls: Vec::new(),
+                }),
+        );
     }
     for d in &model.findings {
         if d.code == Code::ExpiredWaiver {

@@ -43,6 +43,7 @@ codes! {
     RoleCycle = "role-cycle": "Roles include each other in a cycle.",
     DuplicateConfigcrate = "duplicate-configcrate": "Two configcrate files have the same name.",
     DuplicateRole = "duplicate-role": "A role is defined twice.",
+    InvalidHostname = "invalid-hostname": "An inventory hostname contains whitespace or a control character.",
     DuplicateHostname = "duplicate-hostname": "The inventory lists one hostname twice (after revoked envoys are removed).",
     DuplicateFramework = "duplicate-framework": "Two catalogs define the same framework id or alias.",
     DuplicateControl = "duplicate-control": "A catalog lists a control id or alias twice.",

@@ -275,6 +275,10 @@ fn from_json(
         );
         return None;
     }
+    if let Some(d) = invalid_hostname(&hostname) {
+        diags.push(src.diag_at(d, line, col));
+        return None;
+    }
     ok.then(|| RawEnvoy {
         hostname,
         labels,
@@ -287,6 +291,28 @@ fn from_json(
             .map(|v| v.into_iter().map(|c| (c, loc.clone())).collect()),
         loc,
     })
+}
+
+/// A hostname is shown in terminals, CI logs and reports and names files and globs: one
+/// word, no whitespace, no control or bidirectional-formatting character.
+fn invalid_hostname(hostname: &str) -> Option<Diagnostic> {
+    let bad = hostname
+        .chars()
+        .find(|&c| c.is_whitespace() || crate::escape::is_unsafe(c))?;
+    Some(
+        Diagnostic::error(
+            Code::InvalidHostname,
+            format!(
+                "hostname `{hostname}` contains {}",
+                if bad.is_whitespace() && !bad.is_control() {
+                    format!("whitespace (U+{:04X})", bad as u32)
+                } else {
+                    format!("a control character (U+{:04X})", bad as u32)
+                }
+            ),
+        )
+        .help("a hostname is one word of letters, digits, `-` and `.`, e.g. web-01.example.com"),
+    )
 }
 
 fn parse_yaml(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
@@ -372,6 +398,11 @@ fn parse_yaml(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
             continue;
         }
         let Some(hostname) = hostname else { continue };
+        if let Some(d) = invalid_hostname(&hostname) {
+            let at = item.get("hostname").unwrap_or(item);
+            r.diags.push(src.diag(d, at));
+            continue;
+        }
         envoys.push(RawEnvoy {
             hostname: hostname.to_lowercase(),
             labels,

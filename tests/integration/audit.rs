@@ -435,18 +435,13 @@ fn untouched_bundle_verifies_and_standard_tools_accept_it() {
     assert_eq!(json_run["ok"], true);
     assert_eq!(json_run["first_failure"], Value::Null);
 
-    // The tools an auditor has: unzip -t and sha256sum -c (checked when installed).
-    let have = |t: &str| {
-        Command::new("which")
-            .arg(t)
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    assert!(
-        have("unzip") || std::env::var_os("CI").is_none(),
-        "CI must have unzip (.ci/run installs it)"
-    );
-    if have("unzip") {
+    // The tools an auditor has: unzip -t and sha256sum -c (required in CI).
+    if crate::common::require_tool(
+        "unzip",
+        "-v",
+        "the auditor's unzip -t and sha256sum -c of a bundle",
+        ".ci/run installs it",
+    ) {
         let out = Command::new("unzip")
             .arg("-t")
             .arg(r.path().join("b.zip"))
@@ -466,7 +461,12 @@ fn untouched_bundle_verifies_and_standard_tools_accept_it() {
             .output()
             .unwrap();
         assert!(out.status.success());
-        if have("sha256sum") {
+        if crate::common::require_tool(
+            "sha256sum",
+            "--version",
+            "the auditor's sha256sum -c of a bundle",
+            "install coreutils",
+        ) {
             let out = Command::new("sha256sum")
                 .args(["-c", "SHA256SUMS"])
                 .current_dir(&dir)
@@ -1026,11 +1026,12 @@ fn report_framework_still_works_beside_audit_bundle() {
 fn an_independent_implementation_agrees() {
     // scripts/verify_audit_log.py (standard-library Python, docs/audit.md) must reproduce
     // vigocli's head for the log and for a bundle's window, and reject an edit.
-    let have_python = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have_python {
+    if !crate::common::require_tool(
+        "python3",
+        "--version",
+        "an_independent_implementation_agrees",
+        "install Python 3",
+    ) {
         return;
     }
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/verify_audit_log.py");

@@ -12,6 +12,7 @@ mod errors;
 mod exports;
 mod fuzz;
 mod hardening_inputs;
+mod hardening_output;
 mod html;
 mod load;
 mod precommit;
