@@ -10,6 +10,7 @@ mod differential;
 mod docs;
 mod errors;
 mod exports;
+mod formats;
 mod fuzz;
 mod hardening_inputs;
 mod hardening_output;
