@@ -14,13 +14,117 @@ pub const MAX_THREADS: u64 = 256;
     version,
     about = "Compliance-as-code reports for Vigo fleets",
     long_about = "Reads configcrate control tags, waivers, Connwaer trait checks and the envoy inventory of a Vigo stacks repository, and reports per-control coverage that an auditor can verify.",
-    after_help = "Exit codes: 0 success, 1 a gate or verification failed, 2 invalid input or usage."
+    after_help = "Options given before the command apply to the commands that use them; keygen, catalog, compliance diff and compliance verify read no repository and ignore them (after their name, they are refused).\nExit codes: 0 success, 1 a gate or verification failed, 2 invalid input or usage."
 )]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Commands that read no repository and take no evaluation options: the global options
+/// are not shown in their help, and refused when given (see [`command`]).
+pub const WITHOUT_REPOSITORY: &[&[&str]] = &[
+    &["keygen"],
+    &["catalog"],
+    &["catalog", "list"],
+    &["catalog", "show"],
+    &["compliance", "diff"],
+    &["compliance", "verify"],
+];
+
+/// The command line: [`Cli`], with the global options hidden from the commands of
+/// [`WITHOUT_REPOSITORY`]. There they are hidden copies (not propagated to the top), so that
+/// `run` can name them in its refusal instead of clap's "unexpected argument".
+pub fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    let mut cmd = Cli::command();
+    let hidden: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.clone().global(false).hide(true))
+        .collect();
+    for path in WITHOUT_REPOSITORY {
+        cmd = with_subcommand(cmd, path, &|mut sc| {
+            for a in &hidden {
+                sc = sc.arg(a.clone());
+            }
+            sc
+        });
+    }
+    cmd
+}
+
+fn with_subcommand(
+    cmd: clap::Command,
+    path: &[&str],
+    f: &dyn Fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    match path.split_first() {
+        None => f(cmd),
+        // (`mut_subcommands` keeps the order, which the generated docs follow.)
+        Some((first, rest)) => cmd.mut_subcommands(|sc| {
+            if sc.get_name() == *first {
+                with_subcommand(sc, rest, f)
+            } else {
+                sc
+            }
+        }),
+    }
+}
+
+/// The global options, as written on the command line.
+const GLOBAL_OPTIONS: &[&str] = &[
+    "--repo",
+    "--inventory",
+    "--traits",
+    "--as-of",
+    "--scope",
+    "--threads",
+];
+
+/// The global options written after the name of a command of [`WITHOUT_REPOSITORY`], and
+/// the command's name; no options for every other command. Before the command name they
+/// are settings for whichever command needs them (a wrapper or an alias that always passes
+/// `--repo`), and such a command ignores them. (clap copies a global option's value to
+/// every level, so where it was written is read from `args`, the command line.)
+pub fn meaningless_options(
+    matches: &clap::ArgMatches,
+    args: &[std::ffi::OsString],
+) -> (String, Vec<String>) {
+    let mut path = Vec::new();
+    let mut m = matches;
+    while let Some((name, sub)) = m.subcommand() {
+        path.push(name.to_string());
+        m = sub;
+    }
+    let name = path.join(" ");
+    if !WITHOUT_REPOSITORY.iter().any(|p| p.join(" ") == name) {
+        return (name, Vec::new());
+    }
+    // Every option before the command's name is global and takes a value (`--x v` or
+    // `--x=v`); the first other word is the command.
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(w) = words.next() {
+        if GLOBAL_OPTIONS.contains(&w.as_ref()) {
+            words.next();
+        } else if !w.starts_with("--") || !w.contains('=') {
+            break;
+        }
+    }
+    let mut given: Vec<String> = words
+        .take_while(|w| w != "--")
+        .filter_map(|w| {
+            GLOBAL_OPTIONS
+                .iter()
+                .find(|o| w == **o || w.strip_prefix(**o).is_some_and(|r| r.starts_with('=')))
+                .map(|o| o.to_string())
+        })
+        .collect();
+    given.sort();
+    given.dedup();
+    (name, given)
 }
 
 #[derive(Debug, Args)]
@@ -166,9 +270,12 @@ pub struct BundleVerifyArgs {
     pub previous: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: VerifyFormat,
-    /// Refuse zip members larger than this many MiB.
+    /// Refuse zip members larger than this many MiB (checked before inflating).
     #[arg(long, value_name = "MIB", default_value_t = 512)]
     pub max_entry_mib: u64,
+    /// Refuse bundles whose members add up to more than this many MiB inflated.
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    pub max_total_mib: u64,
 }
 
 #[derive(Debug, Args)]
@@ -239,10 +346,21 @@ pub struct KeygenArgs {
     pub force: bool,
 }
 
+/// `status` prints a table or JSON; the HTML dashboard is `report all --format html`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Table,
+    Json,
+    /// Not offered: refused with a pointer to the dashboard.
+    #[value(hide = true)]
+    Html,
+}
+
 #[derive(Debug, Args)]
 pub struct StatusArgs {
+    /// A table or JSON; the HTML dashboard is `compliance report all --format html --output-dir DIR`.
     #[arg(long, value_enum, default_value = "table")]
-    pub format: ReportFormat,
+    pub format: StatusFormat,
     /// Only these frameworks (default: every framework, profiles included).
     #[arg(long = "framework", value_name = "ID")]
     pub frameworks: Vec<String>,
@@ -415,5 +533,8 @@ pub enum CatalogCommand {
     /// List the frameworks, capabilities and bundles.
     List,
     /// Show the controls of one framework.
-    Show { framework: String },
+    Show {
+        /// Framework id or alias (e.g. hipaa, soc2, pci, nist-800-53, cis).
+        framework: String,
+    },
 }

@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod coverage;
 pub mod diag;
+pub mod escape;
 pub mod exit;
 pub mod export;
 pub mod load;

@@ -5,14 +5,14 @@ use crate::check::CheckResult;
 use crate::cli::{
     AuditCommand, CatalogCommand, CheckArgs, CheckFormat, Cli, Command, ComplianceCommand,
     DiffArgs, DiffFormat, ExportCommand, PushCommand, PushGrcArgs, ReportArgs, ReportFormat,
-    ReportKind, StatusArgs, WaiversArgs, WaiversFormat,
+    ReportKind, StatusArgs, StatusFormat, WaiversArgs, WaiversFormat,
 };
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::exit::Exit;
 use crate::model::Model;
 use crate::settings::Settings;
 use crate::{audit, check, export, load, output, report};
-use clap::Parser as _;
+use clap::FromArgMatches as _;
 use serde::Serialize;
 use std::io::{IsTerminal as _, Write as _};
 
@@ -20,7 +20,11 @@ use std::io::{IsTerminal as _, Write as _};
 const VERB_ALIASES: &[(&str, &str)] = &[("compliance", "hipaa")];
 
 pub fn main() -> Exit {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let parsed = crate::cli::command()
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
+    let (cli, matches) = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -31,6 +35,21 @@ pub fn main() -> Exit {
             };
         }
     };
+    let (name, meaningless) = crate::cli::meaningless_options(&matches, &args);
+    if !meaningless.is_empty() {
+        print_diagnostics(&[Diagnostic::error(
+            Code::BadArgument,
+            format!(
+                "{} {} nothing to `vigocli {name}`, which reads no repository",
+                meaningless.join(" and "),
+                if meaningless.len() == 1 { "means" } else { "mean" }
+            ),
+        )
+        .help(
+            "remove it: it would change nothing (before the command's name, a global option is ignored by the commands that do not use it)",
+        )]);
+        return Exit::Invalid;
+    }
     match run(cli) {
         Ok(exit) => exit,
         Err(diags) => {
@@ -88,13 +107,19 @@ fn run(cli: Cli) -> Result<Exit, Vec<Diagnostic>> {
                 ComplianceCommand::Verify(args) => audit::commands::verify_bundle(&args), // (above)
                 ComplianceCommand::Check(args) => check_command(&settings, &args),
                 ComplianceCommand::Waivers(args) => waivers_command(&settings, &args),
-                ComplianceCommand::Diff(args) => diff_command(&args),
+                ComplianceCommand::Diff(args) => {
+                    settings.require_valid_config()?;
+                    diff_command(&args)
+                }
                 ComplianceCommand::Export(args) => export_command(&settings, &args),
                 ComplianceCommand::Push(PushCommand::Grc(args)) => push_command(&settings, &args),
             }
         }
         Command::Audit(c) => {
             let settings = Settings::from_args(&cli.global)?;
+            // The audit commands read no repository file but the log, whose path may be set
+            // in vigocli.toml: it must be valid.
+            settings.require_valid_config()?;
             match c {
                 AuditCommand::Append(args) => audit::commands::append(&settings, &args),
                 AuditCommand::Verify(args) => audit::commands::verify_log(&settings, &args),
@@ -126,17 +151,29 @@ fn framework_index(model: &Model, name: &str) -> Result<usize, Vec<Diagnostic>> 
 
 pub use report::build_for_framework as build_report;
 
+/// Says on stderr which file a command wrote (stdout stays data only).
+fn note_wrote(path: &std::path::Path, detail: &str) {
+    eprintln!(
+        "wrote {}{detail}",
+        crate::escape::terminal(&path.display().to_string())
+    );
+}
+
 fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), Vec<Diagnostic>> {
     match output {
-        Some(path) => output::write_atomic(path, text.as_bytes()).map_err(|e| {
-            vec![
-                Diagnostic::error(
-                    Code::WriteFailed,
-                    format!("cannot write `{}`: {e}", path.display()),
-                )
-                .help("check that the directory exists and is writable"),
-            ]
-        }),
+        Some(path) => {
+            output::write_atomic(refuse_inputs(path)?, text.as_bytes()).map_err(|e| {
+                vec![
+                    Diagnostic::error(
+                        Code::WriteFailed,
+                        format!("cannot write `{}`: {e}", path.display()),
+                    )
+                    .help("check that the directory exists and is writable"),
+                ]
+            })?;
+            note_wrote(path, "");
+            Ok(())
+        }
         None => output::print_stdout(text).map_err(|e| {
             vec![
                 Diagnostic::error(Code::WriteFailed, format!("cannot write to stdout: {e}"))
@@ -146,6 +183,15 @@ fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), Vec<Diagnost
     }
 }
 
+/// Every file a command writes passes here first: an input of this run is never
+/// overwritten (docs/file-formats.md § How inputs are read).
+fn refuse_inputs(path: &std::path::Path) -> Result<&std::path::Path, Vec<Diagnostic>> {
+    load::source::refuse_overwriting_inputs(&[path], &[])?;
+    Ok(path)
+}
+
+/// The input warnings of a run that writes several reports or an export (a single report
+/// notes its own findings: [`report::warnings_line`]).
 fn note_findings(model: &Model) {
     let warnings = model
         .findings
@@ -190,11 +236,14 @@ fn report_command(settings: &Settings, args: &ReportArgs) -> Result<Exit, Vec<Di
                 ReportFormat::Json => name.replace(".html", ".json"),
                 ReportFormat::Table => name.replace(".html", ".txt"),
             };
-            write_files(dir, &[(name, text)])?;
+            write_files(dir, &[(name.clone(), text)])?;
+            note_wrote(&dir.join(name), "");
         }
         None => emit(args.output.as_deref(), &text)?,
     }
-    note_findings(&model);
+    if let Some(line) = report::warnings_line(&report) {
+        eprintln!("note: {line}");
+    }
     Ok(Exit::Ok)
 }
 
@@ -244,16 +293,26 @@ fn report_all_command(settings: &Settings, args: &ReportArgs) -> Result<Exit, Ve
             })
             .collect(),
     };
+    let paths: Vec<std::path::PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
+    let targets: Vec<&std::path::Path> = paths.iter().map(std::path::PathBuf::as_path).collect();
+    load::source::refuse_overwriting_inputs(&targets, &[dir])?;
     output::write_site(dir, &files).map_err(|e| {
         vec![
             Diagnostic::error(
                 Code::WriteFailed,
-                format!("cannot write the site into `{}`: {e}", dir.display()),
+                format!(
+                    "cannot write the site into `{}`: {e}",
+                    crate::escape::terminal(&dir.display().to_string())
+                ),
             )
             .help("check that the directory and its parent are writable"),
         ]
     })?;
-    eprintln!("wrote {} files to {}", files.len(), dir.display());
+    eprintln!(
+        "wrote {} files to {}",
+        files.len(),
+        crate::escape::terminal(&dir.display().to_string())
+    );
     note_findings(&model);
     Ok(Exit::Ok)
 }
@@ -269,6 +328,9 @@ fn write_files(dir: &std::path::Path, files: &[(String, String)]) -> Result<(), 
             .help("check that the directory is writable"),
         ]
     };
+    let paths: Vec<std::path::PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
+    let targets: Vec<&std::path::Path> = paths.iter().map(std::path::PathBuf::as_path).collect();
+    load::source::refuse_overwriting_inputs(&targets, &[dir])?;
     std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
     for (name, text) in files {
         let path = dir.join(name);
@@ -295,6 +357,19 @@ struct StatusRow<'a> {
 }
 
 fn status_command(settings: &Settings, args: &StatusArgs) -> Result<Exit, Vec<Diagnostic>> {
+    let json = match args.format {
+        StatusFormat::Table => false,
+        StatusFormat::Json => true,
+        StatusFormat::Html => {
+            return Err(vec![
+                Diagnostic::error(
+                    Code::BadArgument,
+                    "`compliance status` prints a table or JSON; the HTML dashboard is a site",
+                )
+                .help("use `vigocli compliance report all --format html --output-dir DIR`"),
+            ]);
+        }
+    };
     let model = load_model(settings)?;
     let indices: Vec<usize> = if args.frameworks.is_empty() {
         (0..model.catalog.frameworks.len()).collect()
@@ -308,40 +383,30 @@ fn status_command(settings: &Settings, args: &StatusArgs) -> Result<Exit, Vec<Di
         .iter()
         .map(|&fw| build_report(settings, &model, fw))
         .collect();
-    let text = match args.format {
-        ReportFormat::Html => {
-            return Err(vec![
-                Diagnostic::error(
-                    Code::BadArgument,
-                    "`compliance status` prints a table or JSON; the HTML dashboard is a site",
-                )
-                .help("use `vigocli compliance report all --format html --output-dir DIR`"),
-            ]);
-        }
-        ReportFormat::Table => report::table::render_status(&reports, colour()),
-        ReportFormat::Json => {
-            let status = StatusJson {
-                schema: "vigocli/compliance-status/v1",
-                tool: report::Tool {
-                    name: "vigocli",
-                    version: env!("CARGO_PKG_VERSION"),
-                },
-                as_of: report::timestamp(model.as_of),
-                mode: model.mode.as_str(),
-                inputs_digest: &model.inputs_digest,
-                frameworks: reports
-                    .iter()
-                    .map(|r| StatusRow {
-                        framework: &r.framework,
-                        scope: &r.scope,
-                        summary: &r.summary,
-                    })
-                    .collect(),
-            };
-            let mut s = serde_json::to_string_pretty(&status).unwrap_or_default();
-            s.push('\n');
-            s
-        }
+    let text = if json {
+        let status = StatusJson {
+            schema: "vigocli/compliance-status/v1",
+            tool: report::Tool {
+                name: "vigocli",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            as_of: report::timestamp(model.as_of),
+            mode: model.mode.as_str(),
+            inputs_digest: &model.inputs_digest,
+            frameworks: reports
+                .iter()
+                .map(|r| StatusRow {
+                    framework: &r.framework,
+                    scope: &r.scope,
+                    summary: &r.summary,
+                })
+                .collect(),
+        };
+        let mut s = serde_json::to_string_pretty(&status).unwrap_or_default();
+        s.push('\n');
+        s
+    } else {
+        report::table::render_status(&reports, colour())
     };
     emit(None, &text)?;
     note_findings(&model);
@@ -572,6 +637,15 @@ fn assess_indices(settings: &Settings, model: &Model, fws: &[usize]) -> Vec<expo
     })
 }
 
+/// A file size for people: bytes, KB or MB (decimal units, one decimal).
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1_000 => format!("{b} bytes"),
+        b if b < 1_000_000 => format!("{:.1} KB", b as f64 / 1e3),
+        b => format!("{:.1} MB", b as f64 / 1e6),
+    }
+}
+
 fn write_failed(path: &std::path::Path, e: impl std::fmt::Display) -> Vec<Diagnostic> {
     vec![
         Diagnostic::error(
@@ -586,7 +660,7 @@ fn stream(
     path: &std::path::Path,
     fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<(), Vec<Diagnostic>> {
-    output::write_atomic_with(path, fill).map_err(|e| match e {
+    output::write_atomic_with(refuse_inputs(path)?, fill).map_err(|e| match e {
         output::StreamError::Io(e) | output::StreamError::Fill(e) => write_failed(path, e),
     })
 }
@@ -599,23 +673,47 @@ fn export_command(settings: &Settings, cmd: &ExportCommand) -> Result<Exit, Vec<
             stream(&args.output, |out| {
                 export::oscal::write(&model, &assessed, out)
             })?;
+            note_wrote(&args.output, "");
         }
         ExportCommand::Siem(args) => {
             // One framework at a time: only its coverage is in memory while its events stream.
-            let fws = framework_list(&model, &args.export.frameworks)?;
+            let mut fws = framework_list(&model, &args.export.frameworks)?;
+            if args.per_envoy && args.export.frameworks.is_empty() {
+                let (keep, skipped) = export::siem::without_repeated_profiles(&model.catalog, &fws);
+                if !skipped.is_empty() {
+                    let names: Vec<String> = skipped
+                        .iter()
+                        .map(|&fw| {
+                            crate::escape::terminal(&model.catalog.frameworks[fw].id).into_owned()
+                        })
+                        .collect();
+                    eprintln!(
+                        "note: --per-envoy skipped the profiles {}: their per-envoy events would repeat those of their base framework; name one with --framework to export it",
+                        names.join(", ")
+                    );
+                }
+                fws = keep;
+            }
+            let mut events = 0;
             stream(&args.export.output, |out| {
                 for fw in fws {
                     let one = assess_indices(settings, &model, &[fw]);
-                    export::siem::write(&model, &one, args.per_envoy, out)?;
+                    events += export::siem::write(&model, &one, args.per_envoy, out)?;
                 }
                 Ok(())
             })?;
+            let size = std::fs::metadata(&args.export.output).map_or(0, |m| m.len());
+            note_wrote(
+                &args.export.output,
+                &format!(": {events} events, {}", human_size(size)),
+            );
         }
         ExportCommand::Cmdb(args) => {
             let assessed = assess(settings, &model, &args.frameworks)?;
             stream(&args.output, |out| {
                 export::cmdb::write(&model, &assessed, out)
             })?;
+            note_wrote(&args.output, "");
         }
         ExportCommand::Grc(args) => {
             let assessed = assess(settings, &model, &args.export.frameworks)?;
@@ -713,7 +811,7 @@ fn push_command(settings: &Settings, args: &PushGrcArgs) -> Result<Exit, Vec<Dia
             "dry run: would POST {} evidence record(s) for {vendor} in {count} request(s) to {}\n\
              headers: Authorization: Bearer [redacted], Content-Type: application/json, User-Agent: vigocli/{}, Idempotency-Key: <per request>\n",
             evidence.len(),
-            args.endpoint,
+            crate::escape::terminal(&args.endpoint),
             env!("CARGO_PKG_VERSION")
         );
         for (i, (key, body)) in bodies.iter().enumerate() {

@@ -3,6 +3,7 @@
 
 use crate::cli::GlobalArgs;
 use crate::diag::{Code, Diagnostic, Location};
+use crate::load::source::Scope;
 use jiff::Timestamp;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -69,6 +70,17 @@ pub struct Paths {
 #[derive(Debug)]
 pub struct Settings {
     pub paths: Paths,
+    /// Where inputs may live (the repository, and paths given on the command line).
+    pub scope: Scope,
+    /// The text of vigocli.toml, when there is one and it could be read.
+    pub config_text: Option<String>,
+    /// Errors of vigocli.toml, reported together with the repository's own errors.
+    pub config_errors: Vec<Diagnostic>,
+    /// Whether the paths of the inputs are known (false when vigocli.toml cannot be read,
+    /// or its `[paths]` cannot be parsed: then only its errors are reported).
+    pub paths_known: bool,
+    /// No --repo (or VIGO_REPO) was given: the repository is the current directory.
+    pub repo_implicit: bool,
     pub as_of: Timestamp,
     /// `as_of` is the clock (neither `--as-of` nor SOURCE_DATE_EPOCH pins it): commands
     /// that record when they ran (`audit append`) read the clock at that moment instead.
@@ -95,20 +107,23 @@ impl Settings {
                 .help("pass --repo DIR (or set VIGO_REPO) to the root of your stacks repository"),
             ]);
         }
-        let config = load_config(&repo).unwrap_or_else(|d| {
-            diags.push(d);
-            ConfigFile::default()
-        });
+        let trusted: Vec<PathBuf> = args.inventory.iter().chain(&args.traits).cloned().collect();
+        let scope = Scope::repository(&repo, &trusted);
+        let loaded = load_config(&repo, &scope);
+        let config = loaded.config;
         let rel = |p: &Option<PathBuf>, default: &str| {
             repo.join(p.clone().unwrap_or_else(|| PathBuf::from(default)))
         };
 
         let stacks = match &config.paths.stacks {
             Some(p) => repo.join(p),
-            None if repo.join("stacks").is_dir() => repo.join("stacks"),
+            // A `stacks` that exists but is no directory is an error below, not a fallback.
+            None if Scope::exists(&repo.join("stacks")) => repo.join("stacks"),
             None => repo.clone(),
         };
-        if !stacks.is_dir() {
+        if !loaded.paths_known {
+            // Where the inputs are is unknown: only vigocli.toml's errors are reported.
+        } else if !Scope::exists(&stacks) {
             diags.push(
                 Diagnostic::error(
                     Code::MissingPath,
@@ -120,7 +135,7 @@ impl Settings {
         }
         let inventory = if !args.inventory.is_empty() {
             for f in &args.inventory {
-                if !f.exists() {
+                if !Scope::exists(f) {
                     diags.push(
                         Diagnostic::error(
                             Code::MissingPath,
@@ -133,7 +148,7 @@ impl Settings {
             args.inventory.clone()
         } else {
             let p = rel(&config.paths.inventory, "inventory");
-            if config.paths.inventory.is_some() && !p.exists() {
+            if config.paths.inventory.is_some() && loaded.paths_known && !Scope::exists(&p) {
                 diags.push(
                     Diagnostic::error(
                         Code::MissingPath,
@@ -145,13 +160,17 @@ impl Settings {
                     ),
                 );
             }
-            if p.exists() { vec![p] } else { Vec::new() }
+            if Scope::exists(&p) {
+                vec![p]
+            } else {
+                Vec::new()
+            }
         };
         let traits = args
             .traits
             .clone()
             .unwrap_or_else(|| rel(&config.paths.traits, "traits"));
-        if args.traits.is_some() && !traits.is_dir() {
+        if args.traits.is_some() && !Scope::exists(&traits) {
             diags.push(
                 Diagnostic::error(
                     Code::MissingPath,
@@ -212,6 +231,7 @@ impl Settings {
             );
         }
         if !diags.is_empty() {
+            diags.extend(loaded.errors);
             return Err(diags);
         }
         Ok(Settings {
@@ -223,6 +243,11 @@ impl Settings {
                 frameworks,
                 audit,
             },
+            scope,
+            config_text: loaded.text,
+            config_errors: loaded.errors,
+            paths_known: loaded.paths_known,
+            repo_implicit: args.repo.is_none(),
             as_of,
             as_of_is_clock: args.as_of.is_none()
                 && std::env::var("SOURCE_DATE_EPOCH").map_or(true, |s| s.trim().is_empty()),
@@ -232,6 +257,35 @@ impl Settings {
             frameworks: config.frameworks,
             threads: args.threads,
         })
+    }
+
+    /// For commands that read no repository files (audit, diff): vigocli.toml must be valid.
+    pub fn require_valid_config(&self) -> Result<(), Vec<Diagnostic>> {
+        if self.config_errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.config_errors.clone())
+        }
+    }
+
+    /// Running without --repo outside a repository would read whatever lies below the
+    /// current directory (the whole file system from `/`): refuse, and say what marks one.
+    pub fn require_repository(&self) -> Result<(), Diagnostic> {
+        let repo = &self.paths.repo;
+        let marked = [CONFIG_FILE, "stacks", "configcrates"]
+            .iter()
+            .any(|m| Scope::exists(&repo.join(m)));
+        if !self.repo_implicit || marked {
+            return Ok(());
+        }
+        let here = std::env::current_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_else(|_| repo.display().to_string());
+        Err(Diagnostic::error(
+            Code::NotARepository,
+            format!("`{here}` is not a vigocli repository: it has no vigocli.toml, no stacks/ and no configcrates/"),
+        )
+        .help("run vigocli in the root of your stacks repository, or pass --repo DIR (or set VIGO_REPO); a repository holds vigocli.toml, a stacks/ directory, or configcrates/ at its top"))
     }
 
     /// The label filter of a framework: `--scope` over `[frameworks.<id>] scope` (by id or alias).
@@ -253,21 +307,70 @@ fn toml_scalar(v: &toml::Value) -> String {
     }
 }
 
-fn load_config(repo: &Path) -> Result<ConfigFile, Diagnostic> {
+/// vigocli.toml as read: what could be used of it, and its errors.
+struct LoadedConfig {
+    config: ConfigFile,
+    text: Option<String>,
+    errors: Vec<Diagnostic>,
+    paths_known: bool,
+}
+
+/// `[paths]` alone, to keep reading the repository when another table of vigocli.toml is
+/// wrong (its errors are then reported together with the repository's).
+#[derive(Default, Deserialize)]
+struct PathsOnly {
+    #[serde(default)]
+    paths: PathsConfig,
+}
+
+fn load_config(repo: &Path, scope: &Scope) -> LoadedConfig {
     let path = repo.join(CONFIG_FILE);
-    let Ok(text) = std::fs::read(&path) else {
-        return Ok(ConfigFile::default());
+    let failed = |d: Diagnostic, text: Option<String>| LoadedConfig {
+        config: ConfigFile::default(),
+        text,
+        errors: vec![d],
+        paths_known: false,
+    };
+    if !Scope::exists(&path) {
+        return LoadedConfig {
+            config: ConfigFile::default(),
+            text: None,
+            errors: Vec::new(),
+            paths_known: true,
+        };
+    }
+    let bytes = match scope.read(&path) {
+        Ok(b) => b,
+        Err(d) => return failed(d, None),
     };
     let file: Arc<str> = Arc::from(CONFIG_FILE);
-    let text = String::from_utf8(text).map_err(|_| {
-        Diagnostic::error(Code::NotUtf8, "vigocli.toml is not valid UTF-8")
-            .at(Location::file_only(&file))
-            .help("save the file as UTF-8")
-    })?;
-    toml::from_str(&text).map_err(|e| {
+    let Ok(text) = String::from_utf8(bytes) else {
+        return failed(
+            Diagnostic::error(Code::NotUtf8, "vigocli.toml is not valid UTF-8")
+                .at(Location::file_only(&file))
+                .help("save the file as UTF-8"),
+            None,
+        );
+    };
+    let src = crate::yaml::SourceFile::new(file.clone(), text.clone());
+    let (d, paths) = if let Some(offset) = crate::load::source::toml_too_deep(&text) {
+        let (line, col) = line_col(&text, offset);
+        let d = crate::load::source::nesting_too_deep(&src, line, col);
+        (d, (!sets_paths(&text)).then(PathsConfig::default))
+    } else {
+        let e = match toml::from_str::<ConfigFile>(&text) {
+            Ok(config) => {
+                return LoadedConfig {
+                    config,
+                    text: Some(text),
+                    errors: Vec::new(),
+                    paths_known: true,
+                };
+            }
+            Err(e) => e,
+        };
         let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
-        let src = crate::yaml::SourceFile::new(file.clone(), text.clone());
-        src.diag_at(
+        let d = src.diag_at(
             Diagnostic::error(
                 Code::BadConfig,
                 format!("invalid vigocli.toml: {}", e.message()),
@@ -275,7 +378,33 @@ fn load_config(repo: &Path) -> Result<ConfigFile, Diagnostic> {
             .help("see docs/file-formats.md#vigocli-toml for the keys vigocli.toml accepts"),
             line,
             col,
-        )
+        );
+        // Keep the paths when they parse; a file that does not parse at all is read with
+        // the default paths unless it sets `[paths]` (then where the inputs are is unknown).
+        let paths = match toml::from_str::<PathsOnly>(&text) {
+            Ok(p) => Some(p.paths),
+            Err(_) if !sets_paths(&text) => Some(PathsConfig::default()),
+            Err(_) => None,
+        };
+        (d, paths)
+    };
+    LoadedConfig {
+        paths_known: paths.is_some(),
+        config: ConfigFile {
+            paths: paths.unwrap_or_default(),
+            ..ConfigFile::default()
+        },
+        text: Some(text),
+        errors: vec![d],
+    }
+}
+
+/// Whether TOML text (that may not parse) mentions a `[paths]` table or a `paths` key.
+fn sets_paths(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start().trim_start_matches('[').trim_start();
+        l.strip_prefix("paths")
+            .is_some_and(|rest| rest.trim_start().starts_with([']', '.', '=']))
     })
 }
 

@@ -4,7 +4,7 @@
 
 use crate::diag::{Code, Diagnostic, Location};
 use saphyr::{MarkedYaml, YamlData, YamlLoader};
-use saphyr_parser::{Parser, ScalarStyle};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span, SpannedEventReceiver};
 use std::sync::Arc;
 
 /// One input file: its display path (relative to the repository) and its text.
@@ -136,18 +136,83 @@ fn convert(m: MarkedYaml<'_>) -> Node {
     Node { line, col, value }
 }
 
+/// Feeds the loader only while lists and mappings nest at most `MAX_NESTING` deep: deeper
+/// trees would overflow the stack (saphyr's own `Parser::load` recurses per level, and so
+/// do converting and dropping a tree). The parser is driven event by event instead, which
+/// keeps its state on the heap.
+struct DepthLimit<'input> {
+    loader: YamlLoader<'input, MarkedYaml<'input>>,
+    depth: usize,
+    too_deep: Option<saphyr_parser::Marker>,
+}
+
+impl<'input> SpannedEventReceiver<'input> for DepthLimit<'input> {
+    fn on_event(&mut self, ev: Event<'input>, span: Span) {
+        if self.too_deep.is_some() {
+            return;
+        }
+        match ev {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                self.depth += 1;
+                if self.depth > crate::load::source::MAX_NESTING {
+                    self.too_deep = Some(span.start);
+                    return;
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        self.loader.on_event(ev, span);
+    }
+}
+
 /// Parses a YAML document. An empty file is an empty mapping; several documents are an error.
 pub fn parse(file: &SourceFile) -> Result<Node, Diagnostic> {
     let mut parser = Parser::new_from_str(&file.text);
     let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
     loader.early_parse(false);
-    let res = parser.load(&mut loader, true);
+    let mut limited = DepthLimit {
+        loader,
+        depth: 0,
+        too_deep: None,
+    };
+    let mut res = Ok(());
+    for event in &mut parser {
+        match event {
+            Ok((ev, span)) => {
+                limited.on_event(ev, span);
+                if limited.too_deep.is_some() {
+                    break;
+                }
+            }
+            Err(e) => {
+                res = Err(e);
+                break;
+            }
+        }
+    }
+    if let Some(m) = limited.too_deep {
+        return Err(crate::load::source::nesting_too_deep(
+            file,
+            m.line(),
+            m.col() + 1,
+        ));
+    }
+    let loader = limited.loader;
     let err = match res {
         Err(e) => Some(e),
         Ok(()) => loader.error().cloned(),
     };
     if let Some(e) = err {
         let m = e.marker();
+        // The scanner's own limit on flow nesting (`[[[…`) is the same problem as ours.
+        if e.info().contains("recursion limit") {
+            return Err(crate::load::source::nesting_too_deep(
+                file,
+                m.line(),
+                m.col() + 1,
+            ));
+        }
         return Err(file.diag_at(
             Diagnostic::error(Code::YamlSyntax, format!("invalid YAML: {}", e.info()))
                 .help("fix the YAML syntax at this position (indentation, quotes, ':' after keys, duplicate keys)"),

@@ -3,12 +3,11 @@
 //! note for the auditor, zipped byte-reproducibly.
 
 use super::chain::{self, Entry, GENESIS, Hash, Log};
-use super::keys;
+use super::{keys, zipfmt};
 use ed25519_dalek::SigningKey;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::io::Write as _;
 
 pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
 /// A URN rather than a URL: it names the predicate format (docs/audit.md) and resolves nowhere.
@@ -288,43 +287,15 @@ fn pretty<T: Serialize>(v: &T) -> Vec<u8> {
 }
 
 /// Byte-reproducible zip: members in name order, one fixed time, mode 0644, deflate at a
-/// fixed level, no extra fields.
+/// fixed level, no extra fields: the one layout `compliance verify` accepts (zipfmt).
 fn write_zip(files: &[(String, Vec<u8>)], mtime: Timestamp) -> Result<Vec<u8>, String> {
-    use zip::write::SimpleFileOptions;
-    let dt = zip_time(mtime);
-    let opts = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(6))
-        .last_modified_time(dt)
-        .unix_permissions(0o644);
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in files {
-        w.start_file(name.as_str(), opts)
-            .map_err(|e| format!("zip: {e}"))?;
-        w.write_all(bytes).map_err(|e| format!("zip: {e}"))?;
+    let mut sorted: Vec<&(String, Vec<u8>)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut w = zipfmt::Writer::new(zipfmt::DosTime::of(mtime));
+    for (name, bytes) in sorted {
+        w.add(name, bytes)?;
     }
-    let cursor = w.finish().map_err(|e| format!("zip: {e}"))?;
-    Ok(cursor.into_inner())
-}
-
-/// The zip (MS-DOS) time of `t`, clamped to the format's range 1980–2107.
-pub fn zip_time(t: Timestamp) -> zip::DateTime {
-    let dt = t.to_zoned(jiff::tz::TimeZone::UTC).datetime();
-    let (y, mo, d, h, mi, s) = if dt.year() < 1980 {
-        (1980, 1, 1, 0, 0, 0)
-    } else if dt.year() > 2107 {
-        (2107, 12, 31, 23, 59, 58)
-    } else {
-        (
-            dt.year() as u16,
-            dt.month() as u8,
-            dt.day() as u8,
-            dt.hour() as u8,
-            dt.minute() as u8,
-            dt.second() as u8,
-        )
-    };
-    zip::DateTime::from_date_and_time(y, mo, d, h, mi, s).unwrap_or_default()
+    w.finish()
 }
 
 fn readme(fw: &FrameworkRef, window: &Window, b: &Boundary) -> String {

@@ -3,7 +3,7 @@
 
 use super::bundle::{self, BundleInput, FrameworkRef, Previous};
 use super::chain::{self, Log, NewEntry};
-use super::{keys, verify, zipread};
+use super::{keys, verify, zipfmt};
 use crate::cli::{
     AuditAppendArgs, AuditBundleArgs, AuditExportArgs, AuditLogArg, AuditVerifyArgs,
     BundleVerifyArgs, KeygenArgs, VerifyFormat,
@@ -30,6 +30,7 @@ fn err(code: Code, msg: impl Into<String>, help: &str) -> Vec<Diagnostic> {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
+    crate::load::source::refuse_overwriting_inputs(&[path], &[])?;
     crate::output::write_atomic(path, bytes).map_err(|e| {
         err(
             Code::WriteFailed,
@@ -50,14 +51,27 @@ fn print(text: &str) -> Result<(), Vec<Diagnostic>> {
     })
 }
 
-fn read_file(path: &Path, what: &str) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    std::fs::read(path).map_err(|e| {
+/// Opens a bundle for streaming: a regular file (never a FIFO or device, which could block
+/// or never end), read in place rather than whole.
+fn open_bundle(path: &Path, what: &str) -> Result<std::fs::File, Vec<Diagnostic>> {
+    crate::load::source::note_input(path);
+    let fail = |why: String| {
         err(
             Code::UnreadableFile,
-            format!("cannot read {what} `{}`: {e}", path.display()),
-            "check the path",
+            format!("cannot read {what} `{}`: {why}", path.display()),
+            "pass the path of a bundle .zip file",
         )
-    })
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".into()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| fail(e.to_string()))?;
+    match file.metadata() {
+        Ok(m) if m.is_file() => Ok(file),
+        Ok(_) => Err(fail("not a regular file".into())),
+        Err(e) => Err(fail(e.to_string())),
+    }
 }
 
 fn window_bound(s: &Option<String>, flag: &str) -> Result<Option<Timestamp>, Vec<Diagnostic>> {
@@ -91,6 +105,11 @@ fn read_log(path: &Path, keep_entries: bool) -> Result<Result<Log, Exit>, Vec<Di
             "check the path",
         )
     })?;
+    // The log is an input: no output of this run may overwrite it.
+    crate::load::source::note_input(path);
+    for f in &files {
+        crate::load::source::note_input(f);
+    }
     match chain::scan_log(&files, keep_entries) {
         Ok(log) => Ok(Ok(log)),
         Err(chain::ReadError::Io(p, e)) => Err(err(
@@ -111,16 +130,18 @@ fn chain_diagnostic(c: &chain::ChainError) -> Diagnostic {
         msg.push_str(&format!("seq {s}: "));
     }
     msg.push_str(&c.fault.what);
+    let mut d = Diagnostic::error(Code::AuditLogInvalid, msg);
     if let (Some(e), Some(f)) = (&c.fault.expected, &c.fault.found) {
-        msg.push_str(&format!("\n  expected: {e}\n  found:    {f}"));
+        d = d
+            .note(format!("expected: {e}"))
+            .note(format!("found:    {f}"));
     }
-    Diagnostic::error(Code::AuditLogInvalid, msg)
-        .at(Location {
-            file: Arc::from(c.origin.file.display().to_string()),
-            line: c.origin.line,
-            col: if c.origin.line > 0 { 1 } else { 0 },
-        })
-        .help("restore the log from a copy you trust; entries after this one cannot be trusted either")
+    d.at(Location {
+        file: Arc::from(c.origin.file.display().to_string()),
+        line: c.origin.line,
+        col: if c.origin.line > 0 { 1 } else { 0 },
+    })
+    .help("restore the log from a copy you trust; entries after this one cannot be trusted either")
 }
 
 pub fn append(settings: &Settings, args: &AuditAppendArgs) -> Outcome {
@@ -270,6 +291,7 @@ pub fn bundle(settings: &Settings, model: &Model, fw: usize, args: &AuditBundleA
         .sign_key
         .as_deref()
         .map(|p| {
+            crate::load::source::note_input(p);
             keys::read_signing_key(p)
                 .map_err(|e| err(Code::BadKey, e, "make a key pair with `vigocli keygen`"))
         })
@@ -287,7 +309,7 @@ pub fn bundle(settings: &Settings, model: &Model, fw: usize, args: &AuditBundleA
     }
     let previous = match &args.previous {
         None => None,
-        Some(p) => match previous_of(&read_file(p, "previous bundle")?, &log) {
+        Some(p) => match previous_of(&mut open_bundle(p, "previous bundle")?, &log) {
             Ok(prev) => Some(prev),
             Err(msg) => {
                 eprint!(
@@ -340,14 +362,15 @@ pub fn bundle(settings: &Settings, model: &Model, fw: usize, args: &AuditBundleA
     Ok(Exit::Ok)
 }
 
-/// The previous bundle must verify and agree with the log on every entry it holds.
-fn previous_of(old: &[u8], log: &Log) -> Result<Previous, String> {
+/// The previous bundle must verify and agree with the log on every entry it holds: it
+/// does when the log has its last entries' chains (each chain commits to all before it).
+fn previous_of(old: &mut dyn verify::Source, log: &Log) -> Result<Previous, String> {
     let (outcome, facts) = verify::verify(
         old,
+        None,
         &verify::Options {
             key: None,
-            previous: None,
-            max_entry: zipread::DEFAULT_MAX_ENTRY,
+            limits: zipfmt::DEFAULT_LIMITS,
         },
     );
     if let Some(f) = outcome.first_failure() {
@@ -357,15 +380,21 @@ fn previous_of(old: &[u8], log: &Log) -> Result<Previous, String> {
         ));
     }
     let facts = facts.ok_or("the previous bundle does not verify")?;
-    for (seq, c) in &facts.chains {
-        if let Some(e) = log.entries.get(*seq as usize)
-            && e.chain != *c
-        {
-            return Err(format!(
-                "the previous bundle has chain {} at seq {seq}, the log has {}: the log was rewritten since",
-                chain::hex(c),
-                chain::hex(&e.chain)
-            ));
+    for (seq, c) in &facts.tail {
+        match log.entries.get(*seq as usize) {
+            Some(e) if e.chain != *c => {
+                return Err(format!(
+                    "the previous bundle has chain {} at seq {seq}, the log has {}: the log was rewritten since",
+                    chain::hex(c),
+                    chain::hex(&e.chain)
+                ));
+            }
+            Some(_) => {}
+            None => {
+                return Err(format!(
+                    "the previous bundle holds seq {seq}, but the log ends before it: the log was cut since"
+                ));
+            }
         }
     }
     Ok(Previous {
@@ -378,7 +407,7 @@ fn previous_of(old: &[u8], log: &Log) -> Result<Previous, String> {
 }
 
 pub fn verify_bundle(args: &BundleVerifyArgs) -> Outcome {
-    let zip = read_file(&args.bundle, "bundle")?;
+    let mut zip = open_bundle(&args.bundle, "bundle")?;
     let key = args
         .key
         .as_deref()
@@ -387,17 +416,20 @@ pub fn verify_bundle(args: &BundleVerifyArgs) -> Outcome {
                 .map_err(|e| err(Code::BadKey, e, "pass the publisher's .pub file"))
         })
         .transpose()?;
-    let previous = args
+    let mut previous = args
         .previous
         .as_deref()
-        .map(|p| read_file(p, "previous bundle"))
+        .map(|p| open_bundle(p, "previous bundle"))
         .transpose()?;
     let (outcome, _) = verify::verify(
-        &zip,
+        &mut zip,
+        previous.as_mut().map(|f| f as &mut dyn verify::Source),
         &verify::Options {
             key: key.as_ref(),
-            previous: previous.as_deref(),
-            max_entry: args.max_entry_mib.saturating_mul(1024 * 1024),
+            limits: zipfmt::Limits {
+                max_entry: args.max_entry_mib.saturating_mul(1024 * 1024),
+                max_total: args.max_total_mib.saturating_mul(1024 * 1024),
+            },
         },
     );
     let text = match args.format {
@@ -421,7 +453,11 @@ pub fn verify_bundle(args: &BundleVerifyArgs) -> Outcome {
                     verify::Status::Fail => "FAIL",
                     verify::Status::Skip => "skip",
                 };
-                s.push_str(&format!("{status:<5} {:<14} {}\n", c.name, c.detail));
+                s.push_str(&format!(
+                    "{status:<5} {:<14} {}\n",
+                    c.name,
+                    crate::escape::terminal(&c.detail)
+                ));
             }
             let count = |st| outcome.checks.iter().filter(|c| c.status == st).count();
             match outcome.first_failure() {
@@ -434,7 +470,7 @@ pub fn verify_bundle(args: &BundleVerifyArgs) -> Outcome {
                     "NOT VERIFIED: {} check(s) failed; first: {}: {}\n",
                     count(verify::Status::Fail),
                     f.name,
-                    f.detail
+                    crate::escape::terminal(&f.detail)
                 )),
             }
             s
@@ -459,6 +495,7 @@ pub fn keygen(args: &KeygenArgs) -> Outcome {
             ));
         }
     }
+    crate::load::source::refuse_overwriting_inputs(&[&private, &public], &[])?;
     let (sk, pk) = keys::generate().map_err(|e| err(Code::WriteFailed, e, "retry"))?;
     // The private key's temporary file is created 0600: it is never readable by others.
     crate::output::write_atomic_private(&private, sk.as_bytes()).map_err(|e| {

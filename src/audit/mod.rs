@@ -7,4 +7,4 @@ pub mod commands;
 pub mod jcs;
 pub mod keys;
 pub mod verify;
-pub mod zipread;
+pub mod zipfmt;

@@ -3,6 +3,7 @@
 
 use super::gates::{rank, regression_severity};
 use crate::diag::{Code, Diagnostic, Location};
+use crate::escape::terminal;
 use crate::report::SCHEMA;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -56,16 +57,15 @@ fn bad(path: &Path, line: usize, col: usize, msg: String) -> Diagnostic {
 
 /// Reads and checks one JSON report.
 pub fn read_report_file(path: &Path) -> Result<ReportFile, Vec<Diagnostic>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![
-            Diagnostic::error(
-                Code::UnreadableFile,
-                format!("cannot read `{}`: {e}", path.display()),
-            )
-            .help("check the path of the report"),
-        ]
-    })?;
-    let r: ReportFile = serde_json::from_str(&text).map_err(|e| {
+    let scope = crate::load::source::Scope::anywhere();
+    let bytes = scope.read(path).map_err(|d| vec![d])?;
+    let src = crate::load::text_source(path.display().to_string(), bytes).map_err(|d| vec![d])?;
+    let text = src.text.as_str();
+    if let Some(offset) = crate::load::source::json_too_deep(text, false) {
+        let (line, col) = crate::settings::line_col(text, offset);
+        return Err(vec![crate::load::source::nesting_too_deep(&src, line, col)]);
+    }
+    let r: ReportFile = serde_json::from_str(text).map_err(|e| {
         vec![bad(
             path,
             e.line(),
@@ -103,13 +103,17 @@ pub fn read_report_file(path: &Path) -> Result<ReportFile, Vec<Diagnostic>> {
 
 /// A report file, or every `*.json` report in a directory, keyed by framework id.
 pub fn read_reports(path: &Path) -> Result<BTreeMap<String, ReportFile>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
     let files: Vec<std::path::PathBuf> = if path.is_dir() {
-        crate::load::sorted_files(path, |p| crate::load::ext(p) == Some("json"))
+        crate::load::source::Scope::anywhere().walk(
+            path,
+            |p| crate::load::ext(p) == Some("json"),
+            &mut errors,
+        )
     } else {
         vec![path.to_path_buf()]
     };
     let mut out = BTreeMap::new();
-    let mut errors = Vec::new();
     for f in files {
         match read_report_file(&f) {
             Ok(r) => {
@@ -333,14 +337,14 @@ pub fn render_table(d: &DiffResult) -> String {
     for f in &d.frameworks {
         out.push_str(&format!(
             "{} ({}): coverage {:.2} % → {:.2} %, covered {:.2} % → {:.2} % ({} → {})\n",
-            f.framework,
-            f.name,
+            terminal(&f.framework),
+            terminal(&f.name),
             f.old_coverage_pct,
             f.new_coverage_pct,
             f.old_covered_pct,
             f.new_covered_pct,
-            f.old_as_of,
-            f.new_as_of
+            terminal(&f.old_as_of),
+            terminal(&f.new_as_of)
         ));
         for (title, rows, sev) in [
             ("regressed", &f.regressed, true),
@@ -365,7 +369,7 @@ pub fn render_table(d: &DiffResult) -> String {
                 if sev {
                     row.push(c.severity.unwrap_or("").to_string());
                 }
-                row.extend([c.id.clone(), c.old.clone(), c.new.clone(), c.title.clone()]);
+                row.extend([&c.id, &c.old, &c.new, &c.title].map(|s| terminal(s).into_owned()));
                 t.add_row(row);
             }
             out.push_str(&format!("{t}\n"));
@@ -375,7 +379,7 @@ pub fn render_table(d: &DiffResult) -> String {
             let mut t = table(&["envoy", "was", "now"]);
             for e in f.envoys.iter().take(ENVOYS_SHOWN) {
                 t.add_row(vec![
-                    e.hostname.clone(),
+                    terminal(&e.hostname).into_owned(),
                     pct(e.old_coverage_pct),
                     pct(e.new_coverage_pct),
                 ]);
@@ -390,17 +394,18 @@ pub fn render_table(d: &DiffResult) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&footer(d));
+    out.push_str(&footer(d, |s| terminal(s).into_owned()));
     out
 }
 
-fn footer(d: &DiffResult) -> String {
+/// The footer, its data escaped by `escape` (for the terminal or for Markdown).
+fn footer(d: &DiffResult, escape: fn(&str) -> String) -> String {
     let mut out = String::new();
     for id in &d.only_old {
-        out.push_str(&format!("{id}: only in OLD, not compared\n"));
+        out.push_str(&format!("{}: only in OLD, not compared\n", escape(id)));
     }
     for id in &d.only_new {
-        out.push_str(&format!("{id}: only in NEW, not compared\n"));
+        out.push_str(&format!("{}: only in NEW, not compared\n", escape(id)));
     }
     out.push_str(&format!(
         "{} regressed control(s) in {} framework(s)\n",
@@ -410,8 +415,9 @@ fn footer(d: &DiffResult) -> String {
     out
 }
 
+/// Data in Markdown: never markup (links, images, HTML, table cells), see [`crate::escape`].
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::escape::markdown(s)
 }
 
 pub fn render_markdown(d: &DiffResult) -> String {
@@ -419,14 +425,14 @@ pub fn render_markdown(d: &DiffResult) -> String {
     for f in &d.frameworks {
         out.push_str(&format!(
             "## {} ({})\n\nCoverage {:.2} % → {:.2} %, covered {:.2} % → {:.2} % ({} → {}).\n\n",
-            f.framework,
+            md_escape(&f.framework),
             md_escape(&f.name),
             f.old_coverage_pct,
             f.new_coverage_pct,
             f.old_covered_pct,
             f.new_covered_pct,
-            f.old_as_of,
-            f.new_as_of
+            md_escape(&f.old_as_of),
+            md_escape(&f.new_as_of)
         ));
         out.push_str(&format!("### Regressed ({})\n\n", f.regressed.len()));
         if f.regressed.is_empty() {
@@ -440,8 +446,8 @@ pub fn render_markdown(d: &DiffResult) -> String {
                     "| {} | {} | {} | {} | {} |\n",
                     c.severity.unwrap_or(""),
                     md_escape(&c.id),
-                    c.old,
-                    c.new,
+                    md_escape(&c.old),
+                    md_escape(&c.new),
                     md_escape(&c.title)
                 ));
             }
@@ -465,8 +471,8 @@ pub fn render_markdown(d: &DiffResult) -> String {
                 out.push_str(&format!(
                     "| {} | {} | {} | {} |\n",
                     md_escape(&c.id),
-                    c.old,
-                    c.new,
+                    md_escape(&c.old),
+                    md_escape(&c.new),
                     md_escape(&c.title)
                 ));
             }
@@ -492,6 +498,6 @@ pub fn render_markdown(d: &DiffResult) -> String {
             out.push('\n');
         }
     }
-    out.push_str(&footer(d).replace('\n', "\n\n"));
+    out.push_str(&footer(d, crate::escape::markdown).replace('\n', "\n\n"));
     out
 }

@@ -226,7 +226,7 @@ pub struct CheckFlags<'a> {
 
 /// The line of `[frameworks.<id>]` in vigocli.toml.
 fn config_location(settings: &Settings, id: &str) -> Option<Location> {
-    let text = std::fs::read_to_string(settings.paths.repo.join(CONFIG_FILE)).ok()?;
+    let text = settings.config_text.as_deref()?;
     let needle = format!("frameworks.{id}");
     text.lines().enumerate().find_map(|(i, l)| {
         l.find(&needle).map(|c| Location {
@@ -401,6 +401,17 @@ pub fn evaluate(settings: &Settings, model: &Model, plan: &Plan) -> CheckResult 
         let (gate, problems) = gates::gate_framework(&model.catalog, &rep, t);
         frameworks.push(gate);
         failures.extend(problems);
+        // The reason behind a 0 % gate (a scope that matches no envoy, often a typo).
+        warnings.extend(
+            rep.findings
+                .iter()
+                .filter(|d| d.code == Code::NoEnvoysInScope)
+                .map(|d| Problem {
+                    diag: d.clone().at_opt(t.location.clone()),
+                    framework: Some(rep.framework.id.clone()),
+                    controls: Vec::new(),
+                }),
+        );
     }
     for d in &model.findings {
         if d.code == Code::ExpiredWaiver {

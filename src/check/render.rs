@@ -3,6 +3,7 @@
 
 use super::{CheckResult, Outcome, Problem};
 use crate::diag::Severity;
+use crate::escape::{github_data, github_property, terminal};
 use std::fmt::Write as _;
 
 fn counts(r: &CheckResult) -> (usize, usize) {
@@ -27,7 +28,7 @@ fn control_lines(p: &Problem, out: &mut String) {
     let _ = write!(out, "  = controls ({}):", p.controls.len());
     let mut width = 100;
     for (i, c) in p.controls.iter().enumerate() {
-        let text = c.text();
+        let text = terminal(&c.text()).into_owned();
         let sep = if i + 1 < p.controls.len() { "," } else { "" };
         if width + text.len() > 96 {
             out.push_str("\n     ");
@@ -71,12 +72,12 @@ pub fn human(r: &CheckResult) -> String {
             limits.push(format!("max_partial {v}"));
         }
         if let Some(b) = &f.baseline {
-            limits.push(format!("baseline {b}"));
+            limits.push(format!("baseline {}", terminal(b)));
         }
         let _ = writeln!(
             out,
             "  {:<16} coverage {:>6.2} %  covered {:>6.2} %  partial {:<4} {}  [{}]",
-            f.id,
+            terminal(&f.id),
             f.coverage_pct,
             f.covered_pct,
             f.partial,
@@ -123,17 +124,6 @@ pub fn json(r: &CheckResult) -> String {
     s
 }
 
-/// Workflow-command escaping (the runner's `escapeData` / `escapeProperty`).
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
 pub fn github(r: &CheckResult) -> String {
     let mut out = String::new();
     for p in &r.problems {
@@ -146,7 +136,7 @@ pub fn github(r: &CheckResult) -> String {
         if let Some(loc) = &p.diag.location
             && !loc.file.starts_with("built-in:")
         {
-            props.push(format!("file={}", escape_property(&loc.file)));
+            props.push(format!("file={}", github_property(&terminal(&loc.file))));
             if loc.line > 0 {
                 props.push(format!("line={}", loc.line));
                 props.push(format!("col={}", loc.col));
@@ -154,17 +144,30 @@ pub fn github(r: &CheckResult) -> String {
         }
         props.push(format!(
             "title={}",
-            escape_property(&format!("vigocli {}", p.diag.code))
+            github_property(&format!("vigocli {}", p.diag.code))
         ));
-        let msg = p.one_message("\ncontrols: ", ("\nhelp: ", ""));
-        let _ = writeln!(out, "::{level} {}::{}", props.join(","), escape_data(&msg));
+        // The data's own control characters are escaped first, so only the separators
+        // added here become (encoded) line breaks inside the annotation.
+        let mut shown = p.clone();
+        shown.diag.message = terminal(&p.diag.message).into_owned();
+        shown.diag.help = p.diag.help.as_deref().map(|h| terminal(h).into_owned());
+        for c in &mut shown.controls {
+            c.id = terminal(&c.id).into_owned();
+            c.status = terminal(&c.status).into_owned();
+            c.baseline_status = c
+                .baseline_status
+                .as_deref()
+                .map(|s| terminal(s).into_owned());
+        }
+        let msg = shown.one_message("\ncontrols: ", ("\nhelp: ", ""));
+        let _ = writeln!(out, "::{level} {}::{}", props.join(","), github_data(&msg));
     }
     // The plain summary after the annotations, for the job log.
     for f in &r.frameworks {
         let _ = writeln!(
             out,
             "{}: coverage {:.2} %, covered {:.2} %, {} partial: {}",
-            f.id,
+            terminal(&f.id),
             f.coverage_pct,
             f.covered_pct,
             f.partial,

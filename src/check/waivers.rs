@@ -100,15 +100,16 @@ pub fn render_table(l: &WaiverList) -> String {
             "envoys",
             "source",
         ]);
+    let text = |s: &str| Cell::new(crate::escape::terminal(s));
     for w in &l.waivers {
         t.add_row(vec![
             Cell::new(w.state),
-            Cell::new(&w.expires),
+            text(&w.expires),
             Cell::new(w.days_left).set_alignment(CellAlignment::Right),
-            Cell::new(&w.owner),
-            Cell::new(w.controls.join(", ")),
+            text(&w.owner),
+            text(&w.controls.join(", ")),
             Cell::new(w.envoys).set_alignment(CellAlignment::Right),
-            Cell::new(&w.source),
+            text(&w.source),
         ]);
     }
     out.push_str(&format!("{t}\n"));

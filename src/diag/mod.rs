@@ -70,6 +70,10 @@ pub struct Diagnostic {
     /// The source line the location points into, for the terminal rendering only.
     #[serde(skip)]
     pub source_line: Option<String>,
+    /// Further lines of detail (`expected: …`, `found: …`), for the terminal rendering only:
+    /// a message is one line.
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -82,6 +86,7 @@ impl Diagnostic {
             help: None,
             related: Vec::new(),
             source_line: None,
+            notes: Vec::new(),
         }
     }
     pub fn error(code: Code, message: impl Into<String>) -> Self {
@@ -106,70 +111,82 @@ impl Diagnostic {
         self.help = Some(help.into());
         self
     }
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
     pub fn related(mut self, location: Location) -> Self {
         self.related.push(location);
         self
     }
 
-    /// Compiler-style plain text: stable, greppable, colour-free (meaning never depends on colour).
+    /// Compiler-style plain text: stable, greppable, colour-free (meaning never depends on
+    /// colour). Every piece of data (message, paths, the source excerpt, help) has its control
+    /// characters escaped, so a diagnostic is always these lines and nothing else.
     pub fn render(&self) -> String {
+        use crate::escape::terminal;
         let mut out = String::new();
         let _ = writeln!(
             out,
             "{}[{}]: {}",
             self.severity.as_str(),
             self.code,
-            self.message
+            terminal(&self.message)
         );
         if let Some(loc) = &self.location {
-            let _ = writeln!(out, "  --> {loc}");
+            let _ = writeln!(out, "  --> {}", terminal(&loc.to_string()));
             if let (Some(src), true) = (&self.source_line, loc.line > 0) {
-                // A very long line is shown as a window around the column.
-                const WIDTH: usize = 100;
-                let chars: Vec<char> = src.chars().collect();
-                let (src, col) = if chars.len() > WIDTH {
-                    let start = loc
-                        .col
-                        .saturating_sub(1)
-                        .saturating_sub(WIDTH / 2)
-                        .min(chars.len().saturating_sub(WIDTH));
-                    let window: String = chars[start..(start + WIDTH).min(chars.len())]
-                        .iter()
-                        .collect();
-                    let prefix = if start > 0 { "…" } else { "" };
-                    let suffix = if start + WIDTH < chars.len() {
-                        "…"
-                    } else {
-                        ""
-                    };
-                    (
-                        format!("{prefix}{window}{suffix}"),
-                        loc.col - start + prefix.chars().count(),
-                    )
-                } else {
-                    (src.clone(), loc.col)
-                };
-                let src = &src;
+                let (src, caret_pad) = excerpt(src, loc.col);
                 let num = loc.line.to_string();
                 let pad = " ".repeat(num.len());
-                let caret_pad: String = src
-                    .chars()
-                    .take(col.saturating_sub(1))
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
                 let _ = writeln!(out, "{pad} |");
                 let _ = writeln!(out, "{num} | {src}");
                 let _ = writeln!(out, "{pad} | {caret_pad}^");
             }
         }
+        for note in &self.notes {
+            let _ = writeln!(out, "  = {}", terminal(note));
+        }
         for rel in &self.related {
-            let _ = writeln!(out, "  = also: {rel}");
+            let _ = writeln!(out, "  = also: {}", terminal(&rel.to_string()));
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "  = help: {}", terminal(help));
         }
         out
     }
+}
+
+/// The source line as shown under a diagnostic, escaped, and the padding that puts a caret
+/// under character `col` (1-based). A very long line is shown as a window around the column.
+fn excerpt(src: &str, col: usize) -> (String, String) {
+    const WIDTH: usize = 100;
+    let chars: Vec<char> = src.chars().collect();
+    let (start, end) = if chars.len() > WIDTH {
+        let start = col
+            .saturating_sub(1)
+            .saturating_sub(WIDTH / 2)
+            .min(chars.len().saturating_sub(WIDTH));
+        (start, (start + WIDTH).min(chars.len()))
+    } else {
+        (0, chars.len())
+    };
+    let mut line = String::new();
+    let mut pad = String::new();
+    if start > 0 {
+        line.push('…');
+        pad.push(' ');
+    }
+    for (i, &c) in chars[start..end].iter().enumerate() {
+        crate::escape::push_char(&mut line, c);
+        if start + i + 1 < col {
+            pad.push_str(&" ".repeat(crate::escape::escaped_width(c)));
+        }
+    }
+    if end < chars.len() {
+        line.push('…');
+    }
+    (line, pad)
 }
 
 /// Collects diagnostics across a whole run so that every problem is reported at once.

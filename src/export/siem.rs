@@ -111,12 +111,28 @@ struct ControlText {
     fleet_detail: String,
 }
 
+/// The frameworks a `--per-envoy` export without `--framework` writes, and the profiles it
+/// leaves out: an envoy's status for a control is the same in a profile as in its base
+/// framework (tags, capabilities and waivers name the control, not the profile), so a
+/// profile's per-envoy events would repeat events of the base, which is exported.
+pub fn without_repeated_profiles(
+    catalog: &crate::catalog::Catalog,
+    frameworks: &[usize],
+) -> (Vec<usize>, Vec<usize>) {
+    frameworks.iter().partition(|&&fw| {
+        let f = &catalog.frameworks[fw];
+        !(f.is_profile(fw) && frameworks.contains(&f.base))
+    })
+}
+
+/// Writes the events of `assessed`; returns how many.
 pub fn write(
     model: &Model,
     assessed: &[Assessed],
     per_envoy: bool,
     out: &mut dyn Write,
-) -> std::io::Result<()> {
+) -> std::io::Result<u64> {
+    let mut events = 0u64;
     let time = model.as_of.as_millisecond();
     let as_of = timestamp(model.as_of);
     for a in assessed {
@@ -205,6 +221,7 @@ pub fn write(
                 },
             };
             serde_json::to_writer(&mut *out, &e)?;
+            events += 1;
             out.write_all(b"\n")
         };
         if per_envoy {
@@ -243,7 +260,8 @@ pub fn write(
             }
         }
     }
-    out.flush()
+    out.flush()?;
+    Ok(events)
 }
 
 fn labels(l: &BTreeMap<String, String>) -> Vec<String> {

@@ -30,9 +30,17 @@ pub struct FilesOutcome {
 pub fn validate_files(settings: &Settings, files: &[PathBuf]) -> FilesOutcome {
     let inputs = InputLog::default();
     let mut diags = Diagnostics::default();
-    let catalog = super::load_catalog(settings, &inputs, &mut diags);
-    super::check_config(settings, &catalog, &mut diags);
-    if diags.has_errors() {
+    // vigocli.toml's errors are reported with the files' own, unless the paths are unknown.
+    diags.extend(settings.config_errors.iter().cloned());
+    let not_a_repo = settings.require_repository().err();
+    let paths_unknown = !settings.paths_known;
+    diags.extend(not_a_repo.clone());
+    let mut catalog_diags = Diagnostics::default();
+    let catalog = super::load_catalog(settings, &inputs, &mut catalog_diags);
+    super::check_config(settings, &catalog, &mut catalog_diags);
+    let catalog_failed = catalog_diags.has_errors();
+    diags.extend(catalog_diags.into_sorted());
+    if catalog_failed || not_a_repo.is_some() || paths_unknown {
         return FilesOutcome {
             diagnostics: diags.into_sorted(),
             checked: Vec::new(),
@@ -40,6 +48,16 @@ pub fn validate_files(settings: &Settings, files: &[PathBuf]) -> FilesOutcome {
         };
     }
     let stacks_root = &settings.paths.stacks;
+    // The given files are read only if they lie in the stacks tree: it must itself be
+    // inside the repository (a linked stacks/ must not make them read from elsewhere).
+    if let Err(d) = settings.scope.check_inside(stacks_root) {
+        diags.push(d);
+        return FilesOutcome {
+            diagnostics: diags.into_sorted(),
+            checked: Vec::new(),
+            loaded_tree: false,
+        };
+    }
     let stacks_canon = stacks_root
         .canonicalize()
         .unwrap_or_else(|_| stacks_root.clone());
@@ -108,7 +126,7 @@ fn validate_one(
     diags: &mut Diagnostics,
 ) {
     let path = settings.paths.stacks.join(rel);
-    let src = match read_source(&settings.paths.repo, &path, inputs) {
+    let src = match read_source(settings, &path, inputs) {
         Ok(s) => s,
         Err(d) => return diags.push(d),
     };

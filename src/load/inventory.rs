@@ -27,25 +27,31 @@ pub fn load(settings: &Settings, inputs: &InputLog, diags: &mut Diagnostics) -> 
     let mut paths = Vec::new();
     for p in &settings.paths.inventory {
         if p.is_dir() {
-            paths.extend(sorted_files(p, |f| {
-                matches!(ext(f), Some("json" | "jsonl" | "yaml" | "yml"))
-            }));
+            paths.extend(sorted_files(
+                settings,
+                p,
+                |f| matches!(ext(f), Some("json" | "jsonl" | "yaml" | "yml")),
+                diags,
+            ));
         } else {
-            paths.push(p.clone());
+            // One file, named by vigocli.toml or --inventory: it must resolve inside the
+            // repository (or be the file given on the command line).
+            match settings.scope.check_inside(p) {
+                Ok(()) => paths.push(p.clone()),
+                Err(d) => diags.push(d),
+            }
         }
     }
     let results: Vec<(Vec<RawEnvoy>, Vec<Diagnostic>)> = paths
         .par_iter()
-        .map(
-            |path| match read_source(&settings.paths.repo, path, inputs) {
-                Err(d) => (Vec::new(), vec![d]),
-                Ok(src) => match ext(path) {
-                    Some("jsonl") => parse_jsonl(&src),
-                    Some("yaml" | "yml") => parse_yaml(&src),
-                    _ => parse_json(&src),
-                },
+        .map(|path| match read_source(settings, path, inputs) {
+            Err(d) => (Vec::new(), vec![d]),
+            Ok(src) => match ext(path) {
+                Some("jsonl") => parse_jsonl(&src),
+                Some("yaml" | "yml") => parse_yaml(&src),
+                _ => parse_json(&src),
             },
-        )
+        })
         .collect();
     let mut out = Vec::new();
     for (envoys, d) in results {
@@ -120,7 +126,18 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
+/// `nesting-too-deep` for JSON text nested deeper than the limit (serde_json would stop at
+/// its own limit with a less helpful message; YAML and TOML share this one).
+pub fn json_nesting(src: &SourceFile, per_line: bool) -> Option<Diagnostic> {
+    let offset = super::source::json_too_deep(&src.text, per_line)?;
+    let (line, col) = LineIndex::new(&src.text).line_col(offset);
+    Some(super::source::nesting_too_deep(src, line, col))
+}
+
 fn parse_json(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
+    if let Some(d) = json_nesting(src, false) {
+        return (Vec::new(), vec![d]);
+    }
     let text = src.text.as_str();
     let trimmed = text.trim_start();
     let items: Result<Vec<&RawValue>, serde_json::Error> = if trimmed.starts_with('[') {
@@ -162,6 +179,9 @@ fn parse_json(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
 }
 
 fn parse_jsonl(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
+    if let Some(d) = json_nesting(src, true) {
+        return (Vec::new(), vec![d]);
+    }
     let lines: Vec<(usize, &str)> = src
         .text
         .lines()
@@ -255,6 +275,10 @@ fn from_json(
         );
         return None;
     }
+    if let Some(d) = invalid_hostname(&hostname) {
+        diags.push(src.diag_at(d, line, col));
+        return None;
+    }
     ok.then(|| RawEnvoy {
         hostname,
         labels,
@@ -267,6 +291,28 @@ fn from_json(
             .map(|v| v.into_iter().map(|c| (c, loc.clone())).collect()),
         loc,
     })
+}
+
+/// A hostname is shown in terminals, CI logs and reports and names files and globs: one
+/// word, no whitespace, no control or bidirectional-formatting character.
+fn invalid_hostname(hostname: &str) -> Option<Diagnostic> {
+    let bad = hostname
+        .chars()
+        .find(|&c| c.is_whitespace() || crate::escape::is_unsafe(c))?;
+    Some(
+        Diagnostic::error(
+            Code::InvalidHostname,
+            format!(
+                "hostname `{hostname}` contains {}",
+                if bad.is_whitespace() && !bad.is_control() {
+                    format!("whitespace (U+{:04X})", bad as u32)
+                } else {
+                    format!("a control character (U+{:04X})", bad as u32)
+                }
+            ),
+        )
+        .help("a hostname is one word of letters, digits, `-` and `.`, e.g. web-01.example.com"),
+    )
 }
 
 fn parse_yaml(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
@@ -352,6 +398,11 @@ fn parse_yaml(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
             continue;
         }
         let Some(hostname) = hostname else { continue };
+        if let Some(d) = invalid_hostname(&hostname) {
+            let at = item.get("hostname").unwrap_or(item);
+            r.diags.push(src.diag(d, at));
+            continue;
+        }
         envoys.push(RawEnvoy {
             hostname: hostname.to_lowercase(),
             labels,

@@ -4,6 +4,7 @@
 mod files;
 mod inventory;
 mod resolve;
+pub mod source;
 mod stacks;
 mod traits;
 
@@ -79,19 +80,22 @@ pub fn display_path(repo: &Path, path: &Path) -> String {
     }
 }
 
-/// Reads a file as UTF-8, with a diagnostic for a missing, unreadable or non-UTF-8 file.
-pub fn read_source(repo: &Path, path: &Path, inputs: &InputLog) -> Result<SourceFile, Diagnostic> {
-    let display = display_path(repo, path);
-    let file: Arc<str> = Arc::from(display.as_str());
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(
-            Code::UnreadableFile,
-            format!("cannot read `{display}`: {e}"),
-        )
-        .at(Location::file_only(&file))
-        .help("check that the file exists and is readable")
-    })?;
+/// Reads an input file found by a walk of the repository (or a path already checked to be
+/// inside it) as UTF-8: see [`source::Scope`] for the rules every input follows.
+pub fn read_source(
+    settings: &Settings,
+    path: &Path,
+    inputs: &InputLog,
+) -> Result<SourceFile, Diagnostic> {
+    let bytes = settings.scope.read_checked(path)?;
+    let display = settings.scope.display(path);
     inputs.record(&display, &bytes);
+    text_source(display, bytes)
+}
+
+/// UTF-8 text of an input (a byte-order mark dropped), or `not-utf8` at the first bad byte.
+pub fn text_source(display: String, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
+    let file: Arc<str> = Arc::from(display.as_str());
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -121,9 +125,16 @@ fn load_catalog(settings: &Settings, inputs: &InputLog, diags: &mut Diagnostics)
         diags.extend(d);
     }
     let dir = &settings.paths.frameworks;
-    if dir.is_dir() {
-        for path in sorted_files(dir, |p| matches!(ext(p), Some("yaml" | "yml"))) {
-            match read_source(&settings.paths.repo, &path, inputs) {
+    let mut walk_errors = Vec::new();
+    let paths = settings.scope.walk(
+        dir,
+        |p| matches!(ext(p), Some("yaml" | "yml")),
+        &mut walk_errors,
+    );
+    diags.extend(walk_errors);
+    {
+        for path in paths {
+            match read_source(settings, &path, inputs) {
                 Ok(src) => {
                     let (file, d) = catalog::parse_catalog_file(&src, false);
                     files.extend(file);
@@ -158,19 +169,18 @@ pub fn ext(p: &Path) -> Option<&str> {
     p.extension().and_then(|e| e.to_str())
 }
 
-/// Files under `dir` (recursively, hidden entries skipped) accepted by `keep`, in path order.
-pub fn sorted_files(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && keep(e.path()))
-        .map(|e| e.into_path())
-        .collect();
-    out.sort();
-    out
+/// Files under `dir` (recursively, hidden entries skipped) accepted by `keep`, in path
+/// order, with a diagnostic for everything that cannot be walked (see [`source::Scope::walk`]).
+pub fn sorted_files(
+    settings: &Settings,
+    dir: &Path,
+    keep: impl Fn(&Path) -> bool,
+    diags: &mut Diagnostics,
+) -> Vec<PathBuf> {
+    let mut errors = Vec::new();
+    let files = settings.scope.walk(dir, keep, &mut errors);
+    diags.extend(errors);
+    files
 }
 
 /// `[frameworks.<id>]` tables of vigocli.toml must name real frameworks and controls.
@@ -178,8 +188,7 @@ fn check_config(settings: &Settings, catalog: &Catalog, diags: &mut Diagnostics)
     if settings.frameworks.is_empty() {
         return;
     }
-    let text = std::fs::read_to_string(settings.paths.repo.join(crate::settings::CONFIG_FILE))
-        .unwrap_or_default();
+    let text = settings.config_text.clone().unwrap_or_default();
     let src = SourceFile::new(crate::settings::CONFIG_FILE, text);
     // The line that mentions a needle (for a position), else the file.
     let find = |needle: &str, after: usize| -> (usize, usize) {
@@ -217,14 +226,23 @@ fn check_config(settings: &Settings, catalog: &Catalog, diags: &mut Diagnostics)
 
 /// Loads and validates everything. On error, returns every diagnostic (errors and warnings).
 pub fn load(settings: &Settings) -> Result<Model, Vec<Diagnostic>> {
+    settings.require_repository().map_err(|d| vec![d])?;
     let inputs = InputLog::default();
     let mut diags = Diagnostics::default();
-    if let Ok(bytes) = std::fs::read(settings.paths.repo.join(crate::settings::CONFIG_FILE)) {
-        inputs.record(crate::settings::CONFIG_FILE, &bytes);
+    // vigocli.toml's errors are reported with the rest, unless they leave the paths unknown.
+    diags.extend(settings.config_errors.iter().cloned());
+    if !settings.paths_known {
+        return Err(diags.into_sorted());
     }
-    let catalog = load_catalog(settings, &inputs, &mut diags);
-    check_config(settings, &catalog, &mut diags);
-    if diags.has_errors() {
+    if let Some(text) = &settings.config_text {
+        inputs.record(crate::settings::CONFIG_FILE, text.as_bytes());
+    }
+    let mut catalog_diags = Diagnostics::default();
+    let catalog = load_catalog(settings, &inputs, &mut catalog_diags);
+    check_config(settings, &catalog, &mut catalog_diags);
+    let catalog_failed = catalog_diags.has_errors();
+    diags.extend(catalog_diags.into_sorted());
+    if catalog_failed {
         // Without a sound catalog every tag would be misreported; stop here.
         return Err(diags.into_sorted());
     }

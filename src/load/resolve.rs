@@ -184,6 +184,7 @@ fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec
                     for (name, loc) in list {
                         match tree.crate_index.get(name) {
                             Some(&i) => v.push(i),
+                            None if tree.broken_crates.contains(name) => {}
                             None => d.push(
                                 Diagnostic::error(Code::UnknownConfigcrate, format!("envoy `{}` is assigned configcrate `{name}`, which the repository does not define", r.hostname))
                                     .at(loc.clone())

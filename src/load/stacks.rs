@@ -9,7 +9,7 @@ use crate::settings::Settings;
 use crate::yaml::{self, Node, Reader, SourceFile, Value};
 use globset::{GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -34,6 +34,9 @@ pub struct WaiverFilter {
 pub struct Tree {
     pub configcrates: Vec<Configcrate>,
     pub crate_index: HashMap<String, u32>,
+    /// Names of configcrates whose file failed to read or parse: references to them are not
+    /// errors of their own (the file's error says it all).
+    pub broken_crates: HashSet<String>,
     pub blocks: Vec<Block>,
     pub globs: GlobSet,
     pub waivers: Vec<Waiver>,
@@ -107,41 +110,65 @@ pub fn load(
     let stacks = &settings.paths.stacks;
     let repo = &settings.paths.repo;
     let stacks_is_repo = stacks.canonicalize().ok() == repo.canonicalize().ok();
-    let files = sorted_files(stacks, |p| super::ext(p) == Some("vgo"));
-    let parsed: Vec<Result<Parsed, Diagnostic>> = files
+    let files = sorted_files(settings, stacks, |p| super::ext(p) == Some("vgo"), diags);
+    let parsed: Vec<(PathBuf, Kind, Result<Parsed, Failed>)> = files
         .par_iter()
         .filter_map(|path| {
             let rel = path.strip_prefix(stacks).unwrap_or(path).to_path_buf();
             let kind = classify(&rel, stacks_is_repo)?;
-            Some(read_source(repo, path, inputs).and_then(|src| {
-                let root = yaml::parse(&src)?;
-                if root.as_map().is_none() {
-                    return Err(src.diag(
-                        Diagnostic::error(
-                            Code::WrongType,
-                            format!(
-                                "a .vgo file must be a mapping of keys, found {}",
-                                root.kind()
-                            ),
-                        )
-                        .help("start the file with `name:` or another key"),
-                        &root,
-                    ));
+            let src = match read_source(settings, path, inputs) {
+                Ok(src) => src,
+                Err(diag) => return Some((rel, kind, Err(Failed { diag, text: None }))),
+            };
+            let root = match yaml::parse(&src) {
+                Ok(root) => root,
+                Err(diag) => {
+                    let text = Some(src.text);
+                    return Some((rel, kind, Err(Failed { diag, text })));
                 }
+            };
+            if root.as_map().is_none() {
+                let diag = src.diag(
+                    Diagnostic::error(
+                        Code::WrongType,
+                        format!(
+                            "a .vgo file must be a mapping of keys, found {}",
+                            root.kind()
+                        ),
+                    )
+                    .help("start the file with `name:` or another key"),
+                    &root,
+                );
+                return Some((rel, kind, Err(Failed { diag, text: None })));
+            }
+            Some((
+                rel.clone(),
+                kind,
                 Ok(Parsed {
                     rel,
                     kind,
                     src,
                     root,
-                })
-            }))
+                }),
+            ))
         })
         .collect();
     let mut files = Vec::new();
-    for p in parsed {
+    let mut broken_crates = HashSet::new();
+    let mut roles_broken = false;
+    for (rel, kind, p) in parsed {
         match p {
             Ok(p) => files.push(p),
-            Err(d) => diags.push(d),
+            Err(Failed { diag, text }) => {
+                diags.push(diag);
+                match kind {
+                    Kind::Configcrate => {
+                        broken_crates.extend(probable_names(&rel, text.as_deref()))
+                    }
+                    Kind::Roles => roles_broken = true,
+                    _ => {}
+                }
+            }
         }
     }
     let of = |k: Kind| files.iter().filter(move |p| p.kind == k);
@@ -229,6 +256,8 @@ pub fn load(
     }
     let names = Names {
         crates: &crate_index,
+        broken_crates: &broken_crates,
+        roles_broken,
     };
 
     // Roles (a global namespace), resolved transitively through `includes`.
@@ -375,6 +404,7 @@ pub fn load(
     Tree {
         configcrates: unique,
         crate_index,
+        broken_crates,
         blocks,
         globs,
         waivers,
@@ -390,14 +420,48 @@ pub fn compile_glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
         .build()
 }
 
+/// A .vgo file that could not be read or parsed: its diagnostic, and its text if it was read.
+struct Failed {
+    diag: Diagnostic,
+    text: Option<String>,
+}
+
+/// The names a configcrate file that failed to parse would have defined: its file stem and
+/// the value of a top-level `name:` or `configcrate:` line.
+fn probable_names(rel: &Path, text: Option<&str>) -> Vec<String> {
+    let mut names: Vec<String> = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .into_iter()
+        .collect();
+    for line in text.unwrap_or_default().lines() {
+        for key in ["name:", "configcrate:"] {
+            if let Some(v) = line.strip_prefix(key) {
+                let v = v.split(" #").next().unwrap_or_default().trim();
+                let v = v.trim_matches(|c| c == '"' || c == '\'');
+                if !v.is_empty() {
+                    names.push(v.to_string());
+                }
+            }
+        }
+    }
+    names
+}
+
 struct Names<'a> {
     crates: &'a HashMap<String, u32>,
+    broken_crates: &'a HashSet<String>,
+    /// A roles.vgo failed to parse: an unknown role may be one of its roles.
+    roles_broken: bool,
 }
 
 impl Names<'_> {
     fn configcrate(&self, r: &mut Reader<'_>, name: &str, node: &Node) -> Option<u32> {
         if let Some(&i) = self.crates.get(name) {
             return Some(i);
+        }
+        if self.broken_crates.contains(name) {
+            return None;
         }
         let hint = did_you_mean(name, self.crates.keys().map(String::as_str))
             .map(|s| format!("did you mean `{s}`? "))
@@ -452,6 +516,7 @@ fn read_inherit(
         for (name, item) in r.string_list(n, "roles") {
             match roles.get(&name) {
                 Some(crates) => out.configcrates.extend(crates.iter().copied()),
+                None if names.roles_broken => {}
                 None => {
                     let hint = did_you_mean(&name, roles.keys().map(String::as_str))
                         .map(|s| format!("did you mean `{s}`? "))
@@ -535,7 +600,14 @@ fn load_roles<'p>(
     let mut resolved: HashMap<String, Vec<u32>> = HashMap::new();
     for name in raw.keys() {
         let mut stack = Vec::new();
-        resolve_role(name, &raw, &mut resolved, &mut stack, diags);
+        resolve_role(
+            name,
+            &raw,
+            &mut resolved,
+            &mut stack,
+            names.roles_broken,
+            diags,
+        );
     }
     resolved
 }
@@ -545,6 +617,7 @@ fn resolve_role(
     raw: &BTreeMap<String, (RawRole<'_>, &SourceFile)>,
     done: &mut HashMap<String, Vec<u32>>,
     stack: &mut Vec<String>,
+    roles_broken: bool,
     diags: &mut Diagnostics,
 ) -> Vec<u32> {
     if let Some(v) = done.get(name) {
@@ -570,6 +643,9 @@ fn resolve_role(
             continue;
         }
         if !raw.contains_key(inc) {
+            if roles_broken {
+                continue;
+            }
             let hint = did_you_mean(inc, raw.keys().map(String::as_str))
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
@@ -585,7 +661,7 @@ fn resolve_role(
             );
             continue;
         }
-        crates.extend(resolve_role(inc, raw, done, stack, diags));
+        crates.extend(resolve_role(inc, raw, done, stack, roles_broken, diags));
     }
     stack.pop();
     crates.sort_unstable();

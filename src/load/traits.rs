@@ -37,23 +37,28 @@ pub fn load(
     diags: &mut Diagnostics,
 ) -> Vec<RawTrait> {
     let dir = &settings.paths.traits;
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let files = sorted_files(dir, |p| {
-        let depth = p
-            .strip_prefix(dir)
-            .map(|r| r.components().count())
-            .unwrap_or(0);
-        (ext(p) == Some("jsonl")) || (ext(p) == Some("json") && depth == 2)
-    });
+    let files = sorted_files(
+        settings,
+        dir,
+        |p| {
+            let depth = p
+                .strip_prefix(dir)
+                .map(|r| r.components().count())
+                .unwrap_or(0);
+            (ext(p) == Some("jsonl")) || (ext(p) == Some("json") && depth == 2)
+        },
+        diags,
+    );
     let results: Vec<(Vec<RawTrait>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|path| {
-            let src = match read_source(&settings.paths.repo, path, inputs) {
+            let src = match read_source(settings, path, inputs) {
                 Ok(s) => s,
                 Err(d) => return (Vec::new(), vec![d]),
             };
+            if let Some(d) = super::inventory::json_nesting(&src, ext(path) == Some("jsonl")) {
+                return (Vec::new(), vec![d]);
+            }
             let mut out = Vec::new();
             let mut diags = Vec::new();
             if ext(path) == Some("jsonl") {

@@ -362,6 +362,22 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
 }
 
 /// A scope as `k=v, k=v`, or `empty` when there is none.
+/// What a report's findings amount to, one line for the table and the note on stderr
+/// (the same count and words in both): its warnings, about the inputs and about this
+/// framework's coverage. `None` without warnings.
+pub fn warnings_line(report: &Report) -> Option<String> {
+    let n = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    (n > 0).then(|| {
+        format!(
+            "{n} warning(s) under `findings` in the JSON report (about the inputs and this framework's coverage)"
+        )
+    })
+}
+
 pub(crate) fn scope_text(scope: &BTreeMap<String, String>, empty: &str) -> String {
     if scope.is_empty() {
         empty.into()

@@ -2,6 +2,7 @@
 //! status is also a word, so meaning never depends on colour.
 
 use super::{Report, fmt_pct};
+use crate::escape::terminal;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
 
@@ -28,6 +29,11 @@ fn new_table(colour: bool) -> Table {
     t
 }
 
+/// A cell of data (a control id, a hostname, a title), control characters escaped.
+fn text(s: &str) -> Cell {
+    Cell::new(terminal(s))
+}
+
 fn right(s: impl ToString) -> Cell {
     Cell::new(s.to_string()).set_alignment(CellAlignment::Right)
 }
@@ -38,8 +44,8 @@ pub fn render_report(r: &Report, colour: bool) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "{} {} ({} mode, as of {}){}\n",
-        r.framework.name,
-        r.framework.version,
+        terminal(&r.framework.name),
+        terminal(&r.framework.version),
         r.mode,
         r.as_of,
         if r.scope.is_empty() {
@@ -49,7 +55,7 @@ pub fn render_report(r: &Report, colour: bool) -> String {
                 ", scope {}",
                 r.scope
                     .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
+                    .map(|(k, v)| format!("{}={}", terminal(k), terminal(v)))
                     .collect::<Vec<_>>()
                     .join(",")
             )
@@ -68,7 +74,9 @@ pub fn render_report(r: &Report, colour: bool) -> String {
     if let Some(w) = &s.weakest_envoy {
         out.push_str(&format!(
             "envoys in scope {}   weakest {} ({:.2} %)\n",
-            s.envoys_in_scope, w.hostname, w.coverage_pct
+            s.envoys_in_scope,
+            terminal(&w.hostname),
+            w.coverage_pct
         ));
     } else {
         out.push_str(&format!("envoys in scope {}\n", s.envoys_in_scope));
@@ -94,26 +102,20 @@ pub fn render_report(r: &Report, colour: bool) -> String {
             c.configcrates.join(", ")
         };
         t.add_row(vec![
-            Cell::new(&c.id),
+            text(&c.id),
             status_cell(c.status, colour),
             right(c.envoys_covered),
             right(c.envoys_waived),
             right(c.envoys_uncovered),
-            Cell::new(crates),
-            Cell::new(&c.title),
+            text(&crates),
+            text(&c.title),
         ]);
     }
     out.push_str(&t.to_string());
     out.push('\n');
-    let problems = r
-        .findings
-        .iter()
-        .filter(|f| f.severity != crate::diag::Severity::Info)
-        .count();
-    if problems > 0 {
-        out.push_str(&format!(
-            "{problems} finding(s); see --format json for the list\n"
-        ));
+    if let Some(line) = super::warnings_line(r) {
+        out.push_str(&line);
+        out.push('\n');
     }
     out
 }
@@ -137,8 +139,8 @@ pub fn render_status(reports: &[Report], colour: bool) -> String {
     for r in reports {
         let s = &r.summary;
         t.add_row(vec![
-            Cell::new(&r.framework.id),
-            Cell::new(&r.framework.version),
+            text(&r.framework.id),
+            text(&r.framework.version),
             right(s.controls_total),
             right(s.covered),
             right(s.waived),
@@ -147,8 +149,8 @@ pub fn render_status(reports: &[Report], colour: bool) -> String {
             right(fmt_pct(s.covered + s.waived, s.controls_total)),
             right(fmt_pct(s.covered, s.controls_total)),
             right(s.envoys_in_scope),
-            Cell::new(
-                s.weakest_envoy
+            text(
+                &s.weakest_envoy
                     .as_ref()
                     .map(|w| format!("{} ({:.2} %)", w.hostname, w.coverage_pct))
                     .unwrap_or_else(|| "-".into()),

@@ -2,15 +2,14 @@
 
 use crate::common::*;
 use serde_json::Value;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use vigocli::audit::{bundle, chain};
+use vigocli::audit::{bundle, chain, zipfmt};
 
-const EPOCH: &str = "1767225600"; // 2026-01-01T00:00:00Z
+pub(crate) const EPOCH: &str = "1767225600"; // 2026-01-01T00:00:00Z
 
 /// Runs the binary in `dir` with a scrubbed environment plus `env`.
-fn vig(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+pub(crate) fn vig(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(bin());
     cmd.args(args)
         .current_dir(dir)
@@ -40,7 +39,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The clinic fixture in a temp dir with `n` audit entries, one a day from 2026-11-01.
-fn clinic_with_log(n: usize) -> Repo {
+pub(crate) fn clinic_with_log(n: usize) -> Repo {
     let r = Repo::new();
     copy_dir(
         &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clinic"),
@@ -82,7 +81,7 @@ fn append(r: &Repo, at: &str, details: &str) -> Run {
 }
 
 /// Builds a bundle (pinned as-of and SOURCE_DATE_EPOCH) and returns its bytes.
-fn build(r: &Repo, name: &str, extra: &[&str]) -> Vec<u8> {
+pub(crate) fn build(r: &Repo, name: &str, extra: &[&str]) -> Vec<u8> {
     let run = try_build(r, name, extra).ok();
     assert!(run.stderr.contains("wrote"), "{}", run.stderr);
     std::fs::read(r.path().join(name)).unwrap()
@@ -106,10 +105,10 @@ fn try_build(r: &Repo, name: &str, extra: &[&str]) -> Run {
     vig(r.path(), &args, &[("SOURCE_DATE_EPOCH", EPOCH)])
 }
 
-const WINDOW: &[&str] = &["--since", "2026-11-02", "--until", "2026-11-05"];
+pub(crate) const WINDOW: &[&str] = &["--since", "2026-11-02", "--until", "2026-11-05"];
 
 /// Verifies `bytes` (written to a file) with extra arguments.
-fn verify(r: &Repo, bytes: &[u8], extra: &[&str]) -> Run {
+pub(crate) fn verify(r: &Repo, bytes: &[u8], extra: &[&str]) -> Run {
     let path = r.path().join("under-test.zip");
     std::fs::write(&path, bytes).unwrap();
     let p = path.display().to_string();
@@ -120,7 +119,7 @@ fn verify(r: &Repo, bytes: &[u8], extra: &[&str]) -> Run {
 
 /// Asserts verification fails (exit 1) with `check` as the first failure, naming `why`.
 #[track_caller]
-fn rejected(run: &Run, check: &str, why: &str) {
+pub(crate) fn rejected(run: &Run, check: &str, why: &str) {
     assert_eq!(
         run.code, 1,
         "expected exit 1\n{}\n{}",
@@ -139,9 +138,9 @@ fn rejected(run: &Run, check: &str, why: &str) {
     );
 }
 
-type Members = Vec<(String, Vec<u8>)>;
+pub(crate) type Members = Vec<(String, Vec<u8>)>;
 
-fn unzip(bytes: &[u8]) -> Members {
+pub(crate) fn unzip(bytes: &[u8]) -> Members {
     let mut a = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     (0..a.len())
         .map(|i| {
@@ -153,15 +152,16 @@ fn unzip(bytes: &[u8]) -> Members {
         .collect()
 }
 
-fn rezip(members: &Members) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, bytes) in members {
-        w.start_file(name.as_str(), opts).unwrap();
-        w.write_all(bytes).unwrap();
+/// Zips members the way vigocli does (what an attacker who edits files and re-zips them
+/// would produce; structural forgeries are in the bundle_zip tests).
+pub(crate) fn rezip(members: &Members) -> Vec<u8> {
+    let mut sorted = members.clone();
+    sorted.sort();
+    let mut w = zipfmt::Writer::new(zipfmt::DosTime::of(jiff::Timestamp::UNIX_EPOCH));
+    for (name, bytes) in &sorted {
+        w.add(name, bytes).unwrap();
     }
-    w.finish().unwrap().into_inner()
+    w.finish().unwrap()
 }
 
 fn get<'a>(m: &'a Members, name: &str) -> &'a [u8] {
@@ -435,18 +435,13 @@ fn untouched_bundle_verifies_and_standard_tools_accept_it() {
     assert_eq!(json_run["ok"], true);
     assert_eq!(json_run["first_failure"], Value::Null);
 
-    // The tools an auditor has: unzip -t and sha256sum -c (checked when installed).
-    let have = |t: &str| {
-        Command::new("which")
-            .arg(t)
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    assert!(
-        have("unzip") || std::env::var_os("CI").is_none(),
-        "CI must have unzip (.ci/run installs it)"
-    );
-    if have("unzip") {
+    // The tools an auditor has: unzip -t and sha256sum -c (required in CI).
+    if crate::common::require_tool(
+        "unzip",
+        "-v",
+        "the auditor's unzip -t and sha256sum -c of a bundle",
+        ".ci/run installs it",
+    ) {
         let out = Command::new("unzip")
             .arg("-t")
             .arg(r.path().join("b.zip"))
@@ -466,7 +461,12 @@ fn untouched_bundle_verifies_and_standard_tools_accept_it() {
             .output()
             .unwrap();
         assert!(out.status.success());
-        if have("sha256sum") {
+        if crate::common::require_tool(
+            "sha256sum",
+            "--version",
+            "the auditor's sha256sum -c of a bundle",
+            "install coreutils",
+        ) {
             let out = Command::new("sha256sum")
                 .args(["-c", "SHA256SUMS"])
                 .current_dir(&dir)
@@ -850,13 +850,13 @@ fn hostile_zips_are_refused_before_reading() {
     let zip = build(&r, "b.zip", &[]);
     let mut m = unzip(&zip);
 
-    let escape = patched(&[("zz/x", b"x"), ("manifest.json", b"{}")], "zz/x", "../x");
+    let escape = patched(&[("zzzx", b"x"), ("manifest.json", b"{}")], "zzzx", "../x");
     rejected(
         &verify(&r, &escape, &[]),
         "zip-structure",
         "unsafe name (`..` or `.` path component)",
     );
-    let absolute = patched(&[("Xetc/passwd", b"x")], "Xetc/passwd", "/etc/passwd");
+    let absolute = patched(&[("XetcXpasswd", b"x")], "XetcXpasswd", "/etc/passwd");
     rejected(
         &verify(&r, &absolute, &[]),
         "zip-structure",
@@ -1026,11 +1026,12 @@ fn report_framework_still_works_beside_audit_bundle() {
 fn an_independent_implementation_agrees() {
     // scripts/verify_audit_log.py (standard-library Python, docs/audit.md) must reproduce
     // vigocli's head for the log and for a bundle's window, and reject an edit.
-    let have_python = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have_python {
+    if !crate::common::require_tool(
+        "python3",
+        "--version",
+        "an_independent_implementation_agrees",
+        "install Python 3",
+    ) {
         return;
     }
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/verify_audit_log.py");
@@ -1148,7 +1149,7 @@ mod mutation {
     use super::*;
     use proptest::prelude::*;
     use std::sync::OnceLock;
-    use vigocli::audit::{verify, zipread};
+    use vigocli::audit::{verify, zipfmt};
 
     /// One signed bundle and its public key, built once through the binary.
     fn fixture() -> &'static (Vec<u8>, ed25519_dalek::VerifyingKey) {
@@ -1176,11 +1177,11 @@ mod mutation {
                 let i = at.index(bytes.len());
                 bytes[i] = *b;
             }
-            let opts = verify::Options { key: Some(key), previous: None, max_entry: zipread::DEFAULT_MAX_ENTRY };
-            let (outcome, _) = verify::verify(&bytes, &opts);
+            let opts = verify::Options { key: Some(key), limits: zipfmt::DEFAULT_LIMITS };
+            let (outcome, _) = verify::verify_bytes(&bytes, &opts);
             if outcome.ok() {
-                let original = zipread::read_members(zip, zipread::DEFAULT_MAX_ENTRY).unwrap();
-                let edited = zipread::read_members(&bytes, zipread::DEFAULT_MAX_ENTRY).unwrap();
+                let original = zipfmt::read_all(zip, zipfmt::DEFAULT_LIMITS).unwrap();
+                let edited = zipfmt::read_all(&bytes, zipfmt::DEFAULT_LIMITS).unwrap();
                 prop_assert_eq!(original, edited);
             }
         }

@@ -230,3 +230,25 @@ pub fn three_envoy_fleet() -> Repo {
         );
     r
 }
+
+/// Whether an external tool a test needs runs (`tool version_arg` succeeds). When it does
+/// not, in CI (`CI` set, as `.ci/run` and CI services set it) the calling test fails: a
+/// test that cannot run must not pass. Elsewhere it says on stderr that it is ignored, and
+/// the caller returns.
+#[track_caller]
+pub fn require_tool(tool: &str, version_arg: &str, test: &str, install: &str) -> bool {
+    let runs = Command::new(tool)
+        .arg(version_arg)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if runs {
+        return true;
+    }
+    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    assert!(
+        !in_ci,
+        "{test}: `{tool}` is not on PATH, and CI must run this test ({install})"
+    );
+    eprintln!("ignored {test}: `{tool}` is not on PATH ({install}; in CI this fails)");
+    false
+}

@@ -1,7 +1,6 @@
 //! Generated documentation is committed and kept fresh here. Regenerate with
 //! `VIGOCLI_BLESS=1 cargo test --test integration docs`.
 
-use clap::CommandFactory as _;
 use std::path::PathBuf;
 use vigocli::diag::Code;
 
@@ -48,7 +47,7 @@ fn walk(cmd: &mut clap::Command, path: &str, out: &mut String) {
 
 #[test]
 fn cli_reference_is_fresh() {
-    let mut cmd = vigocli::cli::Cli::command();
+    let mut cmd = vigocli::cli::command();
     cmd.build();
     let mut out = String::from(
         "# CLI reference\n\nGenerated from the command-line definition by the test suite \

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)] // a failing test may panic
 
 mod audit;
+mod bundle_zip;
 mod check;
 mod common;
 mod coverage;
@@ -9,8 +10,11 @@ mod differential;
 mod docs;
 mod errors;
 mod exports;
+mod formats;
 mod fuzz;
+mod hardening_inputs;
 mod hardening_misc;
+mod hardening_output;
 mod html;
 mod load;
 mod precommit;

@@ -8,15 +8,9 @@
 //! `target/tmp/`, so a re-run with unchanged sources builds nothing, and the build is
 //! unoptimised (the hook's behaviour, not its speed, is under test here).
 
+use crate::common::require_tool;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn on_path(tool: &str) -> bool {
-    Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -100,10 +94,15 @@ fn hook_repo() -> (PathBuf, String) {
 
 #[test]
 fn pre_commit_hook_rejects_an_unknown_control_and_passes_a_good_commit() {
-    if !on_path("pre-commit") || !on_path("git") {
-        println!(
-            "SKIPPED pre_commit_hook…: `pre-commit` or `git` is not on PATH (pip install pre-commit); .ci/run installs it"
-        );
+    let test = "pre_commit_hook_rejects_an_unknown_control_and_passes_a_good_commit";
+    if !require_tool("git", "--version", test, "install git")
+        || !require_tool(
+            "pre-commit",
+            "--version",
+            test,
+            "pip install pre-commit; .ci/run installs it",
+        )
+    {
         return;
     }
     let (hook, rev) = hook_repo();
