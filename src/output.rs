@@ -154,6 +154,17 @@ pub fn write_site(dir: &Path, files: &[(String, String)]) -> std::io::Result<()>
             "exists and is not a directory",
         ));
     }
+    // Replacing the directory a shell (or this process) is in would strand it in a deleted
+    // directory; `--output-dir .` is refused rather than swapped.
+    if std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .is_ok_and(|cwd| cwd.starts_with(&dir))
+    {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "it is the current directory or one of its parents; `report all` replaces its output directory as a whole, so pass a subdirectory such as site/",
+        ));
+    }
     let parent = dir
         .parent()
         .ok_or_else(|| Error::new(ErrorKind::InvalidInput, "cannot replace the root directory"))?;

@@ -753,3 +753,30 @@ fn report_all_replaces_the_site_as_a_whole_and_keeps_user_files() {
         assert!(site.join("CNAME").exists());
     }
 }
+
+#[test]
+fn report_all_refuses_to_replace_the_current_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("keep.txt"), "mine").unwrap();
+    let run = vig(
+        dir.path(),
+        &[
+            "--repo",
+            clinic().to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+            "compliance",
+            "report",
+            "all",
+            "--format",
+            "html",
+            "--output-dir",
+            ".",
+        ],
+        &[],
+    )
+    .invalid();
+    assert!(run.stderr.contains("current directory"), "{}", run.stderr);
+    assert!(!dir.path().join("index.html").exists());
+    assert!(dir.path().join("keep.txt").exists());
+}
