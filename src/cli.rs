@@ -4,6 +4,10 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// The most `--threads` accepts: more threads than this only cost memory and start-up time
+/// (each is a stack and a kernel task), and 20,000 of them took minutes to start.
+pub const MAX_THREADS: u64 = 256;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "vigocli",
@@ -140,14 +144,19 @@ pub struct GlobalArgs {
     /// Connwaer results directory instead of <repo>/traits/.
     #[arg(long, global = true, value_name = "DIR")]
     pub traits: Option<PathBuf>,
-    /// Evaluate "now" as this instant (RFC 3339, or a date = 00:00 UTC). Default: SOURCE_DATE_EPOCH, else the clock.
+    /// Evaluate "now" as this instant (RFC 3339, or a date = 00:00 UTC; from 0000-01-01 to 9999-12-30T22:00:00Z). Default: SOURCE_DATE_EPOCH, else the clock.
     #[arg(long, global = true, value_name = "TIME")]
     pub as_of: Option<String>,
     /// Restrict the framework(s) to envoys with this label value (repeatable; all must match).
     #[arg(long, global = true, value_name = "KEY=VALUE")]
     pub scope: Vec<String>,
-    /// Worker threads (default: one per core). Output never depends on it.
-    #[arg(long, global = true, value_name = "N")]
+    /// Worker threads, 1 to 256 (default: one per core). Output never depends on it.
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=MAX_THREADS)
+    )]
     pub threads: Option<usize>,
 }
 

@@ -174,13 +174,12 @@ fn emit(output: Option<&std::path::Path>, text: &str) -> Result<(), Vec<Diagnost
             note_wrote(path, "");
             Ok(())
         }
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (e.g. `| head`) is not an error of ours.
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
-            Ok(())
-        }
+        None => output::print_stdout(text).map_err(|e| {
+            vec![
+                Diagnostic::error(Code::WriteFailed, format!("cannot write to stdout: {e}"))
+                    .help("write to a file with --output instead"),
+            ]
+        }),
     }
 }
 
@@ -294,7 +293,21 @@ fn report_all_command(settings: &Settings, args: &ReportArgs) -> Result<Exit, Ve
             })
             .collect(),
     };
-    write_files(dir, &files)?;
+    let paths: Vec<std::path::PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
+    let targets: Vec<&std::path::Path> = paths.iter().map(std::path::PathBuf::as_path).collect();
+    load::source::refuse_overwriting_inputs(&targets, &[dir])?;
+    output::write_site(dir, &files).map_err(|e| {
+        vec![
+            Diagnostic::error(
+                Code::WriteFailed,
+                format!(
+                    "cannot write the site into `{}`: {e}",
+                    crate::escape::terminal(&dir.display().to_string())
+                ),
+            )
+            .help("check that the directory and its parent are writable"),
+        ]
+    })?;
     eprintln!(
         "wrote {} files to {}",
         files.len(),

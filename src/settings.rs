@@ -82,6 +82,9 @@ pub struct Settings {
     /// No --repo (or VIGO_REPO) was given: the repository is the current directory.
     pub repo_implicit: bool,
     pub as_of: Timestamp,
+    /// `as_of` is the clock (neither `--as-of` nor SOURCE_DATE_EPOCH pins it): commands
+    /// that record when they ran (`audit append`) read the clock at that moment instead.
+    pub as_of_is_clock: bool,
     /// framework id (as written) → label → value
     pub scopes: BTreeMap<String, BTreeMap<String, String>>,
     /// `--scope`: applies to every framework of this run, over the config's.
@@ -227,12 +230,6 @@ impl Settings {
                 .help("use a number of days, e.g. 30"),
             );
         }
-        if args.threads == Some(0) {
-            diags.push(
-                Diagnostic::error(Code::BadArgument, "--threads must be at least 1")
-                    .help("omit --threads to use one per core"),
-            );
-        }
         if !diags.is_empty() {
             diags.extend(loaded.errors);
             return Err(diags);
@@ -252,6 +249,8 @@ impl Settings {
             paths_known: loaded.paths_known,
             repo_implicit: args.repo.is_none(),
             as_of,
+            as_of_is_clock: args.as_of.is_none()
+                && std::env::var("SOURCE_DATE_EPOCH").map_or(true, |s| s.trim().is_empty()),
             scopes,
             cli_scope,
             expiring_days,
@@ -421,24 +420,30 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// `--as-of`, else `SOURCE_DATE_EPOCH`, else the clock.
 pub fn resolve_as_of(flag: Option<&str>, epoch: Option<&str>) -> Result<Timestamp, Diagnostic> {
     if let Some(s) = flag {
-        return parse_instant(s).ok_or_else(|| {
-            Diagnostic::error(
-                Code::BadDate,
-                format!("--as-of `{s}` is not an RFC 3339 timestamp or a date"),
-            )
-            .help("write e.g. --as-of 2026-11-22 or --as-of 2026-11-22T09:00:00Z")
+        return parse_instant(s).map_err(|e| {
+            Diagnostic::error(Code::BadDate, format!("--as-of `{s}` {e}"))
+                .help("write e.g. --as-of 2026-11-22 or --as-of 2026-11-22T09:00:00Z")
         });
     }
     if let Some(s) = epoch.filter(|s| !s.trim().is_empty()) {
-        return s
-            .trim()
+        let t = s.trim();
+        let digits = t.strip_prefix('-').unwrap_or(t);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Diagnostic::error(
+                Code::BadDate,
+                format!("SOURCE_DATE_EPOCH `{s}` is not a number of seconds"),
+            )
+            .help("set SOURCE_DATE_EPOCH to a Unix time, e.g. $(git log -1 --format=%ct)"));
+        }
+        return t
             .parse::<i64>()
             .ok()
             .and_then(|n| Timestamp::from_second(n).ok())
+            .filter(|t| in_range(*t))
             .ok_or_else(|| {
                 Diagnostic::error(
                     Code::BadDate,
-                    format!("SOURCE_DATE_EPOCH `{s}` is not a number of seconds"),
+                    format!("SOURCE_DATE_EPOCH `{s}` {}", InstantError::OutOfRange),
                 )
                 .help("set SOURCE_DATE_EPOCH to a Unix time, e.g. $(git log -1 --format=%ct)")
             });
@@ -446,16 +451,57 @@ pub fn resolve_as_of(flag: Option<&str>, epoch: Option<&str>) -> Result<Timestam
     Ok(Timestamp::now())
 }
 
-/// An RFC 3339 timestamp, or a date meaning 00:00:00 UTC of that day.
-pub fn parse_instant(s: &str) -> Option<Timestamp> {
-    let s = s.trim();
-    if let Ok(t) = s.parse::<Timestamp>() {
-        return Some(t);
+/// The earliest instant vigocli accepts: the first of RFC 3339's four-digit years.
+pub const EARLIEST: &str = "0000-01-01T00:00:00Z";
+/// The latest instant vigocli accepts (the last whole second its time library holds; the
+/// 26 hours after it up to 9999-12-31T23:59:59Z cannot be represented).
+pub const LATEST: &str = "9999-12-30T22:00:00Z";
+
+fn in_range(t: Timestamp) -> bool {
+    let earliest = Timestamp::from_second(-62_167_219_200).unwrap_or(Timestamp::MIN);
+    t >= earliest && t <= Timestamp::MAX
+}
+
+/// Why a text is not an instant vigocli can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstantError {
+    NotAnInstant,
+    OutOfRange,
+}
+
+impl std::fmt::Display for InstantError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InstantError::NotAnInstant => write!(f, "is not an RFC 3339 timestamp or a date"),
+            InstantError::OutOfRange => {
+                write!(f, "is outside the supported range {EARLIEST} to {LATEST}")
+            }
+        }
     }
-    let d = s.parse::<jiff::civil::Date>().ok()?;
-    d.to_zoned(jiff::tz::TimeZone::UTC)
-        .ok()
-        .map(|z| z.timestamp())
+}
+
+/// An RFC 3339 timestamp, or a date meaning 00:00:00 UTC of that day, within
+/// [`EARLIEST`]..=[`LATEST`] (docs/cli.md; every later date computation stays in range).
+pub fn parse_instant(s: &str) -> Result<Timestamp, InstantError> {
+    let s = s.trim();
+    let t = if let Ok(t) = s.parse::<Timestamp>() {
+        t
+    } else if let Ok(d) = s.parse::<jiff::civil::Date>() {
+        d.to_zoned(jiff::tz::TimeZone::UTC)
+            .map_err(|_| InstantError::OutOfRange)?
+            .timestamp()
+    } else if jiff::fmt::temporal::Pieces::parse(s).is_ok_and(|p| p.offset().is_some()) {
+        // Well-formed, but beyond what the time library represents (e.g. the last hours
+        // of 9999-12-31).
+        return Err(InstantError::OutOfRange);
+    } else {
+        return Err(InstantError::NotAnInstant);
+    };
+    if in_range(t) {
+        Ok(t)
+    } else {
+        Err(InstantError::OutOfRange)
+    }
 }
 
 #[cfg(test)]

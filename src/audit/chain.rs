@@ -86,6 +86,7 @@ impl Fault {
 }
 
 /// The fields a caller supplies; `seq`, `leaf` and `chain` are computed.
+#[derive(Clone)]
 pub struct NewEntry {
     pub ts: Timestamp,
     pub actor: String,
@@ -442,6 +443,35 @@ fn last_line(f: &mut std::fs::File) -> std::io::Result<Option<String>> {
 /// serialise. Returns the lines written. The new entries link to the file's last entry
 /// (or, for a fresh file in a rotated directory, to the previous file's last entry).
 pub fn append(path: &Path, entries: &[NewEntry]) -> Result<Vec<String>, String> {
+    append_inner(path, entries, None)
+}
+
+/// Like [`append`], but every entry's time is `clock()` read once the lock is held: the
+/// appender that gets the lock last also reads the clock last, so concurrent appenders
+/// never write times out of order (docs/audit.md#appending).
+pub fn append_with_clock(
+    path: &Path,
+    entries: &[NewEntry],
+    clock: fn() -> Timestamp,
+) -> Result<Vec<String>, String> {
+    append_inner(path, entries, Some(clock))
+}
+
+/// An entry's time as written: whole seconds, truncated (never rounded up).
+pub fn entry_time(t: Timestamp) -> Timestamp {
+    t.round(
+        jiff::TimestampRound::new()
+            .smallest(jiff::Unit::Second)
+            .mode(jiff::RoundMode::Trunc),
+    )
+    .unwrap_or(t)
+}
+
+fn append_inner(
+    path: &Path,
+    entries: &[NewEntry],
+    clock: Option<fn() -> Timestamp>,
+) -> Result<Vec<String>, String> {
     let target = append_target(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut f = std::fs::OpenOptions::new()
         .create(true)
@@ -489,25 +519,34 @@ pub fn append(path: &Path, entries: &[NewEntry]) -> Result<Vec<String>, String> 
             (e.chain, e.seq + 1, Some(e.ts))
         }
     };
+    let now = clock.map(|c| entry_time(c()));
     let mut out = String::new();
     let mut written = Vec::with_capacity(entries.len());
     for e in entries {
+        let ts = now.unwrap_or_else(|| entry_time(e.ts));
         if let Some(p) = prev_ts
-            && e.ts < p
+            && ts < p
         {
-            return Err(format!(
-                "the entry's time {} is earlier than the last entry's {}; pass --as-of at or after it",
-                crate::report::timestamp(e.ts),
-                crate::report::timestamp(p)
-            ));
+            return Err(match now {
+                Some(_) => format!(
+                    "the clock ({}) is behind the last entry's time {}; check the system clock, or pass --as-of at or after it",
+                    crate::report::timestamp(ts),
+                    crate::report::timestamp(p)
+                ),
+                None => format!(
+                    "the entry's time {} is earlier than the last entry's {}; pass --as-of at or after it",
+                    crate::report::timestamp(ts),
+                    crate::report::timestamp(p)
+                ),
+            });
         }
-        let (line, chain) = make_line(e, seq, &prev)?;
+        let (line, chain) = make_line(&NewEntry { ts, ..e.clone() }, seq, &prev)?;
         out.push_str(&line);
         out.push('\n');
         written.push(line);
         prev = chain;
         seq += 1;
-        prev_ts = Some(e.ts);
+        prev_ts = Some(ts);
     }
     // One write, then fsync: a reader never sees half an entry unless the disk fails.
     f.write_all(out.as_bytes()).map_err(io)?;

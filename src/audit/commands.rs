@@ -40,6 +40,17 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
     })
 }
 
+/// Data to stdout; a closed pipe ends the output quietly (docs/exit-codes.md).
+fn print(text: &str) -> Result<(), Vec<Diagnostic>> {
+    crate::output::print_stdout(text).map_err(|e| {
+        err(
+            Code::WriteFailed,
+            format!("cannot write to stdout: {e}"),
+            "write to a file instead",
+        )
+    })
+}
+
 /// Opens a bundle for streaming: a regular file (never a FIFO or device, which could block
 /// or never end), read in place rather than whole.
 fn open_bundle(path: &Path, what: &str) -> Result<std::fs::File, Vec<Diagnostic>> {
@@ -66,10 +77,10 @@ fn open_bundle(path: &Path, what: &str) -> Result<std::fs::File, Vec<Diagnostic>
 fn window_bound(s: &Option<String>, flag: &str) -> Result<Option<Timestamp>, Vec<Diagnostic>> {
     s.as_deref()
         .map(|v| {
-            parse_instant(v).ok_or_else(|| {
+            parse_instant(v).map_err(|e| {
                 err(
                     Code::BadDate,
-                    format!("{flag} `{v}` is not an RFC 3339 timestamp or a date"),
+                    format!("{flag} `{v}` {e}"),
                     "write e.g. 2026-11-01 or 2026-11-01T00:00:00Z",
                 )
             })
@@ -136,10 +147,15 @@ fn chain_diagnostic(c: &chain::ChainError) -> Diagnostic {
 pub fn append(settings: &Settings, args: &AuditAppendArgs) -> Outcome {
     let details = match &args.details {
         None => serde_json::Value::Object(Default::default()),
-        Some(s) => serde_json::from_str(s).map_err(|e| {
+        Some(s) => super::jcs::parse_unique(s).map_err(|e| {
+            let what = if e.is_data() {
+                "is not valid for an audit entry"
+            } else {
+                "is not JSON"
+            };
             err(
                 Code::BadArgument,
-                format!("--details is not JSON: {e}"),
+                format!("--details {what}: {e}"),
                 r#"pass a JSON value, e.g. --details '{"ticket":"SEC-42"}'"#,
             )
         })?,
@@ -152,16 +168,26 @@ pub fn append(settings: &Settings, args: &AuditAppendArgs) -> Outcome {
         details,
     };
     let path = log_path(settings, &args.log);
-    let lines = chain::append(&path, std::slice::from_ref(&entry)).map_err(|e| {
+    let entries = std::slice::from_ref(&entry);
+    let appended = if settings.as_of_is_clock {
+        chain::append_with_clock(&path, entries, Timestamp::now)
+    } else {
+        chain::append(&path, entries)
+    };
+    let lines = appended.map_err(|e| {
         err(
             Code::AuditAppendFailed,
             e,
             "see docs/audit.md; `vigocli audit verify` checks the log",
         )
     })?;
+    let mut text = String::new();
     for l in lines {
-        println!("{l}");
+        text.push_str(&l);
+        text.push('\n');
     }
+    // The entry is written: a stdout that fails now must not make the caller retry it.
+    let _ = crate::output::print_stdout(&text);
     Ok(Exit::Ok)
 }
 
@@ -187,7 +213,7 @@ pub fn verify_log(settings: &Settings, args: &AuditVerifyArgs) -> Outcome {
         1 => "1 entry links from the genesis (seq 0)".to_string(),
         n => format!("{n} entries link from the genesis (seq 0..{})", n - 1),
     };
-    println!("ok: {entries}; head {}", chain::hex(&log.head));
+    print(&format!("ok: {entries}; head {}\n", chain::hex(&log.head)))?;
     Ok(Exit::Ok)
 }
 
@@ -216,7 +242,7 @@ pub fn export(settings: &Settings, args: &AuditExportArgs) -> Outcome {
     }
     match &args.output {
         Some(p) => write_file(p, text.as_bytes())?,
-        None => print!("{text}"),
+        None => print(&text)?,
     }
     eprintln!(
         "{} entries from seq {}; anchor {}; head {}",
@@ -450,7 +476,7 @@ pub fn verify_bundle(args: &BundleVerifyArgs) -> Outcome {
             s
         }
     };
-    print!("{text}");
+    print(&text)?;
     Ok(if outcome.ok() { Exit::Ok } else { Exit::Failed })
 }
 

@@ -17,10 +17,16 @@ pub fn generate() -> Result<(String, String), String> {
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| format!("no randomness available: {e}"))?;
     let sk = SigningKey::from_bytes(&seed);
-    let private = sk
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| e.to_string())?
-        .to_string();
+    // PKCS#8 v1 (RFC 8410 §7: the seed only), as `openssl genpkey` writes it. The v2 form
+    // with the public key attached (ed25519-dalek's default) is refused by OpenSSL 3.0's
+    // `openssl pkey` ("unsupported"); the public key is derived from the seed anyway.
+    let private = ed25519_dalek::pkcs8::KeypairBytes {
+        secret_key: sk.to_bytes(),
+        public_key: None,
+    }
+    .to_pkcs8_pem(LineEnding::LF)
+    .map_err(|e| e.to_string())?
+    .to_string();
     let public = sk
         .verifying_key()
         .to_public_key_pem(LineEnding::LF)

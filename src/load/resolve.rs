@@ -253,7 +253,7 @@ fn apply_traits(
         .collect();
     // Latest fresh result per (envoy, capability); a fail wins a tie.
     let mut latest: BTreeMap<(usize, usize), (Timestamp, TraitStatus, Location)> = BTreeMap::new();
-    let oldest_fresh = as_of - TRAIT_FRESHNESS;
+    let oldest_fresh = as_of.checked_sub(TRAIT_FRESHNESS).unwrap_or(Timestamp::MIN);
     for t in results {
         let cap = &catalog.capabilities[t.capability].name;
         let Some(&ei) = index.get(t.envoy.as_str()) else {

@@ -874,7 +874,11 @@ pub(super) fn read_waivers(
             "give an expiry date, e.g. expires: \"2027-04-01\"",
         );
         let expires = expires_text.as_ref().and_then(|t| {
-            let parsed = t.parse::<jiff::civil::Date>().ok();
+            // ISO 8601 four-digit years only (jiff also reads e.g. `-009999-01-01`).
+            let parsed = t
+                .parse::<jiff::civil::Date>()
+                .ok()
+                .filter(|d| d.year() >= 0);
             if parsed.is_none()
                 && let Some(n) = item.get("expires")
             {
@@ -912,10 +916,11 @@ pub(super) fn read_waivers(
         let (Some(rationale), Some(owner), Some(expires)) = (rationale, owner, expires) else {
             continue;
         };
-        let days_left = (expires - as_of_date).get_days() as i64;
+        // Any two dates' distance fits a span of days; saturate rather than panic anyway.
         let days_left = match expires.since(as_of_date) {
-            Ok(span) => span.get_days() as i64,
-            Err(_) => days_left,
+            Ok(span) => i64::from(span.get_days()),
+            Err(_) if expires < as_of_date => i64::MIN,
+            Err(_) => i64::MAX,
         };
         let state = if expires < as_of_date {
             WaiverState::Expired

@@ -128,10 +128,16 @@ pub struct WaiverRow {
 }
 
 pub fn timestamp(t: Timestamp) -> String {
-    // Second precision, UTC, `Z`: stable and what auditors' tools parse.
-    t.round(jiff::Unit::Second)
-        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_else(|_| t.to_string())
+    // Second precision, UTC, `Z`: stable and what auditors' tools parse. Truncated, never
+    // rounded up: a time printed must never lie in the future of the instant it stands for
+    // (an audit entry rounded up could be later than the next append's clock).
+    t.round(
+        jiff::TimestampRound::new()
+            .smallest(jiff::Unit::Second)
+            .mode(jiff::RoundMode::Trunc),
+    )
+    .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+    .unwrap_or_else(|_| t.to_string())
 }
 
 /// The report of one framework with its configured scope (`--scope` over vigocli.toml).

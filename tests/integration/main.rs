@@ -13,6 +13,7 @@ mod exports;
 mod formats;
 mod fuzz;
 mod hardening_inputs;
+mod hardening_misc;
 mod hardening_output;
 mod html;
 mod load;
