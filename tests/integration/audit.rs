@@ -8,24 +8,6 @@ use vigocli::audit::{bundle, chain, zipfmt};
 
 pub(crate) const EPOCH: &str = "1767225600"; // 2026-01-01T00:00:00Z
 
-/// Runs the binary in `dir` with a scrubbed environment plus `env`.
-pub(crate) fn vig(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(bin());
-    cmd.args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("NO_COLOR", "1");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run vigocli");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 fn copy_dir(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {
         let e = e.unwrap();

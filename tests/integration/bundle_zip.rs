@@ -2,7 +2,7 @@
 //! refuses every byte vigocli's writer would not produce, and whatever it accepts, Info-ZIP
 //! `unzip` and Python's `zipfile` extract byte for byte.
 
-use crate::audit::{WINDOW, build, clinic_with_log, rejected, verify, vig};
+use crate::audit::{WINDOW, build, clinic_with_log, rejected, verify};
 use crate::common::*;
 use std::collections::BTreeMap;
 use std::io::Write as _;

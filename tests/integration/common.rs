@@ -118,11 +118,22 @@ pub fn bin() -> PathBuf {
 }
 
 pub fn run_raw(args: &[String], cwd: &Path) -> Run {
+    run_env(args, cwd, &[])
+}
+
+/// Runs the binary in `dir` with a scrubbed environment plus `env` (no pinned `--as-of`).
+pub fn vig(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    run_env(args, dir, env)
+}
+
+/// Runs the binary in `cwd` with a scrubbed environment (colour off) plus `env`.
+pub fn run_env<S: AsRef<std::ffi::OsStr>>(args: &[S], cwd: &Path, env: &[(&str, &str)]) -> Run {
     let out = Command::new(bin())
         .args(args)
         .current_dir(cwd)
         .env_clear()
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .expect("run vigocli");
     Run {

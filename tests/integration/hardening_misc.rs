@@ -6,24 +6,6 @@ use crate::common::*;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// Runs the binary in `dir` with a scrubbed environment plus `env` (no pinned `--as-of`).
-fn vig(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(bin());
-    cmd.args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("NO_COLOR", "1");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run vigocli");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 /// `audit append` with the clock (neither `--as-of` nor SOURCE_DATE_EPOCH).
 fn append_with_clock(log: &Path, n: usize) -> Run {
     let log = log.display().to_string();

@@ -1,9 +1,9 @@
 //! Output hardening: data never acts on the terminal, a CI log or a Markdown comment; the
 //! push token never leaks, in any encoding; and the papercuts a new user meets.
 
-use crate::common::{AS_OF, Repo, Run, TEST_CAPABILITIES, bin, three_envoy_fleet};
+use crate::common::{AS_OF, Repo, Run, TEST_CAPABILITIES, bin, run_env, three_envoy_fleet};
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 // ---- terminal and CI injection (item 10) ----------------------------------------------
 
@@ -38,21 +38,6 @@ fn assert_clean(what: &str, text: &str) {
 fn assert_run_clean(what: &str, run: &Run) {
     assert_clean(&format!("{what} (stdout)"), &run.stdout);
     assert_clean(&format!("{what} (stderr)"), &run.stderr);
-}
-
-fn run_env(args: &[String], env: &[(&str, &str)]) -> Run {
-    let out = std::process::Command::new(bin())
-        .args(args)
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .envs(env.iter().copied())
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
 }
 
 /// Repository args plus `args`, as owned strings (some carry control characters).
@@ -151,12 +136,12 @@ fn data_with_control_characters_is_escaped_in_every_human_output() {
         ("waivers", with_repo(&r, &["compliance", "waivers"])),
     ];
     for (what, args) in &runs {
-        let run = run_env(args, &[]);
+        let run = run_env(args, Path::new("."), &[]);
         assert!(run.code == 0 || run.code == 1, "{what}: {}", run.stderr);
         assert_run_clean(what, &run);
     }
     // The data is there, visibly escaped.
-    let check = run_env(&runs[0].1, &[]);
+    let check = run_env(&runs[0].1, Path::new("."), &[]);
     assert!(
         check
             .stdout
@@ -176,13 +161,13 @@ fn data_with_control_characters_is_escaped_in_every_human_output() {
             .stdout
             .contains("ev\\x1b[2Jil\\n::error file=c::crate")
     );
-    let waivers = run_env(&runs[6].1, &[]);
+    let waivers = run_env(&runs[6].1, Path::new("."), &[]);
     assert!(
         waivers.stdout.contains("ops\\x1b[2J\\r\\n::error"),
         "{}",
         waivers.stdout
     );
-    let table = run_env(&runs[3].1, &[]);
+    let table = run_env(&runs[3].1, Path::new("."), &[]);
     assert!(
         table
             .stdout
@@ -191,7 +176,7 @@ fn data_with_control_characters_is_escaped_in_every_human_output() {
         table.stdout
     );
     // GitHub annotations: data stays inside its annotation, encoded.
-    let gh = run_env(&runs[2].1, &[]);
+    let gh = run_env(&runs[2].1, Path::new("."), &[]);
     let annotations: Vec<&str> = gh.stdout.lines().filter(|l| l.starts_with("::")).collect();
     assert!(!annotations.is_empty(), "{}", gh.stdout);
     for a in &annotations {
@@ -409,7 +394,7 @@ fn push_once(body: String) -> Run {
             "tf",
         ],
     );
-    let run = run_env(&args, &[("GRC_TOKEN", TOKEN)]);
+    let run = run_env(&args, Path::new("."), &[("GRC_TOKEN", TOKEN)]);
     assert_eq!(server.join().unwrap(), 1);
     assert_eq!(run.code, 1, "{}", run.stderr);
     run
