@@ -18,3 +18,4 @@ mod html;
 mod load;
 mod precommit;
 mod reports;
+mod schemas;
