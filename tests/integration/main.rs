@@ -19,3 +19,4 @@ mod html;
 mod load;
 mod precommit;
 mod reports;
+mod schemas;
