@@ -187,3 +187,65 @@ pub(crate) fn grc_vendor(v: crate::cli::GrcVendor) -> domain_export::grc::Vendor
         Cli::Generic => Vendor::Generic,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The edge stays at the edge: below `run`, `commands/`, the printer and the settings
+    /// step (which merges the flags), no module prints, writes to stdout or stderr, knows
+    /// the command line or calls back up into the commands (docs/architecture.md).
+    #[test]
+    fn domain_modules_neither_print_nor_know_the_command_line() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let edge = ["run.rs", "main.rs", "cli.rs", "printer.rs", "settings.rs"];
+        let forbidden = [
+            "print!(",
+            "println!(",
+            "eprint!(",
+            "eprintln!(",
+            "dbg!(",
+            "std::io::stdout",
+            "std::io::stderr",
+            "crate::cli",
+            "crate::run",
+            "crate::commands",
+            "crate::printer",
+        ];
+        let mut offences = Vec::new();
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.expect("walk src");
+            let rel = entry.path().strip_prefix(&src).expect("under src");
+            let top = rel
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy());
+            if !entry.file_type().is_file()
+                || rel.extension().is_none_or(|e| e != "rs")
+                || top.is_some_and(|t| t == "commands" || edge.contains(&t.as_ref()))
+            {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).expect("read source");
+            for (n, line) in text.lines().enumerate() {
+                for f in forbidden {
+                    if line.contains(f) {
+                        offences.push(format!("{}:{}: {f}", rel.display(), n + 1));
+                    }
+                }
+            }
+        }
+        assert!(offences.is_empty(), "{}", offences.join("\n"));
+    }
+
+    #[test]
+    fn the_compliance_verb_means_hipaa() {
+        let cat = crate::load::builtin_catalog().expect("built-in catalog");
+        let hipaa = cat.framework_index("hipaa").expect("hipaa");
+        assert_eq!(super::framework_index(&cat, "compliance"), Ok(hipaa));
+        assert_eq!(
+            cat.framework_index("compliance"),
+            None,
+            "not a catalog alias"
+        );
+        assert!(super::framework_index(&cat, "no-such").is_err());
+    }
+}
