@@ -1,6 +1,6 @@
 //! `compliance diff OLD NEW`: what changed between two JSON reports.
 
-use super::{Outcome, serialise_failed};
+use super::{Outcome, pretty_json};
 use crate::check::diff;
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::diag::{Code, Diagnostic};
@@ -30,9 +30,7 @@ pub fn run(printer: &Printer, args: &DiffArgs) -> Outcome {
     }
     let text = match args.format {
         DiffFormat::Table => diff::render_table(&result),
-        DiffFormat::Json => {
-            diff::render_json(&result).map_err(|e| serialise_failed("the diff", e))?
-        }
+        DiffFormat::Json => pretty_json("the diff", &result)?,
         DiffFormat::Markdown => diff::render_markdown(&result),
     };
     printer.data(&text)?;
