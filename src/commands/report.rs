@@ -60,7 +60,7 @@ pub(crate) fn report_json(report: &Report) -> Result<String, Vec<Diagnostic>> {
     report::to_json(report).map_err(|e| serialise_failed("the JSON report", e))
 }
 
-pub(crate) fn render_failed(e: String) -> Vec<Diagnostic> {
+fn render_failed(e: String) -> Vec<Diagnostic> {
     vec![
         Diagnostic::error(
             Code::RenderFailed,
