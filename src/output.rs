@@ -119,17 +119,6 @@ pub fn write_atomic_with<E>(
     Ok(())
 }
 
-/// Writes `text` to stdout. A reader that has gone away (`vigocli … | head`) is not an
-/// error: the rest of the output is dropped and the command ends with the exit code of its
-/// outcome (docs/exit-codes.md). Any other write error is returned.
-pub fn print_stdout(text: &str) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
-}
-
 /// The list of files a `report all` run wrote into its output directory.
 pub const SITE_MANIFEST: &str = ".vigocli-site";
 

@@ -212,7 +212,7 @@ pub fn build(input: &BundleInput) -> Result<Vec<u8>, String> {
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (REPORT.into(), input.report_json.clone().into_bytes()),
         (LOG.into(), log_text.into_bytes()),
-        (BOUNDARY.into(), pretty(&boundary)),
+        (BOUNDARY.into(), pretty(&boundary)?),
     ];
     files.extend(input.extra_reports.iter().cloned());
     files.push((
@@ -265,7 +265,7 @@ pub fn build(input: &BundleInput) -> Result<Vec<u8>, String> {
             }),
         },
     };
-    let manifest = pretty(&statement);
+    let manifest = pretty(&statement)?;
     if let Some(key) = input.sign_key {
         files.push((SIGNATURE.into(), keys::sign(key, &manifest).into_bytes()));
     }
@@ -280,10 +280,12 @@ pub fn build(input: &BundleInput) -> Result<Vec<u8>, String> {
     write_zip(&files, input.mtime)
 }
 
-fn pretty<T: Serialize>(v: &T) -> Vec<u8> {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+/// Pretty JSON with a final newline; a value that does not serialise is an error, never an
+/// empty member.
+fn pretty<T: Serialize>(v: &T) -> Result<Vec<u8>, String> {
+    let mut s = serde_json::to_string_pretty(v).map_err(|e| format!("cannot serialise: {e}"))?;
     s.push('\n');
-    s.into_bytes()
+    Ok(s.into_bytes())
 }
 
 /// Byte-reproducible zip: members in name order, one fixed time, mode 0644, deflate at a

@@ -3,7 +3,6 @@
 
 pub mod bundle;
 pub mod chain;
-pub mod commands;
 pub mod jcs;
 pub mod keys;
 pub mod verify;

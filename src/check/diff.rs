@@ -316,12 +316,6 @@ fn pct(v: Option<f64>) -> String {
     v.map_or_else(|| "absent".to_string(), |v| format!("{v:.2} %"))
 }
 
-pub fn render_json(d: &DiffResult) -> String {
-    let mut s = serde_json::to_string_pretty(d).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
 pub fn render_table(d: &DiffResult) -> String {
     use comfy_table::presets::UTF8_FULL_CONDENSED;
     use comfy_table::{ContentArrangement, Table};

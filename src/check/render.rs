@@ -118,10 +118,10 @@ fn summary_line(r: &CheckResult) -> String {
     out
 }
 
-pub fn json(r: &CheckResult) -> String {
-    let mut s = serde_json::to_string_pretty(r).unwrap_or_default();
+pub fn json(r: &CheckResult) -> serde_json::Result<String> {
+    let mut s = serde_json::to_string_pretty(r)?;
     s.push('\n');
-    s
+    Ok(s)
 }
 
 pub fn github(r: &CheckResult) -> String {

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-pub fn render(r: &CheckResult) -> String {
+pub fn render(r: &CheckResult) -> serde_json::Result<String> {
     let codes: BTreeSet<Code> = r.problems.iter().map(|p| p.diag.code).collect();
     let codes: Vec<Code> = codes.into_iter().collect();
     let rules: Vec<Value> = codes
@@ -87,7 +87,7 @@ pub fn render(r: &CheckResult) -> String {
             "results": results,
         }],
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let mut s = serde_json::to_string_pretty(&doc)?;
     s.push('\n');
-    s
+    Ok(s)
 }

@@ -65,10 +65,10 @@ pub fn list(model: &Model, expiring_days: i64, attention_only: bool) -> WaiverLi
     }
 }
 
-pub fn render_json(l: &WaiverList) -> String {
-    let mut s = serde_json::to_string_pretty(l).unwrap_or_default();
+pub fn render_json(l: &WaiverList) -> serde_json::Result<String> {
+    let mut s = serde_json::to_string_pretty(l)?;
     s.push('\n');
-    s
+    Ok(s)
 }
 
 pub fn render_table(l: &WaiverList) -> String {

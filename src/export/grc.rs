@@ -4,7 +4,6 @@
 //! has to target, not as a per-control list.
 
 use super::{Assessed, uuid5};
-use crate::cli::GrcVendor;
 use crate::coverage::Status;
 use crate::model::Model;
 use crate::report::timestamp;
@@ -12,15 +11,29 @@ use serde::Serialize;
 
 pub const SCHEMA: &str = "vigocli/grc-evidence/v1";
 
-pub fn vendor_name(v: GrcVendor) -> &'static str {
-    match v {
-        GrcVendor::Vanta => "vanta",
-        GrcVendor::Drata => "drata",
-        GrcVendor::Secureframe => "secureframe",
-        GrcVendor::Laika => "laika",
-        GrcVendor::Thoropass => "thoropass",
-        GrcVendor::Servicenow => "servicenow",
-        GrcVendor::Generic => "generic",
+/// The GRC platform a payload is meant for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vendor {
+    Vanta,
+    Drata,
+    Secureframe,
+    Laika,
+    Thoropass,
+    Servicenow,
+    Generic,
+}
+
+impl Vendor {
+    pub fn name(self) -> &'static str {
+        match self {
+            Vendor::Vanta => "vanta",
+            Vendor::Drata => "drata",
+            Vendor::Secureframe => "secureframe",
+            Vendor::Laika => "laika",
+            Vendor::Thoropass => "thoropass",
+            Vendor::Servicenow => "servicenow",
+            Vendor::Generic => "generic",
+        }
     }
 }
 
@@ -136,13 +149,13 @@ pub fn evidence(model: &Model, assessed: &[Assessed]) -> Vec<Evidence> {
 
 pub fn payload<'a>(
     model: &'a Model,
-    vendor: GrcVendor,
+    vendor: Vendor,
     evidence: &'a [Evidence],
     batch: Option<Batch>,
 ) -> Payload<'a> {
     Payload {
         schema: SCHEMA,
-        vendor: vendor_name(vendor),
+        vendor: vendor.name(),
         shape: "generic",
         tool: crate::report::Tool {
             name: "vigocli",
@@ -156,8 +169,8 @@ pub fn payload<'a>(
     }
 }
 
-pub fn to_json(p: &Payload<'_>) -> String {
-    let mut s = serde_json::to_string_pretty(p).unwrap_or_default();
+pub fn to_json(p: &Payload<'_>) -> serde_json::Result<String> {
+    let mut s = serde_json::to_string_pretty(p)?;
     s.push('\n');
-    s
+    Ok(s)
 }

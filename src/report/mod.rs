@@ -469,9 +469,8 @@ fn cap_findings(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out
 }
 
-pub fn to_json(report: &Report) -> String {
-    let mut s =
-        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+pub fn to_json(report: &Report) -> serde_json::Result<String> {
+    let mut s = serde_json::to_string_pretty(report)?;
     s.push('\n');
-    s
+    Ok(s)
 }

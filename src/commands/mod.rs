@@ -1,0 +1,251 @@
+//! One file per command. Each takes the resolved settings and the arguments it needs,
+//! shows what it has to show through the [`Printer`], and returns its [`Outcome`]: an exit
+//! code, or the diagnostics that stop the run (exit 2, printed by `run`).
+//!
+//! Commands are the edge: they turn command-line types into domain values, call the domain
+//! modules (`load`, `coverage`, `report`, `check`, `audit`, `export`, `catalog`), which
+//! neither print nor know the command line, and write files through [`crate::output`].
+
+pub mod audit;
+pub mod bundle;
+pub mod catalog;
+pub mod check;
+pub mod diff;
+pub mod export;
+pub mod keygen;
+pub mod push;
+pub mod report;
+pub mod status;
+pub mod verify;
+pub mod waivers;
+
+use crate::catalog::Catalog;
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::exit::Exit;
+use crate::model::Model;
+use crate::printer::Printer;
+use crate::settings::Settings;
+use crate::{export as domain_export, load, output};
+use std::path::Path;
+
+/// What a command ends with: an exit code, or the diagnostics that make it exit 2.
+pub type Outcome = Result<Exit, Vec<Diagnostic>>;
+
+/// The one `write-failed` diagnostic for a file a command could not write.
+pub(crate) fn write_failed(path: &Path, e: impl std::fmt::Display) -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::error(
+            Code::WriteFailed,
+            format!("cannot write `{}`: {e}", path.display()),
+        )
+        .help("check that the directory exists and is writable"),
+    ]
+}
+
+/// A machine format that could not be serialised: a bug, but never silently empty output.
+pub(crate) fn serialise_failed(what: &str, e: impl std::fmt::Display) -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::error(Code::RenderFailed, format!("cannot serialise {what}: {e}"))
+            .help("this is a bug in vigocli; please report it"),
+    ]
+}
+
+/// Pretty JSON with a final newline, or a `render-failed` diagnostic.
+pub(crate) fn pretty_json<T: serde::Serialize>(
+    what: &str,
+    value: &T,
+) -> Result<String, Vec<Diagnostic>> {
+    let mut s = serde_json::to_string_pretty(value).map_err(|e| serialise_failed(what, e))?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Every file a command writes passes here first: an input of this run is never
+/// overwritten (docs/file-formats.md § How inputs are read).
+pub(crate) fn refuse_inputs(path: &Path) -> Result<&Path, Vec<Diagnostic>> {
+    load::source::refuse_overwriting_inputs(&[path], &[])?;
+    Ok(path)
+}
+
+/// Writes `bytes` to `path` atomically (never over an input of this run).
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
+    output::write_atomic(refuse_inputs(path)?, bytes).map_err(|e| write_failed(path, e))
+}
+
+/// Streams into `path` atomically: see [`output::write_atomic_with`].
+pub(crate) fn stream(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), Vec<Diagnostic>> {
+    output::write_atomic_with(refuse_inputs(path)?, fill).map_err(|e| match e {
+        output::StreamError::Io(e) | output::StreamError::Fill(e) => write_failed(path, e),
+    })
+}
+
+/// Says on stderr which file a command wrote (stdout stays data only).
+pub(crate) fn note_wrote(printer: &Printer, path: &Path, detail: &str) {
+    printer.note(format!("wrote {}{detail}", path.display()));
+}
+
+/// `text` into the file `--output` names (and a note saying so), else to stdout.
+pub(crate) fn emit(
+    printer: &Printer,
+    output: Option<&Path>,
+    text: &str,
+) -> Result<(), Vec<Diagnostic>> {
+    match output {
+        Some(path) => {
+            write_file(path, text.as_bytes())?;
+            note_wrote(printer, path, "");
+            Ok(())
+        }
+        None => printer.data(text),
+    }
+}
+
+/// The input warnings of a run that writes several reports or an export (a single report
+/// notes its own findings: [`crate::report::warnings_line`]).
+pub(crate) fn note_findings(printer: &Printer, model: &Model) {
+    let warnings = model
+        .findings
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    if warnings > 0 {
+        printer.note(format!(
+            "note: {warnings} warning(s) about the inputs are listed under `findings` in the JSON report"
+        ));
+    }
+}
+
+/// The framework a command line names, or `unknown-framework` with a suggestion.
+pub(crate) fn framework_index(catalog: &Catalog, name: &str) -> Result<usize, Vec<Diagnostic>> {
+    catalog.find_framework(name).ok_or_else(|| {
+        vec![
+            Diagnostic::error(
+                Code::UnknownFramework,
+                format!("unknown framework `{name}`"),
+            )
+            .help(crate::catalog::suggest_framework(catalog, name)),
+        ]
+    })
+}
+
+/// The frameworks named (ids or aliases, each once), else every framework.
+pub(crate) fn framework_list(
+    model: &Model,
+    names: &[String],
+) -> Result<Vec<usize>, Vec<Diagnostic>> {
+    if names.is_empty() {
+        return Ok((0..model.catalog.frameworks.len()).collect());
+    }
+    let mut out: Vec<usize> = Vec::new();
+    for n in names {
+        let fw = framework_index(&model.catalog, n)?;
+        if !out.contains(&fw) {
+            out.push(fw);
+        }
+    }
+    Ok(out)
+}
+
+/// Coverage of the frameworks named (else all), each in its configured scope.
+pub(crate) fn assess(
+    settings: &Settings,
+    model: &Model,
+    names: &[String],
+) -> Result<Vec<domain_export::Assessed>, Vec<Diagnostic>> {
+    let fws = framework_list(model, names)?;
+    Ok(assess_indices(settings, model, &fws))
+}
+
+pub(crate) fn assess_indices(
+    settings: &Settings,
+    model: &Model,
+    fws: &[usize],
+) -> Vec<domain_export::Assessed> {
+    domain_export::assess(model, fws, |fw| {
+        let f = &model.catalog.frameworks[fw];
+        let ids: Vec<&str> = std::iter::once(f.id.as_str())
+            .chain(f.aliases.iter().map(String::as_str))
+            .collect();
+        settings.scope_for(&ids)
+    })
+}
+
+/// The GRC vendor of the command line, as the export domain knows it.
+pub(crate) fn grc_vendor(v: crate::cli::GrcVendor) -> domain_export::grc::Vendor {
+    use crate::cli::GrcVendor as Cli;
+    use domain_export::grc::Vendor;
+    match v {
+        Cli::Vanta => Vendor::Vanta,
+        Cli::Drata => Vendor::Drata,
+        Cli::Secureframe => Vendor::Secureframe,
+        Cli::Laika => Vendor::Laika,
+        Cli::Thoropass => Vendor::Thoropass,
+        Cli::Servicenow => Vendor::Servicenow,
+        Cli::Generic => Vendor::Generic,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The edge stays at the edge: below `run`, `commands/`, the printer and the settings
+    /// step (which merges the flags), no module prints, writes to stdout or stderr, knows
+    /// the command line or calls back up into the commands (docs/architecture.md).
+    #[test]
+    fn domain_modules_neither_print_nor_know_the_command_line() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let edge = ["run.rs", "main.rs", "cli.rs", "printer.rs", "settings.rs"];
+        let forbidden = [
+            "print!(",
+            "println!(",
+            "eprint!(",
+            "eprintln!(",
+            "dbg!(",
+            "std::io::stdout",
+            "std::io::stderr",
+            "crate::cli",
+            "crate::run",
+            "crate::commands",
+            "crate::printer",
+        ];
+        let mut offences = Vec::new();
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.expect("walk src");
+            let rel = entry.path().strip_prefix(&src).expect("under src");
+            let top = rel
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy());
+            if !entry.file_type().is_file()
+                || rel.extension().is_none_or(|e| e != "rs")
+                || top.is_some_and(|t| t == "commands" || edge.contains(&t.as_ref()))
+            {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).expect("read source");
+            for (n, line) in text.lines().enumerate() {
+                for f in forbidden {
+                    if line.contains(f) {
+                        offences.push(format!("{}:{}: {f}", rel.display(), n + 1));
+                    }
+                }
+            }
+        }
+        assert!(offences.is_empty(), "{}", offences.join("\n"));
+    }
+
+    #[test]
+    fn the_compliance_verb_means_hipaa() {
+        let cat = crate::load::builtin_catalog().expect("built-in catalog");
+        let hipaa = cat.framework_index("hipaa").expect("hipaa");
+        assert_eq!(super::framework_index(&cat, "compliance"), Ok(hipaa));
+        assert_eq!(
+            cat.framework_index("compliance"),
+            None,
+            "not a catalog alias"
+        );
+        assert!(super::framework_index(&cat, "no-such").is_err());
+    }
+}

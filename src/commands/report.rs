@@ -1,0 +1,140 @@
+//! `compliance report FRAMEWORK` and `compliance report all`.
+
+use super::{Outcome, emit, framework_index, note_findings, note_wrote, serialise_failed};
+use crate::cli::{ReportArgs, ReportFormat, ReportKind};
+use crate::diag::{Code, Diagnostic};
+use crate::exit::Exit;
+use crate::printer::Printer;
+use crate::report::{self, Report};
+use crate::settings::Settings;
+use crate::{load, output};
+use std::path::{Path, PathBuf};
+
+/// The framework argument that reports every framework at once (`report all`).
+const ALL_FRAMEWORKS: &str = "all";
+
+pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
+    if args.kind.is_none() && args.framework.as_deref() == Some(ALL_FRAMEWORKS) {
+        return all(printer, settings, args);
+    }
+    let model = load::load(settings)?;
+    if let Some(ReportKind::AuditBundle(b)) = &args.kind {
+        let fw = framework_index(&model.catalog, &b.framework)?;
+        let exit = super::bundle::run(printer, settings, &model, fw, b)?;
+        note_findings(printer, &model);
+        return Ok(exit);
+    }
+    let fw = framework_index(
+        &model.catalog,
+        args.framework.as_deref().unwrap_or_default(),
+    )?;
+    let report = report::build_for_framework(settings, &model, fw);
+    let text = match args.format {
+        ReportFormat::Json => report_json(&report)?,
+        ReportFormat::Table => {
+            report::table::render_report(&report, args.output.is_none() && printer.colour())
+        }
+        ReportFormat::Html => report::html::render_report(&report).map_err(render_failed)?,
+    };
+    match &args.output_dir {
+        Some(dir) => {
+            let name = report::html::page_name(&report.framework.id);
+            let name = match args.format {
+                ReportFormat::Html => name,
+                ReportFormat::Json => name.replace(".html", ".json"),
+                ReportFormat::Table => name.replace(".html", ".txt"),
+            };
+            write_files(dir, &[(name.clone(), text)])?;
+            note_wrote(printer, &dir.join(name), "");
+        }
+        None => emit(printer, args.output.as_deref(), &text)?,
+    }
+    if let Some(line) = report::warnings_line(&report) {
+        printer.note(format!("note: {line}"));
+    }
+    Ok(Exit::Ok)
+}
+
+/// The JSON report (`compliance-report/v1`), or `render-failed`.
+pub(crate) fn report_json(report: &Report) -> Result<String, Vec<Diagnostic>> {
+    report::to_json(report).map_err(|e| serialise_failed("the JSON report", e))
+}
+
+fn render_failed(e: String) -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::error(
+            Code::RenderFailed,
+            format!("cannot render the HTML report: {e}"),
+        )
+        .help("this is a bug in vigocli; `--format json` still works"),
+    ]
+}
+
+/// `report all`: every framework, into `--output-dir` (HTML: the static dashboard site).
+fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
+    let Some(dir) = &args.output_dir else {
+        return Err(vec![
+            Diagnostic::error(
+                Code::BadArgument,
+                "`compliance report all` writes one file per framework and needs --output-dir DIR",
+            )
+            .help("e.g. `vigocli compliance report all --format html --output-dir site/`"),
+        ]);
+    };
+    if args.format == ReportFormat::Table {
+        return Err(vec![
+            Diagnostic::error(
+                Code::BadArgument,
+                "`compliance report all` writes HTML or JSON, not a terminal table",
+            )
+            .help("use --format html or --format json, or `vigocli compliance status` for a table"),
+        ]);
+    }
+    let model = load::load(settings)?;
+    let reports: Vec<Report> = (0..model.catalog.frameworks.len())
+        .map(|fw| report::build_for_framework(settings, &model, fw))
+        .collect();
+    let files = match args.format {
+        ReportFormat::Html => report::html::render_site(&reports).map_err(render_failed)?,
+        _ => reports
+            .iter()
+            .map(|r| {
+                Ok((
+                    report::html::page_name(&r.framework.id).replace(".html", ".json"),
+                    report_json(r)?,
+                ))
+            })
+            .collect::<Result<_, Vec<Diagnostic>>>()?,
+    };
+    let paths: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
+    let targets: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    load::source::refuse_overwriting_inputs(&targets, &[dir])?;
+    output::write_site(dir, &files).map_err(|e| {
+        vec![
+            Diagnostic::error(
+                Code::WriteFailed,
+                format!(
+                    "cannot write the site into `{}`: {e}",
+                    crate::escape::terminal(&dir.display().to_string())
+                ),
+            )
+            .help("check that the directory and its parent are writable"),
+        ]
+    })?;
+    printer.note(format!("wrote {} files to {}", files.len(), dir.display()));
+    note_findings(printer, &model);
+    Ok(Exit::Ok)
+}
+
+/// Writes every file into `dir` (created if missing), each atomically.
+fn write_files(dir: &Path, files: &[(String, String)]) -> Result<(), Vec<Diagnostic>> {
+    let paths: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
+    let targets: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    load::source::refuse_overwriting_inputs(&targets, &[dir])?;
+    std::fs::create_dir_all(dir).map_err(|e| super::write_failed(dir, e))?;
+    for (name, text) in files {
+        let path = dir.join(name);
+        output::write_atomic(&path, text.as_bytes()).map_err(|e| super::write_failed(&path, e))?;
+    }
+    Ok(())
+}
