@@ -13,6 +13,7 @@ pub mod diag;
 pub mod escape;
 pub mod exit;
 pub mod export;
+pub mod hex;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -354,7 +354,7 @@ fn load_config(repo: &Path, scope: &Scope) -> LoadedConfig {
     };
     let src = crate::yaml::SourceFile::new(file.clone(), text.clone());
     let (d, paths) = if let Some(offset) = crate::load::source::toml_too_deep(&text) {
-        let (line, col) = line_col(&text, offset);
+        let (line, col) = crate::load::source::line_col(&text, offset);
         let d = crate::load::source::nesting_too_deep(&src, line, col);
         (d, (!sets_paths(&text)).then(PathsConfig::default))
     } else {
@@ -369,7 +369,7 @@ fn load_config(repo: &Path, scope: &Scope) -> LoadedConfig {
             }
             Err(e) => e,
         };
-        let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
+        let (line, col) = e.span().map(|s| crate::load::source::line_col(&text, s.start)).unwrap_or((1, 1));
         let d = src.diag_at(
             Diagnostic::error(
                 Code::BadConfig,
@@ -406,15 +406,6 @@ fn sets_paths(text: &str) -> bool {
         l.strip_prefix("paths")
             .is_some_and(|rest| rest.trim_start().starts_with([']', '.', '=']))
     })
-}
-
-/// 1-based line and character column of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..text.floor_char_boundary(offset)];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 /// `--as-of`, else `SOURCE_DATE_EPOCH`, else the clock.
@@ -516,11 +507,5 @@ mod tests {
         assert_eq!(t.to_string(), "1970-01-02T00:00:00Z");
         assert!(resolve_as_of(Some("yesterday"), None).is_err());
         assert!(resolve_as_of(None, Some("x")).is_err());
-    }
-
-    #[test]
-    fn line_col_counts_characters() {
-        assert_eq!(line_col("ab\ncé\nd", 6), (2, 3));
-        assert_eq!(line_col("x", 99), (1, 2));
     }
 }

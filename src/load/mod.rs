@@ -39,7 +39,7 @@ impl InputLog {
     fn files(&self) -> Vec<(String, String)> {
         let mut entries = self.entries.lock().map(|e| e.clone()).unwrap_or_default();
         entries.sort();
-        entries.into_iter().map(|(p, d)| (p, hex(&d))).collect()
+        entries.into_iter().map(|(p, d)| (p, crate::hex::encode(&d))).collect()
     }
 
     fn digest(&self) -> String {
@@ -51,18 +51,8 @@ impl InputLog {
             h.update([0]);
             h.update(d);
         }
-        hex(&h.finalize())
+        crate::hex::encode(&h.finalize())
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }
 
 /// Paths relative to the repository, with `/` separators, for diagnostics and reports.
@@ -106,7 +96,7 @@ pub fn text_source(display: String, bytes: Vec<u8>) -> Result<SourceFile, Diagno
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let text = String::from_utf8_lossy(valid);
-            let (line, col) = crate::settings::line_col(&text, text.len());
+            let (line, col) = crate::load::source::line_col(&text, text.len());
             Err(
                 Diagnostic::error(Code::NotUtf8, format!("`{display}` is not valid UTF-8"))
                     .at(Location { file, line, col })

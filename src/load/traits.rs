@@ -1,7 +1,7 @@
 //! Connwaer trait-check results: `traits/<hostname>/<capability>.json` (one result per
 //! file) or `traits/*.jsonl` (one result per line).
 
-use super::inventory::LineIndex;
+use super::source::LineIndex;
 use super::{InputLog, ext, read_source, sorted_files};
 use crate::catalog::Catalog;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location, did_you_mean};
