@@ -132,10 +132,19 @@ pub struct Model {
     pub inputs_digest: String,
     /// Where each fresh failing Connwaer result came from: (envoy index, capability) → file position.
     pub fail_locations: BTreeMap<(u32, usize), crate::diag::Location>,
-    /// Per-framework scope from the settings (framework id → label → value).
-    pub scopes: BTreeMap<String, BTreeMap<String, String>>,
+    /// Each framework's label filter, by framework index: `--scope` over its
+    /// `[frameworks.<id>] scope` (by id or alias), resolved once by the loader.
+    pub scopes: Vec<BTreeMap<String, String>>,
     /// When each fresh Connwaer result that counts was checked: (envoy index, capability).
     pub trait_checked_at: BTreeMap<(u32, usize), Timestamp>,
     /// Every input file read (repository-relative path, SHA-256 hex), sorted by path.
     pub input_files: Vec<(String, String)>,
+}
+
+impl Model {
+    /// The label filter of a framework (empty: every envoy is in scope).
+    pub fn scope(&self, framework: usize) -> &BTreeMap<String, String> {
+        static EMPTY: BTreeMap<String, String> = BTreeMap::new();
+        self.scopes.get(framework).unwrap_or(&EMPTY)
+    }
 }

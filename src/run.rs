@@ -220,7 +220,7 @@ fn report_command(settings: &Settings, args: &ReportArgs) -> Result<Exit, Vec<Di
         return Ok(exit);
     }
     let fw = framework_index(&model, args.framework.as_deref().unwrap_or_default())?;
-    let report = build_report(settings, &model, fw);
+    let report = build_report(&model, fw);
     let text = match args.format {
         ReportFormat::Json => report::to_json(&report),
         ReportFormat::Table => {
@@ -279,7 +279,7 @@ fn report_all_command(settings: &Settings, args: &ReportArgs) -> Result<Exit, Ve
     }
     let model = load_model(settings)?;
     let reports: Vec<report::Report> = (0..model.catalog.frameworks.len())
-        .map(|fw| build_report(settings, &model, fw))
+        .map(|fw| build_report(&model, fw))
         .collect();
     let files = match args.format {
         ReportFormat::Html => report::html::render_site(&reports).map_err(render_failed)?,
@@ -379,10 +379,7 @@ fn status_command(settings: &Settings, args: &StatusArgs) -> Result<Exit, Vec<Di
             .map(|n| framework_index(&model, n))
             .collect::<Result<_, _>>()?
     };
-    let reports: Vec<report::Report> = indices
-        .iter()
-        .map(|&fw| build_report(settings, &model, fw))
-        .collect();
+    let reports: Vec<report::Report> = indices.iter().map(|&fw| build_report(&model, fw)).collect();
     let text = if json {
         let status = StatusJson {
             schema: "vigocli/compliance-status/v1",
@@ -461,7 +458,7 @@ fn check_command(settings: &Settings, args: &CheckArgs) -> Result<Exit, Vec<Diag
         Ok(p) => p,
         Err(diags) => return finish(CheckResult::invalid(settings.as_of, mode, diags)),
     };
-    finish(check::evaluate(settings, &model, &plan))
+    finish(check::evaluate(&model, &plan))
 }
 
 fn waivers_command(settings: &Settings, args: &WaiversArgs) -> Result<Exit, Vec<Diagnostic>> {
@@ -618,23 +615,9 @@ fn framework_list(model: &Model, names: &[String]) -> Result<Vec<usize>, Vec<Dia
     Ok(out)
 }
 
-fn assess(
-    settings: &Settings,
-    model: &Model,
-    names: &[String],
-) -> Result<Vec<export::Assessed>, Vec<Diagnostic>> {
+fn assess(model: &Model, names: &[String]) -> Result<Vec<export::Assessed>, Vec<Diagnostic>> {
     let fws = framework_list(model, names)?;
-    Ok(assess_indices(settings, model, &fws))
-}
-
-fn assess_indices(settings: &Settings, model: &Model, fws: &[usize]) -> Vec<export::Assessed> {
-    export::assess(model, fws, |fw| {
-        let f = &model.catalog.frameworks[fw];
-        let ids: Vec<&str> = std::iter::once(f.id.as_str())
-            .chain(f.aliases.iter().map(String::as_str))
-            .collect();
-        settings.scope_for(&ids)
-    })
+    Ok(export::assess(model, &fws))
 }
 
 /// A file size for people: bytes, KB or MB (decimal units, one decimal).
@@ -669,7 +652,7 @@ fn export_command(settings: &Settings, cmd: &ExportCommand) -> Result<Exit, Vec<
     let model = load_model(settings)?;
     match cmd {
         ExportCommand::Oscal(args) => {
-            let assessed = assess(settings, &model, &args.frameworks)?;
+            let assessed = assess(&model, &args.frameworks)?;
             stream(&args.output, |out| {
                 export::oscal::write(&model, &assessed, out)
             })?;
@@ -697,7 +680,7 @@ fn export_command(settings: &Settings, cmd: &ExportCommand) -> Result<Exit, Vec<
             let mut events = 0;
             stream(&args.export.output, |out| {
                 for fw in fws {
-                    let one = assess_indices(settings, &model, &[fw]);
+                    let one = export::assess(&model, &[fw]);
                     events += export::siem::write(&model, &one, args.per_envoy, out)?;
                 }
                 Ok(())
@@ -709,14 +692,14 @@ fn export_command(settings: &Settings, cmd: &ExportCommand) -> Result<Exit, Vec<
             );
         }
         ExportCommand::Cmdb(args) => {
-            let assessed = assess(settings, &model, &args.frameworks)?;
+            let assessed = assess(&model, &args.frameworks)?;
             stream(&args.output, |out| {
                 export::cmdb::write(&model, &assessed, out)
             })?;
             note_wrote(&args.output, "");
         }
         ExportCommand::Grc(args) => {
-            let assessed = assess(settings, &model, &args.export.frameworks)?;
+            let assessed = assess(&model, &args.export.frameworks)?;
             let evidence = export::grc::evidence(&model, &assessed);
             let payload = export::grc::payload(&model, args.vendor, &evidence, None);
             emit(Some(&args.export.output), &export::grc::to_json(&payload))?;
@@ -782,7 +765,7 @@ fn push_command(settings: &Settings, args: &PushGrcArgs) -> Result<Exit, Vec<Dia
     }
     let token = read_token(args)?;
     let model = load_model(settings)?;
-    let assessed = assess(settings, &model, &args.frameworks)?;
+    let assessed = assess(&model, &args.frameworks)?;
     let evidence = export::grc::evidence(&model, &assessed);
     let chunks: Vec<&[export::grc::Evidence]> = evidence.chunks(args.batch_size).collect();
     let count = chunks.len();

@@ -323,7 +323,7 @@ pub fn bundle(settings: &Settings, model: &Model, fw: usize, args: &AuditBundleA
             }
         },
     };
-    let report = crate::run::build_report(settings, model, fw);
+    let report = crate::run::build_report(model, fw);
     let f = &model.catalog.frameworks[fw];
     let input = BundleInput {
         framework: FrameworkRef {

@@ -16,11 +16,10 @@ use crate::diag::{Code, Diagnostic, Location, Severity};
 use crate::exit::Exit;
 use crate::model::{Model, TraitStatus, WaiverState};
 use crate::report;
-use crate::settings::{CONFIG_FILE, Settings};
+use crate::settings::Settings;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 pub const SCHEMA: &str = "vigocli/check-result/v1";
 /// Warnings of one code beyond this many are summarised (a 100,000-envoy fleet).
@@ -224,19 +223,6 @@ pub struct CheckFlags<'a> {
     pub expiring_days: Option<i64>,
 }
 
-/// The line of `[frameworks.<id>]` in vigocli.toml.
-fn config_location(settings: &Settings, id: &str) -> Option<Location> {
-    let text = settings.config_text.as_deref()?;
-    let needle = format!("frameworks.{id}");
-    text.lines().enumerate().find_map(|(i, l)| {
-        l.find(&needle).map(|c| Location {
-            file: Arc::from(CONFIG_FILE),
-            line: i + 1,
-            col: l[..c].chars().count() + 1,
-        })
-    })
-}
-
 fn percent_ok(v: f64) -> bool {
     v.is_finite() && (0.0..=100.0).contains(&v)
 }
@@ -256,7 +242,7 @@ pub fn plan(
         if targets.iter().any(|t| t.framework == fw) {
             continue;
         }
-        let location = config_location(settings, id);
+        let location = Some(fc.location.clone());
         for (key, v) in [
             ("min_coverage", fc.min_coverage),
             ("min_covered", fc.min_covered),
@@ -277,7 +263,7 @@ pub fn plan(
             thresholds: Thresholds {
                 min_coverage: fc.min_coverage,
                 min_covered: fc.min_covered,
-                must_cover: fc.must_cover.clone(),
+                must_cover: fc.must_cover.iter().map(|c| c.control.clone()).collect(),
                 max_partial: fc.max_partial,
             },
             location,
@@ -392,12 +378,12 @@ pub fn plan(
 }
 
 /// Runs every gate of the plan over a loaded model.
-pub fn evaluate(settings: &Settings, model: &Model, plan: &Plan) -> CheckResult {
+pub fn evaluate(model: &Model, plan: &Plan) -> CheckResult {
     let mut frameworks = Vec::new();
     let mut failures: Vec<Problem> = Vec::new();
     let mut warnings: Vec<Problem> = Vec::new();
     for t in &plan.targets {
-        let rep = report::build_for_framework(settings, model, t.framework);
+        let rep = report::build_for_framework(model, t.framework);
         let (gate, problems) = gates::gate_framework(&model.catalog, &rep, t);
         frameworks.push(gate);
         failures.extend(problems);

@@ -13,7 +13,7 @@ use crate::coverage::{self, FrameworkCoverage, Status};
 use crate::model::{Model, TraitStatus};
 use crate::report::Report;
 use fixedbitset::FixedBitSet;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// One framework's coverage and report.
 pub struct Assessed {
@@ -108,15 +108,11 @@ impl EnvoyMatrix {
 }
 
 /// Coverage and report of each framework, in the order given.
-pub fn assess(
-    model: &Model,
-    frameworks: &[usize],
-    scope_for: impl Fn(usize) -> BTreeMap<String, String>,
-) -> Vec<Assessed> {
+pub fn assess(model: &Model, frameworks: &[usize]) -> Vec<Assessed> {
     frameworks
         .iter()
         .map(|&fw| {
-            let cov = coverage::compute(model, fw, &scope_for(fw));
+            let cov = coverage::compute(model, fw, model.scope(fw));
             let report = crate::report::build(model, &cov);
             Assessed { fw, cov, report }
         })

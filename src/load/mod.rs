@@ -8,6 +8,8 @@ pub mod source;
 mod stacks;
 mod traits;
 
+/// Digests in reports are spelled by the one hex encoder.
+pub use crate::hex::encode as hex;
 pub use files::{FilesOutcome, validate_files};
 
 use crate::catalog::{self, Catalog};
@@ -39,7 +41,7 @@ impl InputLog {
     fn files(&self) -> Vec<(String, String)> {
         let mut entries = self.entries.lock().map(|e| e.clone()).unwrap_or_default();
         entries.sort();
-        entries.into_iter().map(|(p, d)| (p, crate::hex::encode(&d))).collect()
+        entries.into_iter().map(|(p, d)| (p, hex(&d))).collect()
     }
 
     fn digest(&self) -> String {
@@ -51,7 +53,7 @@ impl InputLog {
             h.update([0]);
             h.update(d);
         }
-        crate::hex::encode(&h.finalize())
+        hex(&h.finalize())
     }
 }
 
@@ -180,17 +182,8 @@ fn check_config(settings: &Settings, catalog: &Catalog, diags: &mut Diagnostics)
     }
     let text = settings.config_text.clone().unwrap_or_default();
     let src = SourceFile::new(crate::settings::CONFIG_FILE, text);
-    // The line that mentions a needle (for a position), else the file.
-    let find = |needle: &str, after: usize| -> (usize, usize) {
-        src.text
-            .lines()
-            .enumerate()
-            .skip(after)
-            .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
-            .unwrap_or((1, 1))
-    };
     for (id, fc) in &settings.frameworks {
-        let (line, col) = find(&format!("frameworks.{id}"), 0);
+        let (line, col) = (fc.location.line, fc.location.col);
         let Some(fw) = catalog.framework_index(id) else {
             diags.push(
                 src.diag_at(
@@ -205,10 +198,10 @@ fn check_config(settings: &Settings, catalog: &Catalog, diags: &mut Diagnostics)
             );
             continue;
         };
-        for control in &fc.must_cover {
-            if let Err(e) = catalog.resolve_control(fw, control) {
-                let (l, c) = find(&format!("\"{control}\""), line.saturating_sub(1));
-                diags.push(src.diag_at(catalog.control_diagnostic(fw, control, &e), l, c));
+        for c in &fc.must_cover {
+            if let Err(e) = catalog.resolve_control(fw, &c.control) {
+                let (line, col) = (c.location.line, c.location.col);
+                diags.push(src.diag_at(catalog.control_diagnostic(fw, &c.control, &e), line, col));
             }
         }
     }

@@ -129,7 +129,16 @@ pub fn build(
             }
         }
     }
-    let scopes = settings.scopes.clone();
+    let scopes = catalog
+        .frameworks
+        .iter()
+        .map(|f| {
+            let ids: Vec<&str> = std::iter::once(f.id.as_str())
+                .chain(f.aliases.iter().map(String::as_str))
+                .collect();
+            settings.scope_for(&ids)
+        })
+        .collect();
     Model {
         catalog,
         mode,
