@@ -410,17 +410,13 @@ pub fn evaluate(model: &Model, plan: &Plan) -> CheckResult {
         }
     }
     for w in &model.waivers {
-        if w.state != WaiverState::Expired && w.days_left <= plan.expiring_days {
+        if WaiverState::of(w.days_left, plan.expiring_days) == WaiverState::Expiring {
             warnings.push(
                 Diagnostic::warning(
                     Code::ExpiringWaiver,
                     format!(
                         "waiver for {} expires on {} ({} day(s) left); owner {}",
-                        w.controls
-                            .iter()
-                            .map(|c| c.2.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
+                        w.controls_written(),
                         w.expires,
                         w.days_left,
                         w.owner

@@ -76,7 +76,9 @@ impl EnvoyMatrix {
                 let mut w = FixedBitSet::with_capacity(n);
                 for &wi in &envoy.waivers {
                     let waiver = &model.waivers[wi as usize];
-                    w.union_with(&bits(&mut waiver.controls.iter().map(|(f, c, _)| (*f, *c))));
+                    w.union_with(&bits(
+                        &mut waiver.controls.iter().map(|c| (c.framework, c.control)),
+                    ));
                 }
                 w.difference_with(&c);
                 covered.push(c);

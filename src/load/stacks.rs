@@ -4,7 +4,7 @@
 use super::{InputLog, display_path, read_source, sorted_files};
 use crate::catalog::Catalog;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location, did_you_mean};
-use crate::model::{Claim, ClaimSource, Configcrate, Waiver, WaiverState};
+use crate::model::{Claim, ClaimSource, Configcrate, WaivedControl, Waiver, WaiverState};
 use crate::settings::Settings;
 use crate::yaml::{self, Node, Reader, SourceFile, Value};
 use globset::{GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
@@ -840,7 +840,11 @@ pub(super) fn read_waivers(
                 continue;
             };
             match catalog.resolve_control(fw, ctrl.trim()) {
-                Ok((base, c)) => controls.push((base, c, text.clone())),
+                Ok((base, c)) => controls.push(WaivedControl {
+                    framework: base,
+                    control: c,
+                    written: text.clone(),
+                }),
                 Err(e) => {
                     let d = r
                         .file
@@ -922,13 +926,7 @@ pub(super) fn read_waivers(
             Err(_) if expires < as_of_date => i64::MIN,
             Err(_) => i64::MAX,
         };
-        let state = if expires < as_of_date {
-            WaiverState::Expired
-        } else if days_left <= settings.expiring_days {
-            WaiverState::Expiring
-        } else {
-            WaiverState::Active
-        };
+        let state = WaiverState::of(days_left, settings.expiring_days);
         out.push(Waiver {
             source: format!("{}:{}", r.file.display, item.line),
             loc: r.file.location(item.line, item.col),

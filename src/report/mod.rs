@@ -263,8 +263,11 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
         let relevant: Vec<String> = w
             .controls
             .iter()
-            .filter(|(f, c, _)| *f == base && counted.contains(c))
-            .map(|(f, c, _)| format!("{}:{}", cat.frameworks[*f].id, cat.control(*f, *c).id))
+            .filter(|c| c.framework == base && counted.contains(&c.control))
+            .map(|c| {
+                let (f, id) = (c.framework, c.control);
+                format!("{}:{}", cat.frameworks[f].id, cat.control(f, id).id)
+            })
             .collect();
         if relevant.is_empty() {
             continue;
