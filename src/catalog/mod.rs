@@ -435,13 +435,11 @@ impl Catalog {
 }
 
 pub fn suggest_framework(cat: &Catalog, name: &str) -> String {
-    match crate::diag::did_you_mean(name, cat.framework_names()) {
-        Some(s) => format!(
-            "did you mean `{s}`? known frameworks: {}",
-            known_frameworks(cat)
-        ),
-        None => format!("known frameworks: {}", known_frameworks(cat)),
-    }
+    format!(
+        "{}known frameworks: {}",
+        crate::diag::did_you_mean_hint(name, cat.framework_names()),
+        known_frameworks(cat)
+    )
 }
 
 fn known_frameworks(cat: &Catalog) -> String {

@@ -1,12 +1,16 @@
 //! Discover the repository's files, parse them, and validate them into a [`Model`],
 //! collecting every diagnostic before giving up.
 
+mod configcrates;
+mod envoy_tree;
 mod files;
 mod inventory;
 mod resolve;
+mod roles;
 pub mod source;
 mod stacks;
 mod traits;
+mod waivers;
 
 /// Digests in reports are spelled by the one hex encoder.
 pub use crate::hex::encode as hex;
