@@ -12,6 +12,8 @@ mod stacks;
 mod traits;
 mod waivers;
 
+/// The built-in catalog lives in [`catalog::builtin`]; this name stays for its callers.
+pub use crate::catalog::builtin as builtin_catalog;
 /// Digests in reports are spelled by the one hex encoder.
 pub use crate::hex::encode as hex;
 pub use files::{FilesOutcome, validate_files};
@@ -24,8 +26,6 @@ use crate::yaml::SourceFile;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-
-include!(concat!(env!("OUT_DIR"), "/builtin_catalogs.rs"));
 
 /// Records every input file's digest, for the report's `inputs_digest`.
 #[derive(Default)]
@@ -113,13 +113,7 @@ pub fn text_source(display: String, bytes: Vec<u8>) -> Result<SourceFile, Diagno
 }
 
 fn load_catalog(settings: &Settings, inputs: &InputLog, diags: &mut Diagnostics) -> Catalog {
-    let mut files = Vec::new();
-    for (name, text) in BUILTIN_CATALOGS {
-        let src = SourceFile::new(format!("built-in:{name}"), (*text).to_string());
-        let (file, d) = catalog::parse_catalog_file(&src, true);
-        files.extend(file);
-        diags.extend(d);
-    }
+    let mut files = catalog::builtin_files(diags);
     let dir = &settings.paths.frameworks;
     let mut walk_errors = Vec::new();
     let paths = settings.scope.walk(
@@ -141,24 +135,6 @@ fn load_catalog(settings: &Settings, inputs: &InputLog, diags: &mut Diagnostics)
         }
     }
     Catalog::build(files, diags)
-}
-
-/// The built-in catalog alone (for `catalog` commands and tests).
-pub fn builtin_catalog() -> Result<Catalog, Vec<Diagnostic>> {
-    let mut diags = Diagnostics::default();
-    let mut files = Vec::new();
-    for (name, text) in BUILTIN_CATALOGS {
-        let src = SourceFile::new(format!("built-in:{name}"), (*text).to_string());
-        let (file, d) = catalog::parse_catalog_file(&src, true);
-        files.extend(file);
-        diags.extend(d);
-    }
-    let cat = Catalog::build(files, &mut diags);
-    if diags.has_errors() {
-        Err(diags.into_sorted())
-    } else {
-        Ok(cat)
-    }
 }
 
 pub fn ext(p: &Path) -> Option<&str> {
