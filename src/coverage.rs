@@ -186,7 +186,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
     let waiver_bits: Vec<FixedBitSet> = model
         .waivers
         .iter()
-        .map(|w| bits_for(&mut w.controls.iter().map(|(f, c, _)| (*f, *c))))
+        .map(|w| bits_for(&mut w.controls.iter().map(|c| (c.framework, c.control))))
         .collect();
 
     // Group in-scope envoys by identical inputs; groups in order of first member.

@@ -14,6 +14,7 @@ pub mod diag;
 pub mod escape;
 pub mod exit;
 pub mod export;
+pub mod hex;
 pub mod load;
 pub mod model;
 pub mod output;

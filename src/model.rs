@@ -88,6 +88,21 @@ pub enum WaiverState {
 }
 
 impl WaiverState {
+    /// The one rule for a waiver's state: expired once its date is past (`days_left`
+    /// negative), expiring while at most `window` days are left, else active. The loader
+    /// applies it with `[waivers] expiring_days` (default
+    /// [`DEFAULT_EXPIRING_DAYS`](crate::settings::DEFAULT_EXPIRING_DAYS)); a command
+    /// with its own window (`--expiring`, `--expiring-days`) applies the same rule.
+    pub fn of(days_left: i64, window: i64) -> WaiverState {
+        if days_left < 0 {
+            WaiverState::Expired
+        } else if days_left <= window {
+            WaiverState::Expiring
+        } else {
+            WaiverState::Active
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             WaiverState::Active => "active",
@@ -97,13 +112,22 @@ impl WaiverState {
     }
 }
 
+/// A control a waiver names: resolved to its base framework, and as written in the file.
+#[derive(Debug, Clone)]
+pub struct WaivedControl {
+    /// Base framework index.
+    pub framework: usize,
+    pub control: u32,
+    /// The spelling used in the file (`pci-dss:9.2.1`), for messages.
+    pub written: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Waiver {
     /// `file:line` of the entry: the waiver's stable identifier in reports.
     pub source: String,
     pub loc: crate::diag::Location,
-    /// (base framework, control) pairs and the spelling used in the file.
-    pub controls: Vec<(usize, u32, String)>,
+    pub controls: Vec<WaivedControl>,
     pub rationale: String,
     pub owner: String,
     pub expires: Date,
@@ -132,10 +156,27 @@ pub struct Model {
     pub inputs_digest: String,
     /// Where each fresh failing Connwaer result came from: (envoy index, capability) → file position.
     pub fail_locations: BTreeMap<(u32, usize), crate::diag::Location>,
-    /// Per-framework scope from the settings (framework id → label → value).
-    pub scopes: BTreeMap<String, BTreeMap<String, String>>,
+    /// Each framework's label filter, by framework index: `--scope` over its
+    /// `[frameworks.<id>] scope` (by id or alias), resolved once by the loader.
+    pub scopes: Vec<BTreeMap<String, String>>,
     /// When each fresh Connwaer result that counts was checked: (envoy index, capability).
     pub trait_checked_at: BTreeMap<(u32, usize), Timestamp>,
     /// Every input file read (repository-relative path, SHA-256 hex), sorted by path.
     pub input_files: Vec<(String, String)>,
+}
+
+impl Waiver {
+    /// The controls as written, comma-separated, for messages.
+    pub fn controls_written(&self) -> String {
+        let written: Vec<&str> = self.controls.iter().map(|c| c.written.as_str()).collect();
+        written.join(", ")
+    }
+}
+
+impl Model {
+    /// The label filter of a framework (empty: every envoy is in scope).
+    pub fn scope(&self, framework: usize) -> &BTreeMap<String, String> {
+        static EMPTY: BTreeMap<String, String> = BTreeMap::new();
+        self.scopes.get(framework).unwrap_or(&EMPTY)
+    }
 }

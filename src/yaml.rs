@@ -298,9 +298,7 @@ impl<'f> Reader<'f> {
             match k.as_str() {
                 Some(key) if allowed.contains(&key) => {}
                 Some(key) => {
-                    let hint = crate::diag::did_you_mean(key, allowed.iter().copied())
-                        .map(|s| format!("did you mean `{s}`? "))
-                        .unwrap_or_default();
+                    let hint = crate::diag::did_you_mean_hint(key, allowed.iter().copied());
                     self.error(
                         k,
                         Code::UnknownKey,

@@ -5,7 +5,6 @@ use super::jcs;
 use jiff::Timestamp;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
 use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
 use std::path::{Path, PathBuf};
 
@@ -15,11 +14,7 @@ pub const GENESIS: Hash = [0; 32];
 const BODY_FIELDS: [&str; 6] = ["action", "actor", "details", "seq", "target", "ts"];
 
 pub fn hex(h: &Hash) -> String {
-    let mut s = String::with_capacity(64);
-    for b in h {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
+    crate::hex::encode(h)
 }
 
 pub fn parse_hex(s: &str) -> Option<Hash> {

@@ -62,7 +62,7 @@ pub fn read_report_file(path: &Path) -> Result<ReportFile, Vec<Diagnostic>> {
     let src = crate::load::text_source(path.display().to_string(), bytes).map_err(|d| vec![d])?;
     let text = src.text.as_str();
     if let Some(offset) = crate::load::source::json_too_deep(text, false) {
-        let (line, col) = crate::settings::line_col(text, offset);
+        let (line, col) = crate::load::source::line_col(text, offset);
         return Err(vec![crate::load::source::nesting_too_deep(&src, line, col)]);
     }
     let r: ReportFile = serde_json::from_str(text).map_err(|e| {

@@ -33,13 +33,7 @@ pub fn list(model: &Model, expiring_days: i64, attention_only: bool) -> WaiverLi
         .waivers
         .iter()
         .filter_map(|w| {
-            let state = if w.state == WaiverState::Expired {
-                "expired"
-            } else if w.days_left <= expiring_days {
-                "expiring"
-            } else {
-                "active"
-            };
+            let state = WaiverState::of(w.days_left, expiring_days).as_str();
             if attention_only && state == "active" {
                 return None;
             }
@@ -48,7 +42,7 @@ pub fn list(model: &Model, expiring_days: i64, attention_only: bool) -> WaiverLi
                 expires: w.expires.to_string(),
                 days_left: w.days_left,
                 owner: w.owner.clone(),
-                controls: w.controls.iter().map(|c| c.2.clone()).collect(),
+                controls: w.controls.iter().map(|c| c.written.clone()).collect(),
                 envoys: w.applied_envoys,
                 source: w.source.clone(),
                 rationale: w.rationale.clone(),

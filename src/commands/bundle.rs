@@ -90,7 +90,7 @@ pub fn run(
             }
         },
     };
-    let report = crate::report::build_for_framework(settings, model, fw);
+    let report = crate::report::build_for_framework(model, fw);
     let f = &model.catalog.frameworks[fw];
     let input = BundleInput {
         framework: FrameworkRef {

@@ -64,5 +64,5 @@ pub fn run(printer: &Printer, settings: &Settings, args: &CheckArgs) -> Outcome 
         Ok(p) => p,
         Err(diags) => return finish(CheckResult::invalid(settings.as_of, mode, diags)),
     };
-    finish(check::evaluate(settings, &model, &plan))
+    finish(check::evaluate(&model, &plan))
 }

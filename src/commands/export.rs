@@ -1,8 +1,8 @@
 //! `compliance export oscal|siem|cmdb|grc`: coverage as files for other tools.
 
 use super::{
-    Outcome, assess, assess_indices, emit, framework_list, grc_vendor, note_findings, note_wrote,
-    serialise_failed, stream,
+    Outcome, assess, emit, framework_list, grc_vendor, note_findings, note_wrote, serialise_failed,
+    stream,
 };
 use crate::cli::ExportCommand;
 use crate::exit::Exit;
@@ -15,7 +15,7 @@ pub fn run(printer: &Printer, settings: &Settings, command: &ExportCommand) -> O
     let model = load::load(settings)?;
     match command {
         ExportCommand::Oscal(args) => {
-            let assessed = assess(settings, &model, &args.frameworks)?;
+            let assessed = assess(&model, &args.frameworks)?;
             stream(&args.output, |out| {
                 export::oscal::write(&model, &assessed, out)
             })?;
@@ -41,7 +41,7 @@ pub fn run(printer: &Printer, settings: &Settings, command: &ExportCommand) -> O
             let mut events = 0;
             stream(&args.export.output, |out| {
                 for fw in fws {
-                    let one = assess_indices(settings, &model, &[fw]);
+                    let one = export::assess(&model, &[fw]);
                     events += export::siem::write(&model, &one, args.per_envoy, out)?;
                 }
                 Ok(())
@@ -54,14 +54,14 @@ pub fn run(printer: &Printer, settings: &Settings, command: &ExportCommand) -> O
             );
         }
         ExportCommand::Cmdb(args) => {
-            let assessed = assess(settings, &model, &args.frameworks)?;
+            let assessed = assess(&model, &args.frameworks)?;
             stream(&args.output, |out| {
                 export::cmdb::write(&model, &assessed, out)
             })?;
             note_wrote(printer, &args.output, "");
         }
         ExportCommand::Grc(args) => {
-            let assessed = assess(settings, &model, &args.export.frameworks)?;
+            let assessed = assess(&model, &args.export.frameworks)?;
             let evidence = export::grc::evidence(&model, &assessed);
             let payload = export::grc::payload(&model, grc_vendor(args.vendor), &evidence, None);
             let text = export::grc::to_json(&payload)

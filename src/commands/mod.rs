@@ -24,7 +24,6 @@ use crate::diag::{Code, Diagnostic, Severity};
 use crate::exit::Exit;
 use crate::model::Model;
 use crate::printer::Printer;
-use crate::settings::Settings;
 use crate::{export as domain_export, load, output};
 use std::path::Path;
 
@@ -151,26 +150,11 @@ pub(crate) fn framework_list(
 
 /// Coverage of the frameworks named (else all), each in its configured scope.
 pub(crate) fn assess(
-    settings: &Settings,
     model: &Model,
     names: &[String],
 ) -> Result<Vec<domain_export::Assessed>, Vec<Diagnostic>> {
     let fws = framework_list(model, names)?;
-    Ok(assess_indices(settings, model, &fws))
-}
-
-pub(crate) fn assess_indices(
-    settings: &Settings,
-    model: &Model,
-    fws: &[usize],
-) -> Vec<domain_export::Assessed> {
-    domain_export::assess(model, fws, |fw| {
-        let f = &model.catalog.frameworks[fw];
-        let ids: Vec<&str> = std::iter::once(f.id.as_str())
-            .chain(f.aliases.iter().map(String::as_str))
-            .collect();
-        settings.scope_for(&ids)
-    })
+    Ok(domain_export::assess(model, &fws))
 }
 
 /// The GRC vendor of the command line, as the export domain knows it.

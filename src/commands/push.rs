@@ -27,7 +27,7 @@ pub fn run(printer: &Printer, settings: &Settings, args: &PushGrcArgs) -> Outcom
     }
     let token = read_token(args)?;
     let model = load::load(settings)?;
-    let assessed = assess(settings, &model, &args.frameworks)?;
+    let assessed = assess(&model, &args.frameworks)?;
     let evidence = grc::evidence(&model, &assessed);
     let vendor = grc_vendor(args.vendor);
     let chunks: Vec<&[grc::Evidence]> = evidence.chunks(args.batch_size).collect();

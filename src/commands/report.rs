@@ -28,7 +28,7 @@ pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome
         &model.catalog,
         args.framework.as_deref().unwrap_or_default(),
     )?;
-    let report = report::build_for_framework(settings, &model, fw);
+    let report = report::build_for_framework(&model, fw);
     let text = match args.format {
         ReportFormat::Json => report_json(&report)?,
         ReportFormat::Table => {
@@ -92,7 +92,7 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
     }
     let model = load::load(settings)?;
     let reports: Vec<Report> = (0..model.catalog.frameworks.len())
-        .map(|fw| report::build_for_framework(settings, &model, fw))
+        .map(|fw| report::build_for_framework(&model, fw))
         .collect();
     let files = match args.format {
         ReportFormat::Html => report::html::render_site(&reports).map_err(render_failed)?,

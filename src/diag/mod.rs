@@ -227,6 +227,14 @@ impl Diagnostics {
 }
 
 /// The closest candidate by edit distance, when it is close enough to be a plausible typo.
+/// The start of a `help:` line that suggests the closest candidate ("did you mean `x`? "),
+/// or nothing when no candidate is close: the one spelling of the hint.
+pub fn did_you_mean_hint<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean(input, candidates)
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default()
+}
+
 pub fn did_you_mean<'a>(
     input: &str,
     candidates: impl IntoIterator<Item = &'a str>,

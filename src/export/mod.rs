@@ -13,7 +13,7 @@ use crate::coverage::{self, FrameworkCoverage, Status};
 use crate::model::{Model, TraitStatus};
 use crate::report::Report;
 use fixedbitset::FixedBitSet;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// One framework's coverage and report.
 pub struct Assessed {
@@ -76,7 +76,9 @@ impl EnvoyMatrix {
                 let mut w = FixedBitSet::with_capacity(n);
                 for &wi in &envoy.waivers {
                     let waiver = &model.waivers[wi as usize];
-                    w.union_with(&bits(&mut waiver.controls.iter().map(|(f, c, _)| (*f, *c))));
+                    w.union_with(&bits(
+                        &mut waiver.controls.iter().map(|c| (c.framework, c.control)),
+                    ));
                 }
                 w.difference_with(&c);
                 covered.push(c);
@@ -108,15 +110,11 @@ impl EnvoyMatrix {
 }
 
 /// Coverage and report of each framework, in the order given.
-pub fn assess(
-    model: &Model,
-    frameworks: &[usize],
-    scope_for: impl Fn(usize) -> BTreeMap<String, String>,
-) -> Vec<Assessed> {
+pub fn assess(model: &Model, frameworks: &[usize]) -> Vec<Assessed> {
     frameworks
         .iter()
         .map(|&fw| {
-            let cov = coverage::compute(model, fw, &scope_for(fw));
+            let cov = coverage::compute(model, fw, model.scope(fw));
             let report = crate::report::build(model, &cov);
             Assessed { fw, cov, report }
         })

@@ -458,8 +458,8 @@ fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) -> Value {
         let controls: Vec<String> = w
             .controls
             .iter()
-            .filter(|(f, c, _)| *f == base && counted.contains(c))
-            .map(|(_, c, _)| cat.control(base, *c).id.clone())
+            .filter(|c| c.framework == base && counted.contains(&c.control))
+            .map(|c| cat.control(base, c.control).id.clone())
             .collect();
         if controls.is_empty() {
             continue;

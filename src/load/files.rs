@@ -9,11 +9,11 @@
 //! one name) are left to the whole-repository `check`.
 
 use super::stacks::{self, Kind};
-use super::{InputLog, display_path, read_source};
+use super::{InputLog, configcrates, display_path, waivers};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::WaiverState;
 use crate::settings::Settings;
-use crate::yaml::{self, Reader};
+use crate::yaml::Reader;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -23,8 +23,6 @@ pub struct FilesOutcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Repository-relative paths of the files that were validated.
     pub checked: Vec<String>,
-    /// Whether the whole stacks tree had to be loaded (an envoy-tree file was given).
-    pub loaded_tree: bool,
 }
 
 pub fn validate_files(settings: &Settings, files: &[PathBuf]) -> FilesOutcome {
@@ -44,7 +42,6 @@ pub fn validate_files(settings: &Settings, files: &[PathBuf]) -> FilesOutcome {
         return FilesOutcome {
             diagnostics: diags.into_sorted(),
             checked: Vec::new(),
-            loaded_tree: false,
         };
     }
     let stacks_root = &settings.paths.stacks;
@@ -55,7 +52,6 @@ pub fn validate_files(settings: &Settings, files: &[PathBuf]) -> FilesOutcome {
         return FilesOutcome {
             diagnostics: diags.into_sorted(),
             checked: Vec::new(),
-            loaded_tree: false,
         };
     }
     let stacks_canon = stacks_root
@@ -113,10 +109,11 @@ pub fn validate_files(settings: &Settings, files: &[PathBuf]) -> FilesOutcome {
     FilesOutcome {
         diagnostics: diags.into_sorted(),
         checked,
-        loaded_tree: needs_tree,
     }
 }
 
+/// One configcrate, `configcrates/**/compliance.vgo` or waivers file, through the same
+/// stages as in the whole-repository load.
 fn validate_one(
     settings: &Settings,
     catalog: &crate::catalog::Catalog,
@@ -125,76 +122,32 @@ fn validate_one(
     kind: Kind,
     diags: &mut Diagnostics,
 ) {
-    let path = settings.paths.stacks.join(rel);
-    let src = match read_source(settings, &path, inputs) {
-        Ok(s) => s,
-        Err(d) => return diags.push(d),
+    let p = match stacks::parse_file(settings, rel, kind, inputs) {
+        Ok(p) => p,
+        Err(failed) => return diags.push(failed.diag),
     };
-    let root = match yaml::parse(&src) {
-        Ok(r) => r,
-        Err(d) => return diags.push(d),
-    };
-    if root.as_map().is_none() {
-        diags.push(
-            src.diag(
-                Diagnostic::error(
-                    Code::WrongType,
-                    format!(
-                        "a .vgo file must be a mapping of keys, found {}",
-                        root.kind()
-                    ),
-                )
-                .help("start the file with `name:` or another key"),
-                &root,
-            ),
-        );
-        return;
-    }
-    let mut r = Reader::new(&src);
+    let mut r = Reader::new(&p.src);
     match kind {
-        Kind::Configcrate | Kind::CrateCompliance => {
-            if kind == Kind::Configcrate {
-                for key in ["name", "configcrate"] {
-                    if let Some(n) = root.get(key) {
-                        r.string(n, key);
-                    }
-                }
-            }
-            stacks::read_claims(&mut r, &root, catalog, crate::model::ClaimSource::Tag);
-            if kind == Kind::Configcrate
-                && let Some(n) = root.get("waivers")
-            {
-                let d = src.diag(
-                    Diagnostic::warning(Code::MisplacedWaivers, "`waivers:` is only read from waivers.vgo and compliance.vgo files of the envoy tree; these are ignored")
-                        .help("move them to a waivers.vgo in the directory whose envoys they cover"),
-                    n,
-                );
-                r.diags.push(d);
-            }
+        Kind::Configcrate => {
+            configcrates::read_configcrate(&mut r, &p, catalog);
+        }
+        Kind::CrateCompliance => {
+            configcrates::read_inherited(&mut r, &p, catalog);
         }
         Kind::Waivers => {
-            if let Some(list) = root.get("waivers") {
-                let mut waivers = Vec::new();
-                let mut filters = Vec::new();
-                let dir = rel.parent().map(Path::to_path_buf).unwrap_or_default();
-                stacks::read_waivers(
-                    &mut r,
-                    list,
-                    catalog,
-                    settings,
-                    &dir,
-                    &mut waivers,
-                    &mut filters,
-                );
-                for w in waivers.iter().filter(|w| w.state == WaiverState::Expired) {
-                    let mut d = super::resolve::expired_waiver(w);
-                    d.message
-                        .push_str("; the whole-repository `check` fails on it");
-                    r.diags.push(d);
-                }
+            let waivers = waivers::read(&mut r, &p, catalog, settings);
+            for (w, _) in waivers
+                .iter()
+                .filter(|(w, _)| w.state == WaiverState::Expired)
+            {
+                let mut d = super::resolve::expired_waiver(w);
+                d.message
+                    .push_str("; the whole-repository `check` fails on it");
+                r.diags.push(d);
             }
         }
         Kind::Common | Kind::Roles | Kind::Leaf => {}
     }
+    r.diags.extend(stacks::misplaced_waivers(&p));
     diags.extend(r.diags);
 }

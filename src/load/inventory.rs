@@ -1,6 +1,7 @@
 //! The envoy inventory: JSON (`{"envoys": [...]}` or a bare array), YAML (same shapes)
 //! or JSONL (one envoy per line, for large fleets). Several files are concatenated.
 
+use super::source::LineIndex;
 use super::{InputLog, ext, read_source, sorted_files};
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::settings::Settings;
@@ -78,26 +79,6 @@ struct JsonEnvoy {
 struct JsonTop<'a> {
     #[serde(borrow)]
     envoys: Vec<&'a RawValue>,
-}
-
-/// Byte offsets of line starts, to turn offsets into line:col quickly.
-pub struct LineIndex<'t> {
-    text: &'t str,
-    starts: Vec<usize>,
-}
-
-impl<'t> LineIndex<'t> {
-    pub fn new(text: &'t str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
-    }
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
-        let end = self.text.floor_char_boundary(offset.min(self.text.len()));
-        (line, self.text[start..end.max(start)].chars().count() + 1)
-    }
 }
 
 fn json_error(
@@ -433,12 +414,5 @@ mod tests {
         assert_eq!((envoys[0].loc.line, envoys[0].loc.col), (2, 3));
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].location.as_ref().map(|l| l.line), Some(3));
-    }
-
-    #[test]
-    fn line_index() {
-        let li = LineIndex::new("ab\ncd\n");
-        assert_eq!(li.line_col(0), (1, 1));
-        assert_eq!(li.line_col(4), (2, 2));
     }
 }

@@ -1,13 +1,21 @@
 //! Discover the repository's files, parse them, and validate them into a [`Model`],
 //! collecting every diagnostic before giving up.
 
+mod configcrates;
+mod envoy_tree;
 mod files;
 mod inventory;
 mod resolve;
+mod roles;
 pub mod source;
 mod stacks;
 mod traits;
+mod waivers;
 
+/// The built-in catalog lives in [`catalog::builtin`]; this name stays for its callers.
+pub use crate::catalog::builtin as builtin_catalog;
+/// Digests in reports are spelled by the one hex encoder.
+pub use crate::hex::encode as hex;
 pub use files::{FilesOutcome, validate_files};
 
 use crate::catalog::{self, Catalog};
@@ -18,8 +26,6 @@ use crate::yaml::SourceFile;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-
-include!(concat!(env!("OUT_DIR"), "/builtin_catalogs.rs"));
 
 /// Records every input file's digest, for the report's `inputs_digest`.
 #[derive(Default)]
@@ -53,16 +59,6 @@ impl InputLog {
         }
         hex(&h.finalize())
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }
 
 /// Paths relative to the repository, with `/` separators, for diagnostics and reports.
@@ -106,7 +102,7 @@ pub fn text_source(display: String, bytes: Vec<u8>) -> Result<SourceFile, Diagno
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let text = String::from_utf8_lossy(valid);
-            let (line, col) = crate::settings::line_col(&text, text.len());
+            let (line, col) = crate::load::source::line_col(&text, text.len());
             Err(
                 Diagnostic::error(Code::NotUtf8, format!("`{display}` is not valid UTF-8"))
                     .at(Location { file, line, col })
@@ -117,13 +113,7 @@ pub fn text_source(display: String, bytes: Vec<u8>) -> Result<SourceFile, Diagno
 }
 
 fn load_catalog(settings: &Settings, inputs: &InputLog, diags: &mut Diagnostics) -> Catalog {
-    let mut files = Vec::new();
-    for (name, text) in BUILTIN_CATALOGS {
-        let src = SourceFile::new(format!("built-in:{name}"), (*text).to_string());
-        let (file, d) = catalog::parse_catalog_file(&src, true);
-        files.extend(file);
-        diags.extend(d);
-    }
+    let mut files = catalog::builtin_files(diags);
     let dir = &settings.paths.frameworks;
     let mut walk_errors = Vec::new();
     let paths = settings.scope.walk(
@@ -145,24 +135,6 @@ fn load_catalog(settings: &Settings, inputs: &InputLog, diags: &mut Diagnostics)
         }
     }
     Catalog::build(files, diags)
-}
-
-/// The built-in catalog alone (for `catalog` commands and tests).
-pub fn builtin_catalog() -> Result<Catalog, Vec<Diagnostic>> {
-    let mut diags = Diagnostics::default();
-    let mut files = Vec::new();
-    for (name, text) in BUILTIN_CATALOGS {
-        let src = SourceFile::new(format!("built-in:{name}"), (*text).to_string());
-        let (file, d) = catalog::parse_catalog_file(&src, true);
-        files.extend(file);
-        diags.extend(d);
-    }
-    let cat = Catalog::build(files, &mut diags);
-    if diags.has_errors() {
-        Err(diags.into_sorted())
-    } else {
-        Ok(cat)
-    }
 }
 
 pub fn ext(p: &Path) -> Option<&str> {
@@ -190,17 +162,8 @@ fn check_config(settings: &Settings, catalog: &Catalog, diags: &mut Diagnostics)
     }
     let text = settings.config_text.clone().unwrap_or_default();
     let src = SourceFile::new(crate::settings::CONFIG_FILE, text);
-    // The line that mentions a needle (for a position), else the file.
-    let find = |needle: &str, after: usize| -> (usize, usize) {
-        src.text
-            .lines()
-            .enumerate()
-            .skip(after)
-            .find_map(|(i, l)| l.find(needle).map(|c| (i + 1, l[..c].chars().count() + 1)))
-            .unwrap_or((1, 1))
-    };
     for (id, fc) in &settings.frameworks {
-        let (line, col) = find(&format!("frameworks.{id}"), 0);
+        let (line, col) = (fc.location.line, fc.location.col);
         let Some(fw) = catalog.framework_index(id) else {
             diags.push(
                 src.diag_at(
@@ -215,10 +178,10 @@ fn check_config(settings: &Settings, catalog: &Catalog, diags: &mut Diagnostics)
             );
             continue;
         };
-        for control in &fc.must_cover {
-            if let Err(e) = catalog.resolve_control(fw, control) {
-                let (l, c) = find(&format!("\"{control}\""), line.saturating_sub(1));
-                diags.push(src.diag_at(catalog.control_diagnostic(fw, control, &e), l, c));
+        for c in &fc.must_cover {
+            if let Err(e) = catalog.resolve_control(fw, &c.control) {
+                let (line, col) = (c.location.line, c.location.col);
+                diags.push(src.diag_at(catalog.control_diagnostic(fw, &c.control, &e), line, col));
             }
         }
     }

@@ -95,14 +95,7 @@ pub fn build(
             diags.push(
                 Diagnostic::warning(
                     Code::UnusedWaiver,
-                    format!(
-                        "waiver for {} applies to no envoy",
-                        w.controls
-                            .iter()
-                            .map(|c| c.2.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    format!("waiver for {} applies to no envoy", w.controls_written()),
                 )
                 .at(w.loc.clone())
                 .help("check its directory, `envoys:` glob and `labels:` filter, or remove it"),
@@ -129,7 +122,16 @@ pub fn build(
             }
         }
     }
-    let scopes = settings.scopes.clone();
+    let scopes = catalog
+        .frameworks
+        .iter()
+        .map(|f| {
+            let ids: Vec<&str> = std::iter::once(f.id.as_str())
+                .chain(f.aliases.iter().map(String::as_str))
+                .collect();
+            settings.scope_for(&ids)
+        })
+        .collect();
     Model {
         catalog,
         mode,
@@ -321,12 +323,11 @@ fn apply_traits(
 
 /// The finding for an expired waiver (it applies to nothing).
 pub(super) fn expired_waiver(w: &Waiver) -> Diagnostic {
-    let controls: Vec<&str> = w.controls.iter().map(|c| c.2.as_str()).collect();
     Diagnostic::warning(
         Code::ExpiredWaiver,
         format!(
             "waiver for {} expired on {}",
-            controls.join(", "),
+            w.controls_written(),
             w.expires
         ),
     )

@@ -1,10 +1,10 @@
 //! Connwaer trait-check results: `traits/<hostname>/<capability>.json` (one result per
 //! file) or `traits/*.jsonl` (one result per line).
 
-use super::inventory::LineIndex;
+use super::source::LineIndex;
 use super::{InputLog, ext, read_source, sorted_files};
 use crate::catalog::Catalog;
-use crate::diag::{Code, Diagnostic, Diagnostics, Location, did_you_mean};
+use crate::diag::{Code, Diagnostic, Diagnostics, Location, did_you_mean_hint};
 use crate::model::TraitStatus;
 use crate::settings::Settings;
 use crate::yaml::SourceFile;
@@ -167,12 +167,10 @@ fn one(
         }
     };
     let Some(ci) = catalog.capability_index(&capability) else {
-        let hint = did_you_mean(
+        let hint = did_you_mean_hint(
             &capability,
             catalog.capabilities.iter().map(|c| c.name.as_str()),
-        )
-        .map(|s| format!("did you mean `{s}`? "))
-        .unwrap_or_default();
+        );
         err(
             diags,
             Code::UnknownCapability,

@@ -140,18 +140,9 @@ pub fn timestamp(t: Timestamp) -> String {
     .unwrap_or_else(|_| t.to_string())
 }
 
-/// The report of one framework with its configured scope (`--scope` over vigocli.toml).
-pub fn build_for_framework(
-    settings: &crate::settings::Settings,
-    model: &Model,
-    fw: usize,
-) -> Report {
-    let f = &model.catalog.frameworks[fw];
-    let names: Vec<&str> = std::iter::once(f.id.as_str())
-        .chain(f.aliases.iter().map(String::as_str))
-        .collect();
-    let scope = settings.scope_for(&names);
-    let cov = crate::coverage::compute(model, fw, &scope);
+/// The report of one framework with its resolved scope ([`Model::scope`]).
+pub fn build_for_framework(model: &Model, fw: usize) -> Report {
+    let cov = crate::coverage::compute(model, fw, model.scope(fw));
     build(model, &cov)
 }
 
@@ -272,8 +263,11 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
         let relevant: Vec<String> = w
             .controls
             .iter()
-            .filter(|(f, c, _)| *f == base && counted.contains(c))
-            .map(|(f, c, _)| format!("{}:{}", cat.frameworks[*f].id, cat.control(*f, *c).id))
+            .filter(|c| c.framework == base && counted.contains(&c.control))
+            .map(|c| {
+                let (f, id) = (c.framework, c.control);
+                format!("{}:{}", cat.frameworks[f].id, cat.control(f, id).id)
+            })
             .collect();
         if relevant.is_empty() {
             continue;

@@ -10,10 +10,19 @@
 //! identity (device and inode), so that no output of the same run can overwrite an input
 //! ([`refuse_overwriting_inputs`]).
 
+mod inputs;
+mod nesting;
+mod position;
+
+pub use inputs::{note_input, refuse_overwriting_inputs};
+pub use nesting::{json_too_deep, nesting_too_deep, toml_too_deep};
+pub use position::{LineIndex, line_col};
+
 use crate::diag::{Code, Diagnostic, Location};
+use inputs::note;
 use std::io::Read as _;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The largest input file vigocli reads: 256 MiB.
 pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
@@ -393,216 +402,6 @@ fn lexical_target(link: &Path, target: &Path) -> PathBuf {
         }
     }
     out
-}
-
-/// The identity of a file: device and inode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FileId {
-    dev: u64,
-    ino: u64,
-}
-
-impl FileId {
-    fn of(meta: &std::fs::Metadata) -> FileId {
-        use std::os::unix::fs::MetadataExt as _;
-        FileId {
-            dev: meta.dev(),
-            ino: meta.ino(),
-        }
-    }
-}
-
-struct Input {
-    id: FileId,
-    display: String,
-    is_dir: bool,
-}
-
-/// Every input of this run, by identity.
-static INPUTS: Mutex<Vec<Input>> = Mutex::new(Vec::new());
-
-fn note(meta: &std::fs::Metadata, display: &str, is_dir: bool) {
-    if let Ok(mut inputs) = INPUTS.lock() {
-        inputs.push(Input {
-            id: FileId::of(meta),
-            display: display.to_string(),
-            is_dir,
-        });
-    }
-}
-
-/// Records a file read by other means (the audit log, a previous bundle, a key) as an input.
-pub fn note_input(path: &Path) {
-    if let Ok(meta) = std::fs::metadata(path) {
-        note(&meta, &path.display().to_string(), meta.is_dir());
-    }
-}
-
-/// Refuses, before anything is written, every output file that is an input of this run and
-/// every output directory that is an input directory: compared by identity (device and
-/// inode, links resolved), not by spelling. Outputs that do not exist yet are new files.
-pub fn refuse_overwriting_inputs(files: &[&Path], dirs: &[&Path]) -> Result<(), Vec<Diagnostic>> {
-    let Ok(inputs) = INPUTS.lock() else {
-        return Ok(());
-    };
-    let mut errors = Vec::new();
-    let mut check = |path: &Path, want_dir: bool| {
-        let Ok(meta) = std::fs::metadata(path) else {
-            return;
-        };
-        let id = FileId::of(&meta);
-        if let Some(input) = inputs.iter().find(|i| i.id == id && i.is_dir == want_dir) {
-            let what = if want_dir {
-                "an input directory"
-            } else {
-                "an input"
-            };
-            errors.push(
-                Diagnostic::error(
-                    Code::OutputIsInput,
-                    format!(
-                        "the output `{}` is {what} of this run (`{}`); writing it would destroy what was read",
-                        path.display(),
-                        input.display
-                    ),
-                )
-                .help("write the output somewhere else, e.g. a reports/ or out/ directory outside the inputs"),
-            );
-        }
-    };
-    for f in files {
-        check(f, false);
-    }
-    for d in dirs {
-        check(d, true);
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
-}
-
-/// The position of the first opening bracket nested deeper than [`MAX_NESTING`] in JSON
-/// text (`[`/`{` outside strings), as a byte offset. `per_line`: JSON Lines, each line a
-/// value of its own.
-pub fn json_too_deep(text: &str, per_line: bool) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, b) in text.bytes().enumerate() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                b'\n' if per_line => {
-                    in_string = false;
-                    depth = 0;
-                }
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(i);
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            b'\n' if per_line => depth = 0,
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Like [`json_too_deep`] for TOML: arrays and inline tables, outside strings and comments.
-pub fn toml_too_deep(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    let mut line_start = true;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'\n' => {
-                line_start = true;
-                i += 1;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' => {
-                i += 1;
-                continue;
-            }
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'"' | b'\'' => {
-                let triple = bytes.get(i..i + 3).is_some_and(|s| s == [b, b, b]);
-                let quote_len = if triple { 3 } else { 1 };
-                i += quote_len;
-                while i < bytes.len() {
-                    if b == b'"' && bytes[i] == b'\\' {
-                        i += 2;
-                        continue;
-                    }
-                    if triple {
-                        if bytes.get(i..i + 3).is_some_and(|s| s == [b, b, b]) {
-                            i += 3;
-                            break;
-                        }
-                    } else if bytes[i] == b || bytes[i] == b'\n' {
-                        i += 1;
-                        break;
-                    }
-                    i += 1;
-                }
-                line_start = false;
-                continue;
-            }
-            // `[table]` and `[[array.of.tables]]` headers are not nesting of values.
-            b'[' if line_start && depth == 0 => {
-                while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'#' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(i);
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        line_start = false;
-        i += 1;
-    }
-    None
-}
-
-/// The diagnostic for input nested too deeply, at `(line, col)` of `file`.
-pub fn nesting_too_deep(file: &crate::yaml::SourceFile, line: usize, col: usize) -> Diagnostic {
-    file.diag_at(
-        Diagnostic::error(
-            Code::NestingTooDeep,
-            format!(
-                "`{}` nests lists and mappings more than {MAX_NESTING} levels deep here",
-                file.display
-            ),
-        )
-        .help("no vigocli input needs that depth: flatten the structure (is the file generated by mistake?)"),
-        line,
-        col,
-    )
 }
 
 #[cfg(test)]
