@@ -7,6 +7,7 @@ use crate::model::{ClaimSource, Envoy, Model, TraitStatus};
 use fixedbitset::FixedBitSet;
 use jiff::Timestamp;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How many uncovered hostnames a control lists.
@@ -14,7 +15,10 @@ pub const UNCOVERED_ENVOYS_LIMIT: usize = 50;
 /// How many contradicted (envoy, control) pairs are listed one by one.
 pub const CONTRADICTED_LIMIT: usize = 100;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// A control's status over the in-scope envoys. Serialises as `covered`, `waived`,
+/// `partial`, `uncovered` (the report schema); everything else matches on the variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Status {
     Covered,
     Waived,
@@ -23,12 +27,34 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Covered,
+        Status::Waived,
+        Status::Partial,
+        Status::Uncovered,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Covered => "covered",
             Status::Waived => "waived",
             Status::Partial => "partial",
             Status::Uncovered => "uncovered",
+        }
+    }
+
+    /// The status written as `text` (a report read back, e.g. a baseline), if it is one.
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// How good a status is; a control regresses when its rank drops.
+    pub fn rank(self) -> u8 {
+        match self {
+            Status::Uncovered => 0,
+            Status::Partial => 1,
+            Status::Waived => 2,
+            Status::Covered => 3,
         }
     }
 
@@ -43,6 +69,12 @@ impl Status {
         } else {
             Status::Uncovered
         }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -4,7 +4,7 @@
 pub mod html;
 pub mod table;
 
-use crate::coverage::{FrameworkCoverage, pct, pct_hundredths};
+use crate::coverage::{FrameworkCoverage, Status, pct, pct_hundredths};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::{Model, TraitStatus, WaiverState};
 use jiff::Timestamp;
@@ -76,7 +76,7 @@ pub struct ControlRow {
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    pub status: &'static str,
+    pub status: Status,
     pub envoys_covered: u64,
     pub envoys_waived: u64,
     pub envoys_uncovered: u64,
@@ -151,10 +151,10 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
     let fw = &cat.frameworks[cov.framework];
     let base = fw.base;
     let total = cov.total();
-    let covered = cov.count(crate::coverage::Status::Covered);
-    let waived = cov.count(crate::coverage::Status::Waived);
-    let partial = cov.count(crate::coverage::Status::Partial);
-    let uncovered = cov.count(crate::coverage::Status::Uncovered);
+    let covered = cov.count(Status::Covered);
+    let waived = cov.count(Status::Waived);
+    let partial = cov.count(Status::Partial);
+    let uncovered = cov.count(Status::Uncovered);
     let n_envoys = cov.envoys.len() as u64;
     let sum_envoy: u128 = cov
         .envoys
@@ -208,7 +208,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
                 id: ctl.id.clone(),
                 title: ctl.title.clone(),
                 category: ctl.category.clone(),
-                status: c.status.as_str(),
+                status: c.status,
                 envoys_covered: c.envoys_covered,
                 envoys_waived: c.envoys_waived,
                 envoys_uncovered: c.envoys_uncovered,
