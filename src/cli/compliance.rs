@@ -1,0 +1,229 @@
+//! Arguments of the reporting, gating and export commands.
+
+use clap::{Args, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+use super::AuditBundleArgs;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Json,
+    Table,
+    /// A self-contained HTML page (with framework `all` and --output-dir: a static dashboard site).
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Framework id or alias (e.g. hipaa, soc2, pci, nist-800-53, cis), or `all` (every framework; needs --output-dir).
+    #[arg(required = true)]
+    pub framework: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ReportFormat,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write into this directory (created if missing): `<framework>.html`/`.json`; with framework `all` and --format html, a static site with index.html and an envoy index.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub output_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub kind: Option<ReportKind>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportKind {
+    /// A zip an auditor verifies offline: report, audit-log window, boundary proof, SHA256SUMS, in-toto manifest.
+    AuditBundle(AuditBundleArgs),
+}
+/// `status` prints a table or JSON; the HTML dashboard is `report all --format html`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Table,
+    Json,
+    /// Not offered: refused with a pointer to the dashboard.
+    #[value(hide = true)]
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// A table or JSON; the HTML dashboard is `compliance report all --format html --output-dir DIR`.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: StatusFormat,
+    /// Only these frameworks (default: every framework, profiles included).
+    #[arg(long = "framework", value_name = "ID")]
+    pub frameworks: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Plain text for people and logs.
+    Human,
+    /// `vigocli/check-result/v1`.
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Without FILES: loads the whole repository (every input diagnostic), then gates every framework with a `[frameworks.<id>]` table in vigocli.toml, plus those given with --framework or --baseline. With FILES (as pre-commit passes them): validates only those .vgo files, quickly, and applies no gate.\nExit codes: 0 passed (warnings allowed), 1 a gate failed, 2 invalid input."
+)]
+pub struct CheckArgs {
+    /// Gate this framework (repeatable); with --min-coverage, the threshold applies to these.
+    #[arg(long = "framework", value_name = "ID")]
+    pub frameworks: Vec<String>,
+    /// Fail when coverage_pct of a gated framework is below PCT (overrides vigocli.toml).
+    #[arg(long, value_name = "PCT")]
+    pub min_coverage: Option<f64>,
+    /// Fail when a control regressed against this earlier JSON report (repeatable, one per framework).
+    #[arg(long = "baseline", value_name = "OLD.json")]
+    pub baselines: Vec<PathBuf>,
+    /// Warn about waivers that expire within DAYS (default: `[waivers] expiring_days`, else 30).
+    #[arg(long, value_name = "DAYS")]
+    pub expiring_days: Option<i64>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: CheckFormat,
+    /// Write the result to this file (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Validate only these .vgo files (paths relative to the current directory).
+    #[arg(value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WaiversFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes: without --expiring, 0. With --expiring DAYS, only expired waivers and those expiring within DAYS are listed, and the exit code is 1 when any is (for cron and CI notifications)."
+)]
+pub struct WaiversArgs {
+    /// List only expired waivers and those that expire within DAYS; exit 1 if there are any.
+    #[arg(long, value_name = "DAYS")]
+    pub expiring: Option<i64>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: WaiversFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier report: a JSON report file, or a directory of them (paired by framework).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The later report (file or directory, as OLD).
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: DiffFormat,
+    /// Exit 1 when any control regressed.
+    #[arg(long)]
+    pub fail_on_regression: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// OSCAL 1.2.1 assessment results (JSON): one result per framework, one finding per control.
+    Oscal(ExportArgs),
+    /// JSON Lines shaped after the OCSF Compliance Finding class (2003), one event per control.
+    Siem(SiemArgs),
+    /// JSON, one record per envoy: labels, configcrates, per-framework coverage.
+    Cmdb(ExportArgs),
+    /// Per-control pass/fail evidence payload for a GRC platform (see docs/exports.md).
+    Grc(GrcArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Only these frameworks (repeatable; default: every framework, profiles included).
+    #[arg(long = "framework", value_name = "ID")]
+    pub frameworks: Vec<String>,
+    /// Write to this file (atomically).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SiemArgs {
+    #[command(flatten)]
+    pub export: ExportArgs,
+    /// One event per (envoy, framework, control) instead of per (framework, control).
+    #[arg(long)]
+    pub per_envoy: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GrcVendor {
+    Vanta,
+    Drata,
+    Secureframe,
+    Laika,
+    Thoropass,
+    Servicenow,
+    Generic,
+}
+
+#[derive(Debug, Args)]
+pub struct GrcArgs {
+    #[command(flatten)]
+    pub export: ExportArgs,
+    /// The GRC platform the payload is meant for (docs/exports.md says which shape each gets).
+    #[arg(long, value_enum)]
+    pub vendor: GrcVendor,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PushCommand {
+    /// POST per-control evidence to a GRC endpoint (token from an environment variable or a file).
+    Grc(PushGrcArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("token").required(true).args(["token_env", "token_file"])))]
+pub struct PushGrcArgs {
+    /// The GRC platform (docs/exports.md).
+    #[arg(long, value_enum)]
+    pub vendor: GrcVendor,
+    /// URL to POST to (https; plain http only to a loopback address).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: String,
+    /// Name of the environment variable that holds the API token (never the token itself).
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+    /// File whose content is the API token.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Only these frameworks (repeatable; default: every framework, profiles included).
+    #[arg(long = "framework", value_name = "ID")]
+    pub frameworks: Vec<String>,
+    /// Evidence records per request.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub batch_size: usize,
+    /// Print what would be sent (token redacted) and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// List the frameworks, capabilities and bundles.
+    List,
+    /// Show the controls of one framework.
+    Show {
+        /// Framework id or alias (e.g. hipaa, soc2, pci, nist-800-53, cis).
+        framework: String,
+    },
+}
