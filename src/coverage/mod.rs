@@ -108,6 +108,8 @@ pub struct ControlCoverage {
 #[derive(Debug, Clone, Copy)]
 pub struct EnvoyCoverage {
     pub envoy: u32,
+    /// Its group in [`FrameworkCoverage::groups`].
+    pub group: u32,
     pub covered: u32,
     pub waived: u32,
     pub uncovered: u32,
@@ -124,8 +126,9 @@ pub struct FrameworkCoverage {
     /// a failing Connwaer check, in hostname order.
     pub contradicted: Vec<(u32, u32)>,
     pub contradicted_total: u64,
-    /// Number of distinct envoy groups computed (for diagnostics and benchmarks).
-    pub groups: usize,
+    /// The in-scope envoys grouped by identical inputs, in order of first member: the
+    /// per-envoy, per-control status of every export reads it from here.
+    pub groups: Vec<EnvoyGroup>,
 }
 
 impl FrameworkCoverage {
@@ -135,20 +138,44 @@ impl FrameworkCoverage {
     pub fn count(&self, s: Status) -> u64 {
         self.controls.iter().filter(|c| c.status == s).count() as u64
     }
+
+    /// The group of an in-scope envoy.
+    pub fn group(&self, envoy: &EnvoyCoverage) -> &EnvoyGroup {
+        &self.groups[envoy.group as usize]
+    }
 }
 
 type GroupKey<'a> = (&'a [u32], &'a [u32], &'a [(usize, TraitStatus)]);
 
-struct Group {
+/// In-scope envoys with identical inputs (configcrates, waivers, fresh Connwaer results),
+/// computed once. Each bitset is over the framework's counted controls, by position.
+#[derive(Debug, Clone)]
+pub struct EnvoyGroup {
     /// Envoy indices, in hostname order.
-    members: Vec<u32>,
-    covered: FixedBitSet,
-    waived: FixedBitSet,
-    uncovered: FixedBitSet,
-    contradicted: FixedBitSet,
+    pub members: Vec<u32>,
+    /// Claimed by a configcrate or passed by a fresh Connwaer check.
+    pub covered: FixedBitSet,
+    /// Waived by an active waiver and not covered (covered wins over waived).
+    pub waived: FixedBitSet,
+    pub uncovered: FixedBitSet,
+    /// Claimed by a configcrate and failed by a fresh Connwaer check.
+    pub contradicted: FixedBitSet,
     /// Covered through a Connwaer pass and not claimed by any configcrate.
-    connwaer_only: FixedBitSet,
-    oldest_converged: Option<Timestamp>,
+    pub connwaer_only: FixedBitSet,
+    pub oldest_converged: Option<Timestamp>,
+}
+
+impl EnvoyGroup {
+    /// The status of control position `p` on each member: covered, waived or uncovered.
+    pub fn status(&self, p: usize) -> Status {
+        if self.covered.contains(p) {
+            Status::Covered
+        } else if self.waived.contains(p) {
+            Status::Waived
+        } else {
+            Status::Uncovered
+        }
+    }
 }
 
 /// Whether an envoy is in a framework's scope (every scope label equal). Declared mode
@@ -247,7 +274,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
         b.insert_range(..);
         b
     };
-    let groups: Vec<Group> = members
+    let groups: Vec<EnvoyGroup> = members
         .into_par_iter()
         .map(|members| {
             let e = &model.envoys[members[0] as usize];
@@ -281,7 +308,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
                 .iter()
                 .map(|&m| model.envoys[m as usize].last_converged)
                 .collect();
-            Group {
+            EnvoyGroup {
                 oldest_converged: times.iter().flatten().min().copied(),
                 connwaer_only,
                 members,
@@ -432,6 +459,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
             let g = &groups[group_of[ei as usize] as usize];
             EnvoyCoverage {
                 envoy: ei,
+                group: group_of[ei as usize],
                 covered: g.covered.count_ones(..) as u32,
                 waived: g.waived.count_ones(..) as u32,
                 uncovered: g.uncovered.count_ones(..) as u32,
@@ -461,7 +489,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
         envoys,
         contradicted,
         contradicted_total,
-        groups: groups.len(),
+        groups,
     }
 }
 
@@ -489,29 +517,4 @@ pub fn pct(num: u128, den: u128) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rounding_is_half_away_from_zero() {
-        assert_eq!(pct_hundredths(1, 8), 1250);
-        assert_eq!(pct_hundredths(1, 3), 3333);
-        assert_eq!(pct_hundredths(2, 3), 6667);
-        // 100 × 1/800 = 0.125 % → 0.13 %
-        assert_eq!(pct_hundredths(1, 800), 13);
-        assert_eq!(pct_hundredths(1, 80_000), 0);
-        assert_eq!(pct_hundredths(0, 0), 0);
-        assert_eq!(pct(5, 6), 83.33);
-    }
-
-    #[test]
-    fn status_rules() {
-        assert_eq!(Status::from_counts(3, 0, 3), Status::Covered);
-        assert_eq!(Status::from_counts(2, 1, 3), Status::Waived);
-        assert_eq!(Status::from_counts(0, 3, 3), Status::Waived);
-        assert_eq!(Status::from_counts(1, 0, 3), Status::Partial);
-        assert_eq!(Status::from_counts(0, 1, 3), Status::Partial);
-        assert_eq!(Status::from_counts(0, 0, 3), Status::Uncovered);
-        assert_eq!(Status::from_counts(0, 0, 0), Status::Uncovered);
-    }
-}
+mod tests;
