@@ -14,16 +14,14 @@ pub mod waivers;
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::exit::Exit;
-use crate::model::{Model, TraitStatus, WaiverState};
+use crate::model::{Model, WaiverState};
 use crate::report;
 pub use plan::{CheckFlags, Plan, Target, plan};
 
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 pub const SCHEMA: &str = "vigocli/check-result/v1";
-/// Warnings of one code beyond this many are summarised (a 100,000-envoy fleet).
-pub const WARNINGS_PER_CODE: usize = 100;
 
 /// One control named by a gate, with its status (and its baseline status for a regression).
 #[derive(Debug, Clone, Serialize)]
@@ -261,7 +259,7 @@ pub fn evaluate(model: &Model, plan: &Plan) -> CheckResult {
         ))
     });
     let mut problems = failures;
-    problems.extend(cap_per_code(warnings));
+    problems.extend(report::cap_per_code(warnings, |p| p.diag.code, "warnings"));
     CheckResult::new(
         model.as_of,
         model.mode.as_str(),
@@ -272,42 +270,29 @@ pub fn evaluate(model: &Model, plan: &Plan) -> CheckResult {
     )
 }
 
-/// Contradicted claims over the base frameworks: an envoy whose configcrates claim a control
-/// that a fresh failing Connwaer check of a mapped capability disproves.
+/// Contradicted claims over the base frameworks, one warning per envoy and failing
+/// Connwaer check (every envoy, in or out of scope), from
+/// [`crate::coverage::contradicted_claims`].
 fn contradictions(model: &Model) -> Vec<Problem> {
     let cat = &model.catalog;
     let mut out = Vec::new();
     for (ei, e) in model.envoys.iter().enumerate() {
-        let failing: Vec<usize> = e
-            .traits
-            .iter()
-            .filter(|(_, s)| *s == TraitStatus::Fail)
-            .map(|(c, _)| *c)
-            .collect();
-        if failing.is_empty() {
-            continue;
-        }
-        let claimed: HashSet<(usize, u32)> = e
-            .configcrates
-            .iter()
-            .flat_map(|&c| model.configcrates[c as usize].claims.iter())
-            .map(|cl| (cl.framework, cl.control))
-            .collect();
-        for cap in failing {
-            let controls: Vec<ControlRef> = cat.capabilities[cap]
-                .controls
+        let found = crate::coverage::contradicted_claims(model, ei as u32);
+        for same_check in found.chunk_by(|a, b| a.capability == b.capability) {
+            let cap = same_check[0].capability;
+            let controls: Vec<ControlRef> = same_check
                 .iter()
-                .filter(|fc| claimed.contains(fc))
-                .map(|&(fw, control)| ControlRef {
-                    id: format!("{}:{}", cat.frameworks[fw].id, cat.control(fw, control).id),
+                .map(|c| ControlRef {
+                    id: format!(
+                        "{}:{}",
+                        cat.frameworks[c.framework].id,
+                        cat.control(c.framework, c.control).id
+                    ),
                     status: "contradicted".into(),
                     baseline_status: None,
                     severity: None,
                 })
                 .collect();
-            if controls.is_empty() {
-                continue;
-            }
             out.push(Problem {
                 diag: Diagnostic::warning(
                     Code::ContradictedClaim,
@@ -323,34 +308,6 @@ fn contradictions(model: &Model) -> Vec<Problem> {
                 framework: None,
                 controls,
             });
-        }
-    }
-    out
-}
-
-fn cap_per_code(problems: Vec<Problem>) -> Vec<Problem> {
-    let mut seen: BTreeMap<Code, usize> = BTreeMap::new();
-    let mut out = Vec::new();
-    for p in problems {
-        let n = seen.entry(p.diag.code).or_insert(0);
-        *n += 1;
-        if *n <= WARNINGS_PER_CODE {
-            out.push(p);
-        }
-    }
-    for (code, n) in seen {
-        if n > WARNINGS_PER_CODE {
-            out.push(
-                Diagnostic::new(
-                    Severity::Info,
-                    Code::FindingsTruncated,
-                    format!(
-                        "{} more `{code}` warnings are not listed ({n} in all)",
-                        n - WARNINGS_PER_CODE
-                    ),
-                )
-                .into(),
-            );
         }
     }
     out

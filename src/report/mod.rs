@@ -4,9 +4,9 @@
 pub mod html;
 pub mod table;
 
-use crate::coverage::{FrameworkCoverage, Status, pct, pct_hundredths};
+use crate::coverage::{FrameworkCoverage, Status, contradicted_claims, pct, pct_hundredths};
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::model::{Model, TraitStatus, WaiverState};
+use crate::model::{Model, WaiverState};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -314,7 +314,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
             .help("check the framework's scope labels against the envoys' labels"),
         );
     }
-    let findings = cap_findings(findings);
+    let findings = cap_per_code(findings, |d| d.code, "findings");
 
     Report {
         schema: SCHEMA,
@@ -401,12 +401,13 @@ fn contradiction_findings(model: &Model, cov: &FrameworkCoverage) -> Vec<Diagnos
         .map(|&(ei, p)| {
             let envoy = &model.envoys[ei as usize];
             let control = cov.controls[p as usize].control;
-            let failing: Vec<usize> = envoy
-                .traits
-                .iter()
-                .filter(|(cap, s)| *s == TraitStatus::Fail && cat.capabilities[*cap].controls.contains(&(base, control)))
-                .map(|(cap, _)| *cap)
+            // The failing checks behind this (envoy, control), from the one computation.
+            let mut failing: Vec<usize> = contradicted_claims(model, ei)
+                .into_iter()
+                .filter(|c| (c.framework, c.control) == (base, control))
+                .map(|c| c.capability)
                 .collect();
+            failing.dedup();
             let names: Vec<&str> = failing.iter().map(|&c| cat.capabilities[c].name.as_str()).collect();
             let loc = failing.first().and_then(|&c| model.fail_locations.get(&(ei, c))).cloned();
             Diagnostic::warning(
@@ -436,28 +437,33 @@ fn contradiction_findings(model: &Model, cov: &FrameworkCoverage) -> Vec<Diagnos
         .collect()
 }
 
-/// Keeps at most [`FINDINGS_PER_CODE`] findings of each code (in order) and says how many
-/// more there were, so that a 100,000-envoy fleet still gets a readable report.
-fn cap_findings(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// Keeps at most [`FINDINGS_PER_CODE`] items of each code (in order) and says, in one
+/// `findings-truncated` note per code, how many more `noun` there were, so that a
+/// 100,000-envoy fleet still gets a readable report (and `check` a readable list).
+pub fn cap_per_code<T: From<Diagnostic>>(
+    items: Vec<T>,
+    code: impl Fn(&T) -> Code,
+    noun: &str,
+) -> Vec<T> {
     let mut seen: BTreeMap<Code, usize> = BTreeMap::new();
     let mut out = Vec::new();
-    for f in findings {
-        let n = seen.entry(f.code).or_insert(0);
+    for item in items {
+        let n = seen.entry(code(&item)).or_insert(0);
         *n += 1;
         if *n <= FINDINGS_PER_CODE {
-            out.push(f);
+            out.push(item);
         }
     }
     for (code, n) in seen {
         if n > FINDINGS_PER_CODE {
-            out.push(Diagnostic::new(
+            out.push(T::from(Diagnostic::new(
                 Severity::Info,
                 Code::FindingsTruncated,
                 format!(
-                    "{} more `{code}` findings are not listed ({n} in all)",
+                    "{} more `{code}` {noun} are not listed ({n} in all)",
                     n - FINDINGS_PER_CODE
                 ),
-            ));
+            )));
         }
     }
     out
