@@ -9,12 +9,20 @@ use jiff::civil::Date;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Fleet or declared; serialises as `fleet` / `declared` (the report's `mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// An inventory lists the envoys.
     Fleet,
     /// No inventory: one virtual envoy that holds every configcrate.
     Declared,
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Mode {

@@ -14,7 +14,7 @@ pub mod waivers;
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::exit::Exit;
-use crate::model::{Model, WaiverState};
+use crate::model::{Mode, Model, WaiverState};
 use crate::report;
 pub use plan::{CheckFlags, Plan, Target, plan};
 
@@ -137,14 +137,42 @@ impl Outcome {
     }
 }
 
+/// What `check` validated: a loaded repository (in its mode), or only the given files.
+/// Serialises as `fleet`, `declared` or `files`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckMode {
+    Fleet,
+    Declared,
+    Files,
+}
+
+impl From<Mode> for CheckMode {
+    fn from(mode: Mode) -> Self {
+        match mode {
+            Mode::Fleet => CheckMode::Fleet,
+            Mode::Declared => CheckMode::Declared,
+        }
+    }
+}
+
+impl std::fmt::Display for CheckMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CheckMode::Fleet => "fleet",
+            CheckMode::Declared => "declared",
+            CheckMode::Files => "files",
+        })
+    }
+}
+
 /// Everything `check` found, in the order it is printed.
 #[derive(Debug, Serialize)]
 pub struct CheckResult {
     pub schema: &'static str,
     pub tool: report::Tool,
     pub as_of: String,
-    /// `fleet`, `declared`, or `files` (only the given files were validated).
-    pub mode: &'static str,
+    pub mode: CheckMode,
     pub result: Outcome,
     pub exit_code: u8,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -157,7 +185,7 @@ pub struct CheckResult {
 impl CheckResult {
     pub fn new(
         as_of: jiff::Timestamp,
-        mode: &'static str,
+        mode: CheckMode,
         files: Vec<String>,
         frameworks: Vec<FrameworkGate>,
         problems: Vec<Problem>,
@@ -187,7 +215,7 @@ impl CheckResult {
     }
 
     /// Input errors as a result, so that every output format can carry them.
-    pub fn invalid(as_of: jiff::Timestamp, mode: &'static str, diags: Vec<Diagnostic>) -> Self {
+    pub fn invalid(as_of: jiff::Timestamp, mode: CheckMode, diags: Vec<Diagnostic>) -> Self {
         Self::new(
             as_of,
             mode,
@@ -262,7 +290,7 @@ pub fn evaluate(model: &Model, plan: &Plan) -> CheckResult {
     problems.extend(report::cap_per_code(warnings, |p| p.diag.code, "warnings"));
     CheckResult::new(
         model.as_of,
-        model.mode.as_str(),
+        model.mode.into(),
         Vec::new(),
         frameworks,
         problems,

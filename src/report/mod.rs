@@ -6,7 +6,7 @@ pub mod table;
 
 use crate::coverage::{FrameworkCoverage, Status, contradicted_claims, pct, pct_hundredths};
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::model::{Model, WaiverState};
+use crate::model::{Mode, Model, WaiverState};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,7 +21,7 @@ pub struct Report {
     pub tool: Tool,
     pub generated_at: String,
     pub as_of: String,
-    pub mode: &'static str,
+    pub mode: Mode,
     pub framework: FrameworkInfo,
     pub scope: BTreeMap<String, String>,
     pub inputs_digest: String,
@@ -324,7 +324,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
         },
         generated_at: timestamp(model.as_of),
         as_of: timestamp(model.as_of),
-        mode: model.mode.as_str(),
+        mode: model.mode,
         framework: FrameworkInfo {
             id: fw.id.clone(),
             name: fw.name.clone(),

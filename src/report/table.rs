@@ -161,7 +161,7 @@ pub fn render_status(reports: &[Report], colour: bool) -> String {
     let mut out = format!(
         "as of {} ({} mode)\n",
         reports.first().map(|r| r.as_of.as_str()).unwrap_or(""),
-        reports.first().map(|r| r.mode).unwrap_or("")
+        reports.first().map_or("", |r| r.mode.as_str())
     );
     out.push_str(&t.to_string());
     out.push('\n');

@@ -113,7 +113,7 @@ impl<'a> PageMeta<'a> {
             tool: format!("{} {}", r.tool.name, r.tool.version),
             generated_at: &r.generated_at,
             as_of: &r.as_of,
-            mode: r.mode,
+            mode: r.mode.as_str(),
             inputs_digest: &r.inputs_digest,
             nav,
         }

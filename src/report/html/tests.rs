@@ -67,7 +67,7 @@ fn sample() -> Report {
         },
         generated_at: "2026-01-01T00:00:00Z".into(),
         as_of: "2026-01-01T00:00:00Z".into(),
-        mode: "fleet",
+        mode: crate::model::Mode::Fleet,
         framework: FrameworkInfo {
             id: "x".into(),
             name: "X".into(),
