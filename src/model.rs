@@ -34,6 +34,32 @@ impl Mode {
     }
 }
 
+/// Index into [`Model::envoys`] (hostname order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EnvoyIdx(pub u32);
+
+/// Index into the catalog's frameworks (a base framework or a profile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FrameworkIdx(pub usize);
+
+/// Index into a base framework's controls (a profile borrows its base's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ControlIdx(pub u32);
+
+impl std::ops::Index<EnvoyIdx> for Vec<Envoy> {
+    type Output = Envoy;
+    fn index(&self, i: EnvoyIdx) -> &Envoy {
+        &self[i.0 as usize]
+    }
+}
+
+impl std::ops::Index<FrameworkIdx> for Vec<crate::catalog::Framework> {
+    type Output = crate::catalog::Framework;
+    fn index(&self, i: FrameworkIdx) -> &crate::catalog::Framework {
+        &self[i.0]
+    }
+}
+
 pub const DECLARED_ENVOY: &str = "(repository)";
 
 /// Where a claim on a control comes from.

@@ -14,7 +14,7 @@ pub mod waivers;
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::exit::Exit;
-use crate::model::{Mode, Model, WaiverState};
+use crate::model::{EnvoyIdx, Mode, Model, WaiverState};
 use crate::report;
 pub use plan::{CheckFlags, Plan, Target, plan};
 
@@ -305,7 +305,8 @@ fn contradictions(model: &Model) -> Vec<Problem> {
     let cat = &model.catalog;
     let mut out = Vec::new();
     for (ei, e) in model.envoys.iter().enumerate() {
-        let found = crate::coverage::contradicted_claims(model, ei as u32);
+        let ei = EnvoyIdx(ei as u32);
+        let found = crate::coverage::contradicted_claims(model, ei);
         for same_check in found.chunk_by(|a, b| a.capability == b.capability) {
             let cap = same_check[0].capability;
             let controls: Vec<ControlRef> = same_check
@@ -314,7 +315,7 @@ fn contradictions(model: &Model) -> Vec<Problem> {
                     id: format!(
                         "{}:{}",
                         cat.frameworks[c.framework].id,
-                        cat.control(c.framework, c.control).id
+                        cat.control(c.framework.0, c.control.0).id
                     ),
                     status: "contradicted".into(),
                     baseline_status: None,
@@ -331,7 +332,7 @@ fn contradictions(model: &Model) -> Vec<Problem> {
                         controls.len()
                     ),
                 )
-                .at_opt(model.fail_locations.get(&(ei as u32, cap)).cloned())
+                .at_opt(model.fail_locations.get(&(ei.0, cap)).cloned())
                 .help("fix the envoy or the configcrate: the claims stay counted, but an auditor will ask"),
                 framework: None,
                 controls,

@@ -2,7 +2,7 @@
 //! that a fresh failing Connwaer check of a mapped capability disproves. The report lists
 //! them per control (in scope), `check` per failing check (every envoy); both read this.
 
-use crate::model::{Model, TraitStatus};
+use crate::model::{ControlIdx, EnvoyIdx, FrameworkIdx, Model, TraitStatus};
 use std::collections::HashSet;
 
 /// One contradicted claim on one envoy.
@@ -10,16 +10,16 @@ use std::collections::HashSet;
 pub struct Contradiction {
     /// The failing capability (index into the catalog's capabilities).
     pub capability: usize,
-    /// The claimed control: (base framework index, control index).
-    pub framework: usize,
-    pub control: u32,
+    /// The claimed control: its base framework and its index there.
+    pub framework: FrameworkIdx,
+    pub control: ControlIdx,
 }
 
 /// The contradicted claims of envoy `envoy`, by failing capability (in the envoy's trait
 /// order), then in the order of the capability's mapped controls.
-pub fn contradicted_claims(model: &Model, envoy: u32) -> Vec<Contradiction> {
+pub fn contradicted_claims(model: &Model, envoy: EnvoyIdx) -> Vec<Contradiction> {
     let cat = &model.catalog;
-    let e = &model.envoys[envoy as usize];
+    let e = &model.envoys[envoy];
     let mut failing = e
         .traits
         .iter()
@@ -43,8 +43,8 @@ pub fn contradicted_claims(model: &Model, envoy: u32) -> Vec<Contradiction> {
                 .filter(|fc| claimed.contains(fc))
                 .map(move |&(framework, control)| Contradiction {
                     capability: cap,
-                    framework,
-                    control,
+                    framework: FrameworkIdx(framework),
+                    control: ControlIdx(control),
                 })
         })
         .collect()

@@ -3,7 +3,7 @@
 //! fresh Connwaer results) form one group and are computed once, on bitsets over the
 //! framework's counted controls.
 
-use crate::model::{ClaimSource, Envoy, Model, TraitStatus};
+use crate::model::{ClaimSource, ControlIdx, Envoy, EnvoyIdx, FrameworkIdx, Model, TraitStatus};
 use fixedbitset::FixedBitSet;
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -21,8 +21,7 @@ pub const CONTRADICTED_LIMIT: usize = 100;
 
 #[derive(Debug, Clone)]
 pub struct ControlCoverage {
-    /// Index into the base framework's controls.
-    pub control: u32,
+    pub control: ControlIdx,
     pub status: Status,
     pub envoys_covered: u64,
     pub envoys_waived: u64,
@@ -39,8 +38,8 @@ pub struct ControlCoverage {
     pub envoys_connwaer_only: u64,
     /// Waivers (indices) that waive it on at least one in-scope envoy.
     pub waivers: Vec<u32>,
-    /// Envoy indices, in hostname order, at most [`UNCOVERED_ENVOYS_LIMIT`].
-    pub uncovered_envoys: Vec<u32>,
+    /// In hostname order, at most [`UNCOVERED_ENVOYS_LIMIT`].
+    pub uncovered_envoys: Vec<EnvoyIdx>,
     /// The oldest `last_converged` among the envoys that cover it: every attesting envoy
     /// converged at or after this instant.
     pub last_converged: Option<Timestamp>,
@@ -48,7 +47,7 @@ pub struct ControlCoverage {
 
 #[derive(Debug, Clone, Copy)]
 pub struct EnvoyCoverage {
-    pub envoy: u32,
+    pub envoy: EnvoyIdx,
     /// Its group in [`FrameworkCoverage::groups`].
     pub group: u32,
     pub covered: u32,
@@ -58,14 +57,14 @@ pub struct EnvoyCoverage {
 
 #[derive(Debug, Clone)]
 pub struct FrameworkCoverage {
-    pub framework: usize,
+    pub framework: FrameworkIdx,
     pub scope: BTreeMap<String, String>,
     pub controls: Vec<ControlCoverage>,
     /// In-scope envoys, in hostname order.
     pub envoys: Vec<EnvoyCoverage>,
-    /// The first [`CONTRADICTED_LIMIT`] (envoy index, control position) pairs contradicted by
+    /// The first [`CONTRADICTED_LIMIT`] (envoy, control position) pairs contradicted by
     /// a failing Connwaer check, in hostname order.
-    pub contradicted: Vec<(u32, u32)>,
+    pub contradicted: Vec<(EnvoyIdx, u32)>,
     pub contradicted_total: u64,
     /// The in-scope envoys grouped by identical inputs, in order of first member: the
     /// per-envoy, per-control status of every export reads it from here.
@@ -92,8 +91,8 @@ type GroupKey<'a> = (&'a [u32], &'a [u32], &'a [(usize, TraitStatus)]);
 /// computed once. Each bitset is over the framework's counted controls, by position.
 #[derive(Debug, Clone)]
 pub struct EnvoyGroup {
-    /// Envoy indices, in hostname order.
-    pub members: Vec<u32>,
+    /// In hostname order.
+    pub members: Vec<EnvoyIdx>,
     /// Claimed by a configcrate or passed by a fresh Connwaer check.
     pub covered: FixedBitSet,
     /// Waived by an active waiver and not covered (covered wins over waived).
@@ -135,7 +134,7 @@ pub struct Positions {
 }
 
 impl Positions {
-    pub fn new(cat: &crate::catalog::Catalog, fw: usize) -> Positions {
+    pub fn new(cat: &crate::catalog::Catalog, fw: FrameworkIdx) -> Positions {
         let framework = &cat.frameworks[fw];
         let base = framework.base;
         let mut pos_of = vec![u32::MAX; cat.frameworks[base].controls.len()];
@@ -167,7 +166,11 @@ impl Positions {
     }
 }
 
-pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> FrameworkCoverage {
+pub fn compute(
+    model: &Model,
+    fw: FrameworkIdx,
+    scope: &BTreeMap<String, String>,
+) -> FrameworkCoverage {
     let cat = &model.catalog;
     let positions = Positions::new(cat, fw);
     let counted = &cat.frameworks[fw].counted;
@@ -190,14 +193,15 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
         .collect();
 
     // Group in-scope envoys by identical inputs; groups in order of first member.
-    let scoped: Vec<u32> = (0..model.envoys.len() as u32)
-        .filter(|&i| in_scope(model, &model.envoys[i as usize], scope))
+    let scoped: Vec<EnvoyIdx> = (0..model.envoys.len() as u32)
+        .map(EnvoyIdx)
+        .filter(|&i| in_scope(model, &model.envoys[i], scope))
         .collect();
     let mut index: HashMap<GroupKey<'_>, usize> = HashMap::new();
-    let mut members: Vec<Vec<u32>> = Vec::new();
+    let mut members: Vec<Vec<EnvoyIdx>> = Vec::new();
     let mut group_of = vec![u32::MAX; model.envoys.len()];
     for &ei in &scoped {
-        let e = &model.envoys[ei as usize];
+        let e = &model.envoys[ei];
         let key = (
             e.configcrates.as_slice(),
             e.waivers.as_slice(),
@@ -208,7 +212,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
             members.len() - 1
         });
         members[g].push(ei);
-        group_of[ei as usize] = g as u32;
+        group_of[ei.0 as usize] = g as u32;
     }
     let all = {
         let mut b = FixedBitSet::with_capacity(n);
@@ -218,7 +222,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
     let groups: Vec<EnvoyGroup> = members
         .into_par_iter()
         .map(|members| {
-            let e = &model.envoys[members[0] as usize];
+            let e = &model.envoys[members[0]];
             let mut claimed = FixedBitSet::with_capacity(n);
             for &c in &e.configcrates {
                 claimed.union_with(&crate_bits[c as usize]);
@@ -247,7 +251,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
             contradicted.intersect_with(&failed);
             let times: Vec<Option<Timestamp>> = members
                 .iter()
-                .map(|&m| model.envoys[m as usize].last_converged)
+                .map(|&m| model.envoys[m].last_converged)
                 .collect();
             EnvoyGroup {
                 oldest_converged: times.iter().flatten().min().copied(),
@@ -318,7 +322,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
     let mut passes_used: BTreeSet<usize> = BTreeSet::new();
     let mut waivers_used: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
     for g in &groups {
-        let e = &model.envoys[g.members[0] as usize];
+        let e = &model.envoys[g.members[0]];
         for &c in &e.configcrates {
             crates_used.insert(c as usize);
         }
@@ -355,13 +359,13 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
     }
 
     // The first uncovered hostnames of each control (envoys are in hostname order).
-    let mut uncovered_envoys: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut uncovered_envoys: Vec<Vec<EnvoyIdx>> = vec![Vec::new(); n];
     let mut need = all.clone();
     for &ei in &scoped {
         if need.is_clear() {
             break;
         }
-        let g = &groups[group_of[ei as usize] as usize];
+        let g = &groups[group_of[ei.0 as usize] as usize];
         let hits: Vec<usize> = g.uncovered.intersection(&need).collect();
         for p in hits {
             uncovered_envoys[p].push(ei);
@@ -377,7 +381,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
             let covered = acc.covered[p];
             let waived = acc.waived[p];
             ControlCoverage {
-                control: counted[p],
+                control: ControlIdx(counted[p]),
                 status: Status::from_counts(covered, waived, in_scope_count),
                 envoys_covered: covered,
                 envoys_waived: waived,
@@ -397,10 +401,10 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
     let envoys = scoped
         .iter()
         .map(|&ei| {
-            let g = &groups[group_of[ei as usize] as usize];
+            let g = &groups[group_of[ei.0 as usize] as usize];
             EnvoyCoverage {
                 envoy: ei,
-                group: group_of[ei as usize],
+                group: group_of[ei.0 as usize],
                 covered: g.covered.count_ones(..) as u32,
                 waived: g.waived.count_ones(..) as u32,
                 uncovered: g.uncovered.count_ones(..) as u32,
@@ -414,7 +418,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
         if contradicted.len() >= CONTRADICTED_LIMIT {
             break;
         }
-        let g = &groups[group_of[ei as usize] as usize];
+        let g = &groups[group_of[ei.0 as usize] as usize];
         for p in g
             .contradicted
             .ones()

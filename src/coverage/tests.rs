@@ -128,10 +128,10 @@ fn model(
     }
 }
 
-fn control<'a>(cov: &'a FrameworkCoverage, c: u32) -> &'a ControlCoverage {
+fn control(cov: &FrameworkCoverage, c: u32) -> &ControlCoverage {
     cov.controls
         .iter()
-        .find(|x| x.control == c)
+        .find(|x| x.control == ControlIdx(c))
         .expect("counted control")
 }
 
@@ -149,17 +149,17 @@ fn envoys_with_identical_inputs_share_one_group() {
             envoy("a-3", &[0], &[], &[]),
         ],
     );
-    let cov = compute(&m, fw, &BTreeMap::new());
+    let cov = compute(&m, FrameworkIdx(fw), &BTreeMap::new());
     assert_eq!(cov.groups.len(), 2);
-    assert_eq!(cov.groups[0].members, vec![0, 2]);
-    assert_eq!(cov.groups[1].members, vec![1]);
+    assert_eq!(cov.groups[0].members, vec![EnvoyIdx(0), EnvoyIdx(2)]);
+    assert_eq!(cov.groups[1].members, vec![EnvoyIdx(1)]);
     let groups: Vec<u32> = cov.envoys.iter().map(|e| e.group).collect();
     assert_eq!(groups, vec![0, 1, 0]);
     // Per-envoy status comes from the group; per-control counts add the members up.
     let pos = |c: u32| {
         cov.controls
             .iter()
-            .position(|x| x.control == c)
+            .position(|x| x.control == ControlIdx(c))
             .expect("pos")
     };
     assert_eq!(cov.group(&cov.envoys[0]).status(pos(b)), Status::Uncovered);
@@ -168,7 +168,10 @@ fn envoys_with_identical_inputs_share_one_group() {
     assert_eq!(control(&cov, a).envoys_covered, 3);
     assert_eq!(control(&cov, b).status, Status::Partial);
     assert_eq!(control(&cov, b).envoys_uncovered, 2);
-    assert_eq!(control(&cov, b).uncovered_envoys, vec![0, 2]);
+    assert_eq!(
+        control(&cov, b).uncovered_envoys,
+        vec![EnvoyIdx(0), EnvoyIdx(2)]
+    );
     assert_eq!(control(&cov, b).configcrates, vec![1]);
 }
 
@@ -182,7 +185,7 @@ fn a_covered_control_is_not_waived() {
         vec![waiver(fw, &[a, b])],
         vec![envoy("a-1", &[0], &[0], &[]), envoy("a-2", &[], &[0], &[])],
     );
-    let cov = compute(&m, fw, &BTreeMap::new());
+    let cov = compute(&m, FrameworkIdx(fw), &BTreeMap::new());
     // a: covered on a-1 (the waiver does not count there), waived on a-2.
     let ca = control(&cov, a);
     assert_eq!((ca.envoys_covered, ca.envoys_waived), (1, 1));
@@ -208,20 +211,20 @@ fn a_failing_check_contradicts_a_claim_that_stays_counted() {
             envoy("a-2", &[], &[], &[(cap, TraitStatus::Pass)]),
         ],
     );
-    let cov = compute(&m, fw, &BTreeMap::new());
+    let cov = compute(&m, FrameworkIdx(fw), &BTreeMap::new());
     let ca = control(&cov, a);
     assert_eq!(ca.status, Status::Covered);
     assert_eq!((ca.envoys_contradicted, ca.envoys_connwaer_only), (1, 1));
     assert_eq!(cov.contradicted_total, 1);
     assert_eq!(cov.contradicted.len(), 1);
-    assert_eq!(cov.contradicted[0].0, 0);
-    let found = contradicted_claims(&m, 0);
+    assert_eq!(cov.contradicted[0].0, EnvoyIdx(0));
+    let found = contradicted_claims(&m, EnvoyIdx(0));
     assert!(found.contains(&Contradiction {
         capability: cap,
-        framework: fw,
-        control: a,
+        framework: FrameworkIdx(fw),
+        control: ControlIdx(a),
     }));
-    assert!(contradicted_claims(&m, 1).is_empty());
+    assert!(contradicted_claims(&m, EnvoyIdx(1)).is_empty());
 }
 
 #[test]
@@ -245,7 +248,7 @@ fn a_profile_counts_only_its_own_controls_of_its_base() {
         Vec::new(),
         vec![envoy("a-1", &[0, 1, 2], &[], &[])],
     );
-    let cov = compute(&m, low, &BTreeMap::new());
+    let cov = compute(&m, FrameworkIdx(low), &BTreeMap::new());
     assert_eq!(cov.total(), counted.len() as u64);
     assert_eq!(cov.count(Status::Covered), 1);
     assert_eq!(control(&cov, counted[0]).configcrates, vec![0]);
@@ -266,11 +269,11 @@ fn scope_filters_envoys_in_fleet_mode_only() {
         vec![envoy("a-1", &[0], &[], &[]), out],
     );
     let scope = BTreeMap::from([("env".to_string(), "prod".to_string())]);
-    let cov = compute(&m, fw, &scope);
+    let cov = compute(&m, FrameworkIdx(fw), &scope);
     assert_eq!(cov.envoys.len(), 1);
     assert_eq!(control(&cov, a).status, Status::Covered);
     m.mode = Mode::Declared;
-    let cov = compute(&m, fw, &scope);
+    let cov = compute(&m, FrameworkIdx(fw), &scope);
     assert_eq!(cov.envoys.len(), 2);
     assert_eq!(control(&cov, a).status, Status::Partial);
 }

@@ -10,7 +10,7 @@ pub mod push;
 pub mod siem;
 
 use crate::coverage::{self, FrameworkCoverage};
-use crate::model::Model;
+use crate::model::{FrameworkIdx, Model};
 use crate::report::Report;
 
 /// One framework's coverage and report.
@@ -36,7 +36,7 @@ pub fn assess(model: &Model, frameworks: &[usize]) -> Vec<Assessed> {
     frameworks
         .iter()
         .map(|&fw| {
-            let cov = coverage::compute(model, fw, model.scope(fw));
+            let cov = coverage::compute(model, FrameworkIdx(fw), model.scope(fw));
             let report = crate::report::build(model, &cov);
             Assessed { fw, cov, report }
         })

@@ -227,7 +227,7 @@ pub fn write(
         if per_envoy {
             for ec in &a.cov.envoys {
                 let group = a.cov.group(ec);
-                let envoy = &model.envoys[ec.envoy as usize];
+                let envoy = &model.envoys[ec.envoy];
                 let labels: Vec<String> = labels(&envoy.labels);
                 for (p, row) in a.report.controls.iter().enumerate() {
                     let status = group.status(p);

@@ -6,7 +6,7 @@ pub mod table;
 
 use crate::coverage::{FrameworkCoverage, Status, contradicted_claims, pct, pct_hundredths};
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::model::{Mode, Model, WaiverState};
+use crate::model::{FrameworkIdx, Mode, Model, WaiverState};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -142,7 +142,7 @@ pub fn timestamp(t: Timestamp) -> String {
 
 /// The report of one framework with its resolved scope ([`Model::scope`]).
 pub fn build_for_framework(model: &Model, fw: usize) -> Report {
-    let cov = crate::coverage::compute(model, fw, model.scope(fw));
+    let cov = crate::coverage::compute(model, FrameworkIdx(fw), model.scope(fw));
     build(model, &cov)
 }
 
@@ -171,7 +171,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
                 .then(a.envoy.cmp(&b.envoy))
         })
         .map(|e| Weakest {
-            hostname: model.envoys[e.envoy as usize].hostname.clone(),
+            hostname: model.envoys[e.envoy].hostname.clone(),
             coverage_pct: pct(u128::from(e.covered + e.waived), u128::from(total as u32)),
         });
     let mut formulas = BTreeMap::new();
@@ -203,7 +203,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
         .controls
         .iter()
         .map(|c| {
-            let ctl = cat.control(base, c.control);
+            let ctl = cat.control(base, c.control.0);
             ControlRow {
                 id: ctl.id.clone(),
                 title: ctl.title.clone(),
@@ -233,7 +233,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
                 uncovered_envoys: c
                     .uncovered_envoys
                     .iter()
-                    .map(|&i| model.envoys[i as usize].hostname.clone())
+                    .map(|&i| model.envoys[i].hostname.clone())
                     .collect(),
                 last_converged: c.last_converged.map(timestamp),
             }
@@ -243,7 +243,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
         .envoys
         .iter()
         .map(|e| {
-            let env = &model.envoys[e.envoy as usize];
+            let env = &model.envoys[e.envoy];
             EnvoyRow {
                 hostname: env.hostname.clone(),
                 coverage_pct: pct(u128::from(e.covered + e.waived), u128::from(total as u32)),
@@ -330,7 +330,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
             name: fw.name.clone(),
             version: fw.version.clone(),
             source: fw.source.clone(),
-            based_on: (base != cov.framework).then(|| cat.frameworks[base].id.clone()),
+            based_on: (base != cov.framework.0).then(|| cat.frameworks[base].id.clone()),
         },
         scope: cov.scope.clone(),
         inputs_digest: model.inputs_digest.clone(),
@@ -399,24 +399,24 @@ fn contradiction_findings(model: &Model, cov: &FrameworkCoverage) -> Vec<Diagnos
     cov.contradicted
         .iter()
         .map(|&(ei, p)| {
-            let envoy = &model.envoys[ei as usize];
+            let envoy = &model.envoys[ei];
             let control = cov.controls[p as usize].control;
             // The failing checks behind this (envoy, control), from the one computation.
             let mut failing: Vec<usize> = contradicted_claims(model, ei)
                 .into_iter()
-                .filter(|c| (c.framework, c.control) == (base, control))
+                .filter(|c| (c.framework, c.control) == (FrameworkIdx(base), control))
                 .map(|c| c.capability)
                 .collect();
             failing.dedup();
             let names: Vec<&str> = failing.iter().map(|&c| cat.capabilities[c].name.as_str()).collect();
-            let loc = failing.first().and_then(|&c| model.fail_locations.get(&(ei, c))).cloned();
+            let loc = failing.first().and_then(|&c| model.fail_locations.get(&(ei.0, c))).cloned();
             Diagnostic::warning(
                 Code::ContradictedClaim,
                 format!(
                     "envoy `{}`: {} {} is claimed by a configcrate but Connwaer check {} failed",
                     envoy.hostname,
                     cat.frameworks[cov.framework].id,
-                    cat.control(base, control).id,
+                    cat.control(base, control.0).id,
                     names.join(", ")
                 ),
             )

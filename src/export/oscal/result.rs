@@ -1,10 +1,11 @@
 //! One framework's OSCAL result: observations of envoy groups, findings per control.
 
 use super::*;
+use crate::model::EnvoyIdx;
 
 /// In-scope envoys with identical evidence for one framework.
 struct Group {
-    members: Vec<u32>,
+    members: Vec<EnvoyIdx>,
     claimed: FixedBitSet,
     passed: FixedBitSet,
     failed: FixedBitSet,
@@ -35,7 +36,7 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
     let mut index: HashMap<(FixedBitSet, FixedBitSet, FixedBitSet), usize> = HashMap::new();
     let mut groups: Vec<Group> = Vec::new();
     for e in &cov.envoys {
-        let envoy = &model.envoys[e.envoy as usize];
+        let envoy = &model.envoys[e.envoy];
         let key = (envoy.configcrates.as_slice(), envoy.traits.as_slice());
         let g = match raw.get(&key) {
             Some(&g) => g,
@@ -98,7 +99,7 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
         let hosts: Vec<&str> = g
             .members
             .iter()
-            .map(|&m| model.envoys[m as usize].hostname.as_str())
+            .map(|&m| model.envoys[m].hostname.as_str())
             .collect();
         let subjects: Vec<Value> = hosts
             .iter()
@@ -140,7 +141,7 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
             let converged: Vec<Timestamp> = g
                 .members
                 .iter()
-                .filter_map(|&m| model.envoys[m as usize].last_converged)
+                .filter_map(|&m| model.envoys[m].last_converged)
                 .collect();
             let (collected, when) = match converged.iter().min() {
                 Some(t) if converged.len() == g.members.len() => (timestamp(*t), "the oldest `last_converged` of these envoys".to_string()),
@@ -186,9 +187,9 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
         if !g.capabilities.is_empty() {
             let mut checked: Vec<Timestamp> = Vec::new();
             for &m in &g.members {
-                for &(cap, s) in &model.envoys[m as usize].traits {
+                for &(cap, s) in &model.envoys[m].traits {
                     if g.capabilities.contains(&(cap, s))
-                        && let Some(t) = model.trait_checked_at.get(&(m, cap))
+                        && let Some(t) = model.trait_checked_at.get(&(m.0, cap))
                     {
                         checked.push(*t);
                     }
