@@ -29,68 +29,63 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
     let origin = json!([{"actors": [{"type": "tool", "actor-uuid": tool_uuid}]}]);
 
     // Groups of in-scope envoys with identical evidence for this framework: the same
-    // claimed controls and the same controls passed or failed by Connwaer checks. Envoys
-    // are first grouped by their raw inputs (cheap), then those groups by their bitsets.
-    type Key<'a> = (&'a [u32], &'a [(usize, TraitStatus)]);
-    let mut raw: HashMap<Key<'_>, usize> = HashMap::new();
+    // claimed controls and the same controls passed or failed by Connwaer checks. The
+    // engine's groups (identical inputs, waivers included) are merged by those bitsets.
     let mut index: HashMap<(FixedBitSet, FixedBitSet, FixedBitSet), usize> = HashMap::new();
     let mut groups: Vec<Group> = Vec::new();
-    for e in &cov.envoys {
-        let envoy = &model.envoys[e.envoy];
-        let key = (envoy.configcrates.as_slice(), envoy.traits.as_slice());
-        let g = match raw.get(&key) {
-            Some(&g) => g,
-            None => {
-                let mut claimed = FixedBitSet::with_capacity(n);
-                let mut contributing = BTreeSet::new();
-                for &ci in &envoy.configcrates {
-                    let b = bits(
-                        &mut model.configcrates[ci as usize]
-                            .claims
-                            .iter()
-                            .map(|cl| (cl.framework, cl.control)),
-                    );
-                    if !b.is_clear() {
-                        contributing.insert(ci);
-                    }
-                    claimed.union_with(&b);
-                }
-                let mut passed = FixedBitSet::with_capacity(n);
-                let mut failed = FixedBitSet::with_capacity(n);
-                let mut caps = BTreeSet::new();
-                for &(cap, s) in &envoy.traits {
-                    let b = bits(&mut cat.capabilities[cap].controls.iter().copied());
-                    if !b.is_clear() {
-                        caps.insert((cap, s));
-                    }
-                    match s {
-                        TraitStatus::Pass => passed.union_with(&b),
-                        TraitStatus::Fail => failed.union_with(&b),
-                    }
-                }
-                let next = groups.len();
-                let g = *index
-                    .entry((claimed.clone(), passed.clone(), failed.clone()))
-                    .or_insert(next);
-                if g == next {
-                    groups.push(Group {
-                        members: Vec::new(),
-                        claimed,
-                        passed,
-                        failed,
-                        configcrates: BTreeSet::new(),
-                        capabilities: BTreeSet::new(),
-                        claims_uuid: None,
-                        connwaer_uuid: None,
-                    });
-                }
-                groups[g].configcrates.extend(contributing);
-                groups[g].capabilities.extend(caps);
-                raw.insert(key, g);
-                g
+    for engine_group in &cov.groups {
+        let envoy = &model.envoys[engine_group.members[0]];
+        let mut claimed = FixedBitSet::with_capacity(n);
+        let mut contributing = BTreeSet::new();
+        for &ci in &envoy.configcrates {
+            let b = bits(
+                &mut model.configcrates[ci as usize]
+                    .claims
+                    .iter()
+                    .map(|cl| (cl.framework, cl.control)),
+            );
+            if !b.is_clear() {
+                contributing.insert(ci);
             }
-        };
-        groups[g].members.push(e.envoy);
+            claimed.union_with(&b);
+        }
+        let mut passed = FixedBitSet::with_capacity(n);
+        let mut failed = FixedBitSet::with_capacity(n);
+        let mut caps = BTreeSet::new();
+        for &(cap, s) in &envoy.traits {
+            let b = bits(&mut cat.capabilities[cap].controls.iter().copied());
+            if !b.is_clear() {
+                caps.insert((cap, s));
+            }
+            match s {
+                TraitStatus::Pass => passed.union_with(&b),
+                TraitStatus::Fail => failed.union_with(&b),
+            }
+        }
+        let next = groups.len();
+        let g = *index
+            .entry((claimed.clone(), passed.clone(), failed.clone()))
+            .or_insert(next);
+        if g == next {
+            groups.push(Group {
+                members: Vec::new(),
+                claimed,
+                passed,
+                failed,
+                configcrates: BTreeSet::new(),
+                capabilities: BTreeSet::new(),
+                claims_uuid: None,
+                connwaer_uuid: None,
+            });
+        }
+        groups[g].configcrates.extend(contributing);
+        groups[g].capabilities.extend(caps);
+        groups[g].members.extend_from_slice(&engine_group.members);
+    }
+    // Engine groups are in order of first member, so merged groups are too; members
+    // back in hostname order.
+    for g in &mut groups {
+        g.members.sort_unstable();
     }
 
     let mut observations = Vec::new();
