@@ -114,7 +114,9 @@ pub struct Envoy {
     pub status: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Serialises as `active`, `expiring`, `expired`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum WaiverState {
     Active,
     Expiring,

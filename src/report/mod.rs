@@ -119,7 +119,7 @@ pub struct WaiverRow {
     pub owner: String,
     pub expires: String,
     pub days_left: i64,
-    pub state: &'static str,
+    pub state: WaiverState,
     pub envoys: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub envoys_glob: Option<String>,
@@ -279,7 +279,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
             owner: w.owner.clone(),
             expires: w.expires.to_string(),
             days_left: w.days_left,
-            state: w.state.as_str(),
+            state: w.state,
             envoys: w.applied_envoys,
             envoys_glob: w.envoys_glob.clone(),
             labels: w.labels.clone(),

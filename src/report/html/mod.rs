@@ -287,7 +287,7 @@ fn control_view<'a>(c: &'a ControlRow, waivers: &HashMap<&str, &'a WaiverRow>) -
                     owner: &w.owner,
                     expires: &w.expires,
                     days_left: w.days_left,
-                    state: w.state,
+                    state: w.state.as_str(),
                 },
                 None => WaiverRef {
                     source: src,

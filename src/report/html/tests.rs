@@ -27,7 +27,7 @@ fn sample() -> Report {
         owner: "o@example.com".into(),
         expires: "2027-01-01".into(),
         days_left: 40,
-        state: "active",
+        state: crate::model::WaiverState::Active,
         envoys: 1,
         envoys_glob: None,
         labels: BTreeMap::new(),
