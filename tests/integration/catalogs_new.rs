@@ -1,0 +1,132 @@
+//! The NIST-family catalogs generated from the publishers' own machine-readable data
+//! (FedRAMP, NIST SP 800-171 Rev. 2 and Rev. 3, CMMC 2.0, NIST CSF 2.0): every catalog's
+//! count and first/last ids against the committed source data, `catalog show` lists them,
+//! tags resolve through the NIST-style spellings, and the generators re-create the
+//! committed YAML byte for byte.
+
+use crate::common::{Repo, status};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn data(rel: &str) -> Value {
+    let p = root().join("scripts/data").join(rel);
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// `vigocli catalog show <id> --format json`'s counted control ids, in catalog order.
+fn shown_ids(id: &str) -> Vec<String> {
+    let r = Repo::new();
+    let run = r.run(&["catalog", "show", id]).ok();
+    run.stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+/// Runs one generator with `--check` (python3 standard library only).
+fn generator_is_current(script: &str) {
+    let out = Command::new("python3")
+        .arg(root().join("scripts").join(script))
+        .arg("--check")
+        .current_dir(root())
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{script} --check: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn oscal_to_nist(oid: &str) -> String {
+    let up = oid.to_uppercase();
+    match up.split_once('.') {
+        Some((base, enh)) => format!("{base}({enh})"),
+        None => up,
+    }
+}
+
+fn counted(report: &Value) -> u64 {
+    report["summary"]["controls_total"].as_u64().unwrap()
+}
+
+fn exists(p: &Path) -> bool {
+    p.exists()
+}
+
+// ---------------------------------------------------------------- FedRAMP
+
+#[test]
+fn fedramp_baselines_match_gsa_profiles() {
+    for (fw, level, n, last) in [
+        ("fedramp-low", "LOW", 156, "SR-12"),
+        ("fedramp-moderate", "MODERATE", 323, "SR-12"),
+        ("fedramp-high", "HIGH", 410, "SR-12"),
+        ("fedramp-li-saas", "LI-SaaS", 156, "SR-12"),
+    ] {
+        let prof = data(&format!(
+            "fedramp/FedRAMP_rev5_{level}-baseline_profile.json"
+        ));
+        let gsa: Vec<String> = prof["profile"]["imports"][0]["include-controls"][0]["with-ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| oscal_to_nist(v.as_str().unwrap()))
+            .collect();
+        assert_eq!(gsa.len(), n, "{fw}: GSA's profile");
+        assert_eq!(gsa.first().map(String::as_str), Some("AC-1"), "{fw}");
+        assert_eq!(gsa.last().map(String::as_str), Some(last), "{fw}");
+        let r = Repo::new();
+        r.file(
+            "stacks/configcrates/a.vgo",
+            "compliance:\n  nist-800-53: [AC-1]\n",
+        );
+        let rep = r.report(fw, &[]);
+        assert_eq!(counted(&rep), n as u64, "{fw}");
+        assert_eq!(rep["framework"]["based_on"], "nist-800-53", "{fw}");
+        let mut shown = shown_ids(fw);
+        shown.retain(|id| gsa.contains(id));
+        let mut want = gsa.clone();
+        want.sort();
+        shown.sort();
+        assert_eq!(shown, want, "{fw}: catalog show lists every GSA id");
+    }
+}
+
+#[test]
+fn fedramp_counts_nist_tags_and_its_own_spelling() {
+    let r = Repo::new();
+    r.file(
+        "stacks/configcrates/a.vgo",
+        "compliance:\n  nist-800-53: [SC-7, \"AC-6(8)\"]\n  fedramp-high: [\"AC-2 (1)\", \"ac-2.2\"]\n",
+    );
+    let high = r.report("fedramp-high", &[]);
+    for id in ["SC-7", "AC-6(8)", "AC-2(1)", "AC-2(2)"] {
+        assert_eq!(status(&high, id), "covered", "{id}");
+    }
+    assert_eq!(high["summary"]["covered"], 4);
+    // The same tags on the base catalog count for the Moderate baseline too, but
+    // AC-6(8) is High-only.
+    let moderate = r.report("fedramp-moderate", &[]);
+    assert_eq!(status(&moderate, "AC-2(1)"), "covered");
+    assert!(
+        moderate["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != "AC-6(8)")
+    );
+}
+
+#[test]
+fn fedramp_generator_recreates_the_committed_files() {
+    assert!(exists(&root().join("scripts/data/fedramp/README.md")));
+    generator_is_current("gen-fedramp.py");
+}
