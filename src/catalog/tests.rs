@@ -29,6 +29,8 @@ fn builtin_catalogs_have_their_documented_sizes() {
         ("fedramp-moderate", 323),
         ("fedramp-high", 410),
         ("fedramp-li-saas", 156),
+        ("nist-800-171r3", 97),
+        ("nist-csf-2", 106),
     ] {
         assert_eq!(counted(id), n, "{id}");
     }

@@ -19,13 +19,15 @@ fn data(rel: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// `vigocli catalog show <id> --format json`'s counted control ids, in catalog order.
+/// The counted control ids `vigocli catalog show <id>` lists (not headings, not withdrawn
+/// ones), in catalog order.
 fn shown_ids(id: &str) -> Vec<String> {
     let r = Repo::new();
     let run = r.run(&["catalog", "show", id]).ok();
     run.stdout
         .lines()
-        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|l| l.contains('\t') && !l.ends_with("(heading)") && !l.ends_with("(withdrawn)"))
+        .filter_map(|l| l.split('\t').next().map(str::to_string))
         .collect()
 }
 
@@ -129,4 +131,121 @@ fn fedramp_counts_nist_tags_and_its_own_spelling() {
 fn fedramp_generator_recreates_the_committed_files() {
     assert!(exists(&root().join("scripts/data/fedramp/README.md")));
     generator_is_current("gen-fedramp.py");
+}
+
+// ---------------------------------------------------------------- NIST OSCAL catalogs
+
+fn groups(file: &str) -> Vec<Value> {
+    data(&format!("nist-oscal/{file}"))["catalog"]["groups"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn withdrawn(c: &Value) -> bool {
+    c["props"].as_array().is_some_and(|ps| {
+        ps.iter()
+            .any(|p| p["name"] == "status" && p["value"] == "withdrawn")
+    })
+}
+
+#[test]
+fn nist_800_171r3_matches_nists_oscal_catalog() {
+    let mut live = Vec::new();
+    let mut gone = Vec::new();
+    for g in groups("NIST_SP800-171_rev3_catalog-min.json") {
+        for c in g["controls"].as_array().unwrap() {
+            let id = c["id"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("SP_800_171_")
+                .to_string();
+            if withdrawn(c) {
+                gone.push(id);
+            } else {
+                live.push(id);
+            }
+        }
+    }
+    assert_eq!(live.len(), 97);
+    assert_eq!(live.first().map(String::as_str), Some("03.01.01"));
+    assert_eq!(live.last().map(String::as_str), Some("03.17.03"));
+    let shown = shown_ids("nist-800-171r3");
+    assert_eq!(
+        shown, live,
+        "catalog show lists NIST's requirements in order"
+    );
+
+    let r = Repo::new();
+    r.file(
+        "stacks/configcrates/a.vgo",
+        "compliance:\n  nist-800-171r3: [\"03.01.01\", \"03.13.08\"]\n",
+    );
+    let rep = r.report("800-171r3", &[]);
+    assert_eq!(counted(&rep), 97);
+    assert_eq!(status(&rep, "03.13.08"), "covered");
+    // A withdrawn Rev. 3 number is refused and names where NIST moved it.
+    r.file(
+        "stacks/configcrates/b.vgo",
+        "compliance:\n  nist-800-171r3: [\"03.01.14\"]\n",
+    );
+    let run = r
+        .run(&["compliance", "report", "nist-800-171r3", "--format", "json"])
+        .invalid();
+    assert!(run.stderr.contains("withdrawn-control"), "{}", run.stderr);
+    assert!(run.stderr.contains("03.01.12"), "{}", run.stderr);
+    assert!(gone.contains(&"03.01.14".to_string()));
+}
+
+#[test]
+fn nist_csf_2_has_the_106_subcategories() {
+    let mut live = Vec::new();
+    for f in groups("NIST_CSF_v2.0_catalog-min.json") {
+        for cat in f["controls"].as_array().unwrap() {
+            for s in cat["controls"].as_array().unwrap() {
+                let examples = s["parts"]
+                    .as_array()
+                    .is_some_and(|ps| ps.iter().any(|p| p["name"] == "example"));
+                if examples {
+                    live.push(s["id"].as_str().unwrap().to_string());
+                }
+            }
+        }
+    }
+    assert_eq!(live.len(), 106);
+    let shown = shown_ids("nist-csf-2");
+    assert_eq!(shown.len(), 106);
+    assert_eq!(shown.first().map(String::as_str), Some("GV.OC-01"));
+    assert_eq!(shown.last().map(String::as_str), Some("RC.CO-04"));
+    let mut a = shown.clone();
+    a.sort();
+    live.sort();
+    assert_eq!(a, live);
+
+    let r = Repo::new();
+    r.file(
+        "stacks/configcrates/a.vgo",
+        "compliance:\n  nist-csf-2: [\"GV.OC-01\", \"pr.aa-01\", \"RC.CO-04\"]\n",
+    );
+    let rep = r.report("csf", &[]);
+    assert_eq!(counted(&rep), 106);
+    for id in ["GV.OC-01", "PR.AA-01", "RC.CO-04"] {
+        assert_eq!(status(&rep, id), "covered", "{id}");
+    }
+    // A category is a heading, and a CSF 1.1 number is withdrawn in 2.0.
+    r.file(
+        "stacks/configcrates/b.vgo",
+        "compliance:\n  nist-csf-2: [\"GV.OC\", \"PR.AC-01\"]\n",
+    );
+    let run = r
+        .run(&["compliance", "report", "nist-csf-2", "--format", "json"])
+        .invalid();
+    assert!(run.stderr.contains("GV.OC"), "{}", run.stderr);
+    assert!(run.stderr.contains("withdrawn-control"), "{}", run.stderr);
+}
+
+#[test]
+fn nist_oscal_generator_recreates_the_committed_files() {
+    assert!(exists(&root().join("scripts/data/nist-oscal/README.md")));
+    generator_is_current("gen-nist-oscal.py");
 }
