@@ -249,3 +249,113 @@ fn nist_oscal_generator_recreates_the_committed_files() {
     assert!(exists(&root().join("scripts/data/nist-oscal/README.md")));
     generator_is_current("gen-nist-oscal.py");
 }
+
+// ---------------------------------------------------------------- 800-171 Rev. 2, CMMC
+
+fn rev2_data() -> Value {
+    data("nist-800-171r2/sp800-171r2-cmmc.json")
+}
+
+#[test]
+fn nist_800_171_rev2_has_the_110_requirements() {
+    let d = rev2_data();
+    let reqs: Vec<String> = d["nist_800_171r2"]["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(reqs.len(), 110);
+    assert_eq!(reqs.first().map(String::as_str), Some("3.1.1"));
+    assert_eq!(reqs.last().map(String::as_str), Some("3.14.7"));
+    assert_eq!(shown_ids("nist-800-171"), reqs);
+
+    let r = Repo::new();
+    r.file(
+        "stacks/configcrates/a.vgo",
+        "compliance:\n  800-171: [\"3.1.1\", \"3.14.7\"]\n",
+    );
+    let rep = r.report("nist-800-171", &[]);
+    assert_eq!(counted(&rep), 110);
+    assert_eq!(status(&rep, "3.14.7"), "covered");
+    // A family number is a heading.
+    r.file(
+        "stacks/configcrates/b.vgo",
+        "compliance:\n  nist-800-171: [\"3.1\"]\n",
+    );
+    let run = r
+        .run(&["compliance", "report", "nist-800-171", "--format", "json"])
+        .invalid();
+    assert!(run.stderr.contains("heading-control"), "{}", run.stderr);
+}
+
+#[test]
+fn cmmc_level_2_names_all_110_and_accepts_the_800_171_number() {
+    let d = rev2_data();
+    let want: Vec<String> = d["cmmc_2_0"]["practices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            // The 2.13 guide names every Level 2 requirement .L2-, the earlier guides
+            // numbered 17 of them .L1-.
+            p["id"].as_str().unwrap().replace(".L1-", ".L2-")
+        })
+        .collect();
+    let shown = shown_ids("cmmc-l2");
+    assert_eq!(shown.len(), 110);
+    assert_eq!(shown.first().map(String::as_str), Some("AC.L2-3.1.1"));
+    assert_eq!(shown.last().map(String::as_str), Some("SI.L2-3.14.7"));
+    let (mut a, mut b) = (shown.clone(), want);
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+
+    let r = Repo::new();
+    r.file(
+        "stacks/configcrates/a.vgo",
+        "compliance:\n  cmmc-l2: [\"3.1.1\", \"AC.L2-3.1.3\", \"ac.l1-3.1.2\", \"SC.L2-3.13.11\"]\n",
+    );
+    let rep = r.report("cmmc", &[]);
+    assert_eq!(counted(&rep), 110);
+    for id in ["AC.L2-3.1.1", "AC.L2-3.1.2", "AC.L2-3.1.3", "SC.L2-3.13.11"] {
+        assert_eq!(status(&rep, id), "covered", "{id}");
+    }
+    assert_eq!(rep["summary"]["covered"], 4);
+}
+
+#[test]
+fn cmmc_level_1_is_the_15_far_requirements_with_the_17_practice_ids_as_aliases() {
+    let shown = shown_ids("cmmc-l1");
+    assert_eq!(shown.len(), 15);
+    assert_eq!(shown.first().map(String::as_str), Some("AC.L1-b.1.i"));
+    assert_eq!(shown.last().map(String::as_str), Some("SI.L1-b.1.xv"));
+    // Every one of the 17 Level 1 practices of the DoD list is an alias of one of them.
+    let d = rev2_data();
+    let l1: Vec<String> = d["cmmc_2_0"]["practices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["levels"].as_array().unwrap().iter().any(|l| l == "L1"))
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(l1.len(), 17);
+    let r = Repo::new();
+    let tags: Vec<String> = l1.iter().map(|id| format!("\"{id}\"")).collect();
+    r.file(
+        "stacks/configcrates/a.vgo",
+        &format!("compliance:\n  cmmc-l1: [{}]\n", tags.join(", ")),
+    );
+    let rep = r.report("cmmc-l1", &[]);
+    assert_eq!(counted(&rep), 15);
+    assert_eq!(rep["summary"]["covered"], 15);
+    assert_eq!(status(&rep, "PE.L1-b.1.ix"), "covered");
+}
+
+#[test]
+fn nist_800_171r2_generator_recreates_the_committed_files() {
+    assert!(exists(
+        &root().join("scripts/data/nist-800-171r2/README.md")
+    ));
+    generator_is_current("gen-nist-800-171r2.py");
+}
