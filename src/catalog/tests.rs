@@ -25,6 +25,15 @@ fn builtin_catalogs_have_their_documented_sizes() {
         ("nist-800-53-moderate", 287),
         ("nist-800-53-high", 370),
         ("nist-800-53-privacy", 96),
+        ("fedramp-low", 156),
+        ("fedramp-moderate", 323),
+        ("fedramp-high", 410),
+        ("fedramp-li-saas", 156),
+        ("nist-800-171", 110),
+        ("nist-800-171r3", 97),
+        ("cmmc-l1", 15),
+        ("cmmc-l2", 110),
+        ("nist-csf-2", 106),
     ] {
         assert_eq!(counted(id), n, "{id}");
     }
