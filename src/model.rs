@@ -9,12 +9,20 @@ use jiff::civil::Date;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Fleet or declared; serialises as `fleet` / `declared` (the report's `mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// An inventory lists the envoys.
     Fleet,
     /// No inventory: one virtual envoy that holds every configcrate.
     Declared,
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Mode {
@@ -23,6 +31,32 @@ impl Mode {
             Mode::Fleet => "fleet",
             Mode::Declared => "declared",
         }
+    }
+}
+
+/// Index into [`Model::envoys`] (hostname order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EnvoyIdx(pub u32);
+
+/// Index into the catalog's frameworks (a base framework or a profile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FrameworkIdx(pub usize);
+
+/// Index into a base framework's controls (a profile borrows its base's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ControlIdx(pub u32);
+
+impl std::ops::Index<EnvoyIdx> for Vec<Envoy> {
+    type Output = Envoy;
+    fn index(&self, i: EnvoyIdx) -> &Envoy {
+        &self[i.0 as usize]
+    }
+}
+
+impl std::ops::Index<FrameworkIdx> for Vec<crate::catalog::Framework> {
+    type Output = crate::catalog::Framework;
+    fn index(&self, i: FrameworkIdx) -> &crate::catalog::Framework {
+        &self[i.0]
     }
 }
 
@@ -80,7 +114,9 @@ pub struct Envoy {
     pub status: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Serialises as `active`, `expiring`, `expired`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum WaiverState {
     Active,
     Expiring,

@@ -1,7 +1,8 @@
 //! `vigocli compliance diff OLD NEW`: run-to-run drift between JSON reports, regressed
 //! controls first (worst first), then improved controls, then changed envoys.
 
-use super::gates::{rank, regression_severity};
+use super::gates::{regression_severity, severity_order};
+use crate::coverage::Status;
 use crate::diag::{Code, Diagnostic, Location};
 use crate::escape::terminal;
 use crate::report::SCHEMA;
@@ -85,7 +86,11 @@ pub fn read_report_file(path: &Path) -> Result<ReportFile, Vec<Diagnostic>> {
             ),
         )]);
     }
-    if let Some(c) = r.controls.iter().find(|c| rank(&c.status).is_none()) {
+    if let Some(c) = r
+        .controls
+        .iter()
+        .find(|c| Status::parse(&c.status).is_none())
+    {
         return Err(vec![bad(
             path,
             0,
@@ -198,14 +203,6 @@ pub struct DiffResult {
     pub regressions: usize,
 }
 
-fn severity_order(s: Option<&str>) -> u8 {
-    match s {
-        Some("critical") => 0,
-        Some("high") => 1,
-        _ => 2,
-    }
-}
-
 pub fn diff_one(old: &ReportFile, new: &ReportFile) -> FrameworkDiff {
     let old_by: HashMap<&str, &ControlEntry> =
         old.controls.iter().map(|c| (c.id.as_str(), c)).collect();
@@ -240,7 +237,7 @@ pub fn diff_one(old: &ReportFile, new: &ReportFile) -> FrameworkDiff {
             improved.push(change);
         }
     }
-    regressed.sort_by_key(|c| severity_order(c.severity));
+    regressed.sort_by_key(|c| severity_order(c.severity.unwrap_or("medium")));
     let removed = old
         .controls
         .iter()

@@ -2,35 +2,31 @@
 
 use super::{ControlRef, FrameworkGate, Problem, Target};
 use crate::catalog::Catalog;
+use crate::coverage::Status;
 use crate::diag::{Code, Diagnostic};
 use crate::report::{Report, fmt_pct};
 use std::collections::HashMap;
 
-/// How good a status is; a control regresses when its rank drops.
-pub fn rank(status: &str) -> Option<u8> {
-    match status {
-        "uncovered" => Some(0),
-        "partial" => Some(1),
-        "waived" => Some(2),
-        "covered" => Some(3),
-        _ => None,
-    }
-}
-
-/// Severity of a regression (None when it is not one).
-pub fn regression_severity(old: &str, new: &str) -> Option<&'static str> {
-    let (o, n) = (rank(old)?, rank(new)?);
-    if n >= o {
+/// Severity of a regression from `old` to `new` (None when it is not one).
+pub fn severity(old: Status, new: Status) -> Option<&'static str> {
+    if new.rank() >= old.rank() {
         return None;
     }
     Some(match (old, new) {
-        ("covered", "uncovered") => "critical",
-        ("covered", "partial") | ("waived", "uncovered") => "high",
+        (Status::Covered, Status::Uncovered) => "critical",
+        (Status::Covered, Status::Partial) | (Status::Waived, Status::Uncovered) => "high",
         _ => "medium",
     })
 }
 
-fn severity_order(s: &str) -> u8 {
+/// [`severity`] of two statuses as written in report files (None when either is not a
+/// status, or when it is not a regression).
+pub fn regression_severity(old: &str, new: &str) -> Option<&'static str> {
+    severity(Status::parse(old)?, Status::parse(new)?)
+}
+
+/// Worst first: critical, high, then medium.
+pub fn severity_order(s: &str) -> u8 {
     match s {
         "critical" => 0,
         "high" => 1,
@@ -48,7 +44,7 @@ fn exact_pct(num: u64, den: u64) -> f64 {
 
 fn refs<'a>(
     report: &'a Report,
-    keep: impl Fn(&str) -> bool + 'a,
+    keep: impl Fn(Status) -> bool + 'a,
 ) -> impl Iterator<Item = ControlRef> + 'a {
     report
         .controls
@@ -56,7 +52,7 @@ fn refs<'a>(
         .filter(move |c| keep(c.status))
         .map(|c| ControlRef {
             id: c.id.clone(),
-            status: c.status.to_string(),
+            status: c.status.as_str().to_string(),
             baseline_status: None,
             severity: None,
         })
@@ -91,7 +87,10 @@ pub fn gate_framework(
                     fmt_pct(s.covered + s.waived, s.controls_total)
                 ),
                 "cover (or, with a rationale and an expiry, waive) the controls listed, or lower the threshold deliberately",
-                refs(report, |st| st == "partial" || st == "uncovered").collect(),
+                refs(report, |st| {
+                    matches!(st, Status::Partial | Status::Uncovered)
+                })
+                .collect(),
             );
         }
     }
@@ -105,12 +104,12 @@ pub fn gate_framework(
                     fmt_pct(s.covered, s.controls_total)
                 ),
                 "cover the controls listed: waivers do not count towards min_covered",
-                refs(report, |st| st != "covered").collect(),
+                refs(report, |st| st != Status::Covered).collect(),
             );
         }
     }
     if !th.must_cover.is_empty() {
-        let by_id: HashMap<&str, &str> = report
+        let by_id: HashMap<&str, Status> = report
             .controls
             .iter()
             .map(|c| (c.id.as_str(), c.status))
@@ -122,14 +121,13 @@ pub fn gate_framework(
                 .and_then(|fw| catalog.resolve_control(fw, text).ok())
                 .map(|(base, c)| catalog.control(base, c).id.clone())
                 .unwrap_or_else(|| text.clone());
-            let status = by_id
-                .get(canonical.as_str())
-                .copied()
-                .unwrap_or("not counted in this framework");
-            if status != "covered" {
+            let status = by_id.get(canonical.as_str()).copied();
+            if status != Some(Status::Covered) {
                 missing.push(ControlRef {
                     id: canonical,
-                    status: status.to_string(),
+                    status: status
+                        .map_or("not counted in this framework", Status::as_str)
+                        .to_string(),
                     baseline_status: None,
                     severity: None,
                 });
@@ -162,7 +160,7 @@ pub fn gate_framework(
                 s.partial
             ),
             "assign the claiming configcrates to the envoys listed under `uncovered_envoys` in the JSON report",
-            refs(report, |st| st == "partial").collect(),
+            refs(report, |st| st == Status::Partial).collect(),
         );
     }
     if let Some((file, base)) = &target.baseline {
@@ -171,15 +169,16 @@ pub fn gate_framework(
             .iter()
             .map(|c| (c.id.as_str(), c.status.as_str()))
             .collect();
+        // The baseline is a file read back: its statuses are text until parsed here.
         let mut regressed: Vec<ControlRef> = report
             .controls
             .iter()
             .filter_map(|c| {
                 let was = old.get(c.id.as_str())?;
-                let sev = regression_severity(was, c.status)?;
+                let sev = severity(Status::parse(was)?, c.status)?;
                 Some(ControlRef {
                     id: c.id.clone(),
-                    status: c.status.to_string(),
+                    status: c.status.as_str().to_string(),
                     baseline_status: Some((*was).to_string()),
                     severity: Some(sev),
                 })

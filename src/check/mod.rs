@@ -14,16 +14,14 @@ pub mod waivers;
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::exit::Exit;
-use crate::model::{Model, TraitStatus, WaiverState};
+use crate::model::{EnvoyIdx, Mode, Model, WaiverState};
 use crate::report;
 pub use plan::{CheckFlags, Plan, Target, plan};
 
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 pub const SCHEMA: &str = "vigocli/check-result/v1";
-/// Warnings of one code beyond this many are summarised (a 100,000-envoy fleet).
-pub const WARNINGS_PER_CODE: usize = 100;
 
 /// One control named by a gate, with its status (and its baseline status for a regression).
 #[derive(Debug, Clone, Serialize)]
@@ -139,14 +137,42 @@ impl Outcome {
     }
 }
 
+/// What `check` validated: a loaded repository (in its mode), or only the given files.
+/// Serialises as `fleet`, `declared` or `files`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckMode {
+    Fleet,
+    Declared,
+    Files,
+}
+
+impl From<Mode> for CheckMode {
+    fn from(mode: Mode) -> Self {
+        match mode {
+            Mode::Fleet => CheckMode::Fleet,
+            Mode::Declared => CheckMode::Declared,
+        }
+    }
+}
+
+impl std::fmt::Display for CheckMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CheckMode::Fleet => "fleet",
+            CheckMode::Declared => "declared",
+            CheckMode::Files => "files",
+        })
+    }
+}
+
 /// Everything `check` found, in the order it is printed.
 #[derive(Debug, Serialize)]
 pub struct CheckResult {
     pub schema: &'static str,
     pub tool: report::Tool,
     pub as_of: String,
-    /// `fleet`, `declared`, or `files` (only the given files were validated).
-    pub mode: &'static str,
+    pub mode: CheckMode,
     pub result: Outcome,
     pub exit_code: u8,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -159,7 +185,7 @@ pub struct CheckResult {
 impl CheckResult {
     pub fn new(
         as_of: jiff::Timestamp,
-        mode: &'static str,
+        mode: CheckMode,
         files: Vec<String>,
         frameworks: Vec<FrameworkGate>,
         problems: Vec<Problem>,
@@ -189,7 +215,7 @@ impl CheckResult {
     }
 
     /// Input errors as a result, so that every output format can carry them.
-    pub fn invalid(as_of: jiff::Timestamp, mode: &'static str, diags: Vec<Diagnostic>) -> Self {
+    pub fn invalid(as_of: jiff::Timestamp, mode: CheckMode, diags: Vec<Diagnostic>) -> Self {
         Self::new(
             as_of,
             mode,
@@ -261,10 +287,10 @@ pub fn evaluate(model: &Model, plan: &Plan) -> CheckResult {
         ))
     });
     let mut problems = failures;
-    problems.extend(cap_per_code(warnings));
+    problems.extend(report::cap_per_code(warnings, |p| p.diag.code, "warnings"));
     CheckResult::new(
         model.as_of,
-        model.mode.as_str(),
+        model.mode.into(),
         Vec::new(),
         frameworks,
         problems,
@@ -272,42 +298,30 @@ pub fn evaluate(model: &Model, plan: &Plan) -> CheckResult {
     )
 }
 
-/// Contradicted claims over the base frameworks: an envoy whose configcrates claim a control
-/// that a fresh failing Connwaer check of a mapped capability disproves.
+/// Contradicted claims over the base frameworks, one warning per envoy and failing
+/// Connwaer check (every envoy, in or out of scope), from
+/// [`crate::coverage::contradicted_claims`].
 fn contradictions(model: &Model) -> Vec<Problem> {
     let cat = &model.catalog;
     let mut out = Vec::new();
     for (ei, e) in model.envoys.iter().enumerate() {
-        let failing: Vec<usize> = e
-            .traits
-            .iter()
-            .filter(|(_, s)| *s == TraitStatus::Fail)
-            .map(|(c, _)| *c)
-            .collect();
-        if failing.is_empty() {
-            continue;
-        }
-        let claimed: HashSet<(usize, u32)> = e
-            .configcrates
-            .iter()
-            .flat_map(|&c| model.configcrates[c as usize].claims.iter())
-            .map(|cl| (cl.framework, cl.control))
-            .collect();
-        for cap in failing {
-            let controls: Vec<ControlRef> = cat.capabilities[cap]
-                .controls
+        let ei = EnvoyIdx(ei as u32);
+        let found = crate::coverage::contradicted_claims(model, ei);
+        for same_check in found.chunk_by(|a, b| a.capability == b.capability) {
+            let cap = same_check[0].capability;
+            let controls: Vec<ControlRef> = same_check
                 .iter()
-                .filter(|fc| claimed.contains(fc))
-                .map(|&(fw, control)| ControlRef {
-                    id: format!("{}:{}", cat.frameworks[fw].id, cat.control(fw, control).id),
+                .map(|c| ControlRef {
+                    id: format!(
+                        "{}:{}",
+                        cat.frameworks[c.framework].id,
+                        cat.control(c.framework.0, c.control.0).id
+                    ),
                     status: "contradicted".into(),
                     baseline_status: None,
                     severity: None,
                 })
                 .collect();
-            if controls.is_empty() {
-                continue;
-            }
             out.push(Problem {
                 diag: Diagnostic::warning(
                     Code::ContradictedClaim,
@@ -318,39 +332,11 @@ fn contradictions(model: &Model) -> Vec<Problem> {
                         controls.len()
                     ),
                 )
-                .at_opt(model.fail_locations.get(&(ei as u32, cap)).cloned())
+                .at_opt(model.fail_locations.get(&(ei.0, cap)).cloned())
                 .help("fix the envoy or the configcrate: the claims stay counted, but an auditor will ask"),
                 framework: None,
                 controls,
             });
-        }
-    }
-    out
-}
-
-fn cap_per_code(problems: Vec<Problem>) -> Vec<Problem> {
-    let mut seen: BTreeMap<Code, usize> = BTreeMap::new();
-    let mut out = Vec::new();
-    for p in problems {
-        let n = seen.entry(p.diag.code).or_insert(0);
-        *n += 1;
-        if *n <= WARNINGS_PER_CODE {
-            out.push(p);
-        }
-    }
-    for (code, n) in seen {
-        if n > WARNINGS_PER_CODE {
-            out.push(
-                Diagnostic::new(
-                    Severity::Info,
-                    Code::FindingsTruncated,
-                    format!(
-                        "{} more `{code}` warnings are not listed ({n} in all)",
-                        n - WARNINGS_PER_CODE
-                    ),
-                )
-                .into(),
-            );
         }
     }
     out

@@ -1,7 +1,7 @@
 //! Renderings of a check result: plain text, JSON, GitHub workflow annotations.
 //! (SARIF lives in `sarif.rs`.)
 
-use super::{CheckResult, Outcome, Problem};
+use super::{CheckMode, CheckResult, Outcome, Problem};
 use crate::diag::Severity;
 use crate::escape::{github_data, github_property, terminal};
 use std::fmt::Write as _;
@@ -42,7 +42,7 @@ fn control_lines(p: &Problem, out: &mut String) {
 
 pub fn human(r: &CheckResult) -> String {
     let mut out = String::new();
-    if r.mode == "files" {
+    if r.mode == CheckMode::Files {
         let _ = writeln!(
             out,
             "vigocli compliance check: {} file(s), as of {}",

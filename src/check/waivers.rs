@@ -6,7 +6,7 @@ use serde::Serialize;
 
 #[derive(Debug, Serialize)]
 pub struct WaiverEntry {
-    pub state: &'static str,
+    pub state: WaiverState,
     pub expires: String,
     pub days_left: i64,
     pub owner: String,
@@ -33,8 +33,8 @@ pub fn list(model: &Model, expiring_days: i64, attention_only: bool) -> WaiverLi
         .waivers
         .iter()
         .filter_map(|w| {
-            let state = WaiverState::of(w.days_left, expiring_days).as_str();
-            if attention_only && state == "active" {
+            let state = WaiverState::of(w.days_left, expiring_days);
+            if attention_only && state == WaiverState::Active {
                 return None;
             }
             Some(WaiverEntry {
@@ -68,14 +68,14 @@ pub fn render_json(l: &WaiverList) -> serde_json::Result<String> {
 pub fn render_table(l: &WaiverList) -> String {
     use comfy_table::presets::UTF8_FULL_CONDENSED;
     use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
-    let count = |s: &str| l.waivers.iter().filter(|w| w.state == s).count();
+    let count = |s: WaiverState| l.waivers.iter().filter(|w| w.state == s).count();
     let mut out = format!(
         "waivers as of {}: {} active ({} expiring within {} days), {} expired\n",
         l.as_of,
-        count("active") + count("expiring"),
-        count("expiring"),
+        count(WaiverState::Active) + count(WaiverState::Expiring),
+        count(WaiverState::Expiring),
         l.expiring_days,
-        count("expired")
+        count(WaiverState::Expired)
     );
     if l.waivers.is_empty() {
         return out;
@@ -97,7 +97,7 @@ pub fn render_table(l: &WaiverList) -> String {
     let text = |s: &str| Cell::new(crate::escape::terminal(s));
     for w in &l.waivers {
         t.add_row(vec![
-            Cell::new(w.state),
+            Cell::new(w.state.as_str()),
             text(&w.expires),
             Cell::new(w.days_left).set_alignment(CellAlignment::Right),
             text(&w.owner),

@@ -1,7 +1,7 @@
 //! `compliance check`: the CI gates (or, with FILES, the validity of single files).
 
 use super::{Outcome, emit, serialise_failed};
-use crate::check::{self, CheckResult};
+use crate::check::{self, CheckMode, CheckResult};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::diag::{Diagnostic, Severity};
 use crate::load;
@@ -38,7 +38,7 @@ pub fn run(printer: &Printer, settings: &Settings, args: &CheckArgs) -> Outcome 
             .any(|d| d.severity == Severity::Error);
         return finish(CheckResult::new(
             settings.as_of,
-            "files",
+            CheckMode::Files,
             out.checked,
             Vec::new(),
             out.diagnostics.into_iter().map(Into::into).collect(),
@@ -46,9 +46,9 @@ pub fn run(printer: &Printer, settings: &Settings, args: &CheckArgs) -> Outcome 
         ));
     }
     let mode = if settings.paths.inventory.is_empty() {
-        "declared"
+        CheckMode::Declared
     } else {
-        "fleet"
+        CheckMode::Fleet
     };
     let model = match load::load(settings) {
         Ok(m) => m,

@@ -78,7 +78,7 @@ pub fn write(model: &Model, assessed: &[Assessed], out: &mut dyn Write) -> std::
         .map(|a| {
             let mut v = vec![None; model.envoys.len()];
             for e in &a.cov.envoys {
-                v[e.envoy as usize] = Some(*e);
+                v[e.envoy.0 as usize] = Some(*e);
             }
             v
         })

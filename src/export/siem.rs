@@ -3,7 +3,7 @@
 //! control) with `--per-envoy`. Events are written one at a time to a buffered writer, so
 //! memory does not grow with the number of events.
 
-use super::{Assessed, EnvoyMatrix, uuid5};
+use super::{Assessed, uuid5};
 use crate::coverage::Status;
 use crate::model::Model;
 use crate::report::{ControlRow, timestamp};
@@ -225,12 +225,12 @@ pub fn write(
             out.write_all(b"\n")
         };
         if per_envoy {
-            let matrix = EnvoyMatrix::new(model, &a.cov);
             for ec in &a.cov.envoys {
-                let envoy = &model.envoys[ec.envoy as usize];
+                let group = a.cov.group(ec);
+                let envoy = &model.envoys[ec.envoy];
                 let labels: Vec<String> = labels(&envoy.labels);
                 for (p, row) in a.report.controls.iter().enumerate() {
-                    let status = matrix.status(ec.envoy, p);
+                    let status = group.status(p);
                     let detail = match status {
                         Status::Covered => {
                             "covered on this envoy (configcrate claim or fresh Connwaer pass)"

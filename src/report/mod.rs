@@ -4,9 +4,9 @@
 pub mod html;
 pub mod table;
 
-use crate::coverage::{FrameworkCoverage, pct, pct_hundredths};
+use crate::coverage::{FrameworkCoverage, Status, contradicted_claims, pct, pct_hundredths};
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::model::{Model, TraitStatus, WaiverState};
+use crate::model::{FrameworkIdx, Mode, Model, WaiverState};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,7 +21,7 @@ pub struct Report {
     pub tool: Tool,
     pub generated_at: String,
     pub as_of: String,
-    pub mode: &'static str,
+    pub mode: Mode,
     pub framework: FrameworkInfo,
     pub scope: BTreeMap<String, String>,
     pub inputs_digest: String,
@@ -76,7 +76,7 @@ pub struct ControlRow {
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    pub status: &'static str,
+    pub status: Status,
     pub envoys_covered: u64,
     pub envoys_waived: u64,
     pub envoys_uncovered: u64,
@@ -119,7 +119,7 @@ pub struct WaiverRow {
     pub owner: String,
     pub expires: String,
     pub days_left: i64,
-    pub state: &'static str,
+    pub state: WaiverState,
     pub envoys: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub envoys_glob: Option<String>,
@@ -142,7 +142,7 @@ pub fn timestamp(t: Timestamp) -> String {
 
 /// The report of one framework with its resolved scope ([`Model::scope`]).
 pub fn build_for_framework(model: &Model, fw: usize) -> Report {
-    let cov = crate::coverage::compute(model, fw, model.scope(fw));
+    let cov = crate::coverage::compute(model, FrameworkIdx(fw), model.scope(fw));
     build(model, &cov)
 }
 
@@ -151,10 +151,10 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
     let fw = &cat.frameworks[cov.framework];
     let base = fw.base;
     let total = cov.total();
-    let covered = cov.count(crate::coverage::Status::Covered);
-    let waived = cov.count(crate::coverage::Status::Waived);
-    let partial = cov.count(crate::coverage::Status::Partial);
-    let uncovered = cov.count(crate::coverage::Status::Uncovered);
+    let covered = cov.count(Status::Covered);
+    let waived = cov.count(Status::Waived);
+    let partial = cov.count(Status::Partial);
+    let uncovered = cov.count(Status::Uncovered);
     let n_envoys = cov.envoys.len() as u64;
     let sum_envoy: u128 = cov
         .envoys
@@ -171,7 +171,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
                 .then(a.envoy.cmp(&b.envoy))
         })
         .map(|e| Weakest {
-            hostname: model.envoys[e.envoy as usize].hostname.clone(),
+            hostname: model.envoys[e.envoy].hostname.clone(),
             coverage_pct: pct(u128::from(e.covered + e.waived), u128::from(total as u32)),
         });
     let mut formulas = BTreeMap::new();
@@ -203,12 +203,12 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
         .controls
         .iter()
         .map(|c| {
-            let ctl = cat.control(base, c.control);
+            let ctl = cat.control(base, c.control.0);
             ControlRow {
                 id: ctl.id.clone(),
                 title: ctl.title.clone(),
                 category: ctl.category.clone(),
-                status: c.status.as_str(),
+                status: c.status,
                 envoys_covered: c.envoys_covered,
                 envoys_waived: c.envoys_waived,
                 envoys_uncovered: c.envoys_uncovered,
@@ -233,7 +233,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
                 uncovered_envoys: c
                     .uncovered_envoys
                     .iter()
-                    .map(|&i| model.envoys[i as usize].hostname.clone())
+                    .map(|&i| model.envoys[i].hostname.clone())
                     .collect(),
                 last_converged: c.last_converged.map(timestamp),
             }
@@ -243,7 +243,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
         .envoys
         .iter()
         .map(|e| {
-            let env = &model.envoys[e.envoy as usize];
+            let env = &model.envoys[e.envoy];
             EnvoyRow {
                 hostname: env.hostname.clone(),
                 coverage_pct: pct(u128::from(e.covered + e.waived), u128::from(total as u32)),
@@ -279,7 +279,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
             owner: w.owner.clone(),
             expires: w.expires.to_string(),
             days_left: w.days_left,
-            state: w.state.as_str(),
+            state: w.state,
             envoys: w.applied_envoys,
             envoys_glob: w.envoys_glob.clone(),
             labels: w.labels.clone(),
@@ -314,7 +314,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
             .help("check the framework's scope labels against the envoys' labels"),
         );
     }
-    let findings = cap_findings(findings);
+    let findings = cap_per_code(findings, |d| d.code, "findings");
 
     Report {
         schema: SCHEMA,
@@ -324,13 +324,13 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
         },
         generated_at: timestamp(model.as_of),
         as_of: timestamp(model.as_of),
-        mode: model.mode.as_str(),
+        mode: model.mode,
         framework: FrameworkInfo {
             id: fw.id.clone(),
             name: fw.name.clone(),
             version: fw.version.clone(),
             source: fw.source.clone(),
-            based_on: (base != cov.framework).then(|| cat.frameworks[base].id.clone()),
+            based_on: (base != cov.framework.0).then(|| cat.frameworks[base].id.clone()),
         },
         scope: cov.scope.clone(),
         inputs_digest: model.inputs_digest.clone(),
@@ -399,23 +399,24 @@ fn contradiction_findings(model: &Model, cov: &FrameworkCoverage) -> Vec<Diagnos
     cov.contradicted
         .iter()
         .map(|&(ei, p)| {
-            let envoy = &model.envoys[ei as usize];
+            let envoy = &model.envoys[ei];
             let control = cov.controls[p as usize].control;
-            let failing: Vec<usize> = envoy
-                .traits
-                .iter()
-                .filter(|(cap, s)| *s == TraitStatus::Fail && cat.capabilities[*cap].controls.contains(&(base, control)))
-                .map(|(cap, _)| *cap)
+            // The failing checks behind this (envoy, control), from the one computation.
+            let mut failing: Vec<usize> = contradicted_claims(model, ei)
+                .into_iter()
+                .filter(|c| (c.framework, c.control) == (FrameworkIdx(base), control))
+                .map(|c| c.capability)
                 .collect();
+            failing.dedup();
             let names: Vec<&str> = failing.iter().map(|&c| cat.capabilities[c].name.as_str()).collect();
-            let loc = failing.first().and_then(|&c| model.fail_locations.get(&(ei, c))).cloned();
+            let loc = failing.first().and_then(|&c| model.fail_locations.get(&(ei.0, c))).cloned();
             Diagnostic::warning(
                 Code::ContradictedClaim,
                 format!(
                     "envoy `{}`: {} {} is claimed by a configcrate but Connwaer check {} failed",
                     envoy.hostname,
                     cat.frameworks[cov.framework].id,
-                    cat.control(base, control).id,
+                    cat.control(base, control.0).id,
                     names.join(", ")
                 ),
             )
@@ -436,28 +437,33 @@ fn contradiction_findings(model: &Model, cov: &FrameworkCoverage) -> Vec<Diagnos
         .collect()
 }
 
-/// Keeps at most [`FINDINGS_PER_CODE`] findings of each code (in order) and says how many
-/// more there were, so that a 100,000-envoy fleet still gets a readable report.
-fn cap_findings(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// Keeps at most [`FINDINGS_PER_CODE`] items of each code (in order) and says, in one
+/// `findings-truncated` note per code, how many more `noun` there were, so that a
+/// 100,000-envoy fleet still gets a readable report (and `check` a readable list).
+pub fn cap_per_code<T: From<Diagnostic>>(
+    items: Vec<T>,
+    code: impl Fn(&T) -> Code,
+    noun: &str,
+) -> Vec<T> {
     let mut seen: BTreeMap<Code, usize> = BTreeMap::new();
     let mut out = Vec::new();
-    for f in findings {
-        let n = seen.entry(f.code).or_insert(0);
+    for item in items {
+        let n = seen.entry(code(&item)).or_insert(0);
         *n += 1;
         if *n <= FINDINGS_PER_CODE {
-            out.push(f);
+            out.push(item);
         }
     }
     for (code, n) in seen {
         if n > FINDINGS_PER_CODE {
-            out.push(Diagnostic::new(
+            out.push(T::from(Diagnostic::new(
                 Severity::Info,
                 Code::FindingsTruncated,
                 format!(
-                    "{} more `{code}` findings are not listed ({n} in all)",
+                    "{} more `{code}` {noun} are not listed ({n} in all)",
                     n - FINDINGS_PER_CODE
                 ),
-            ));
+            )));
         }
     }
     out

@@ -2,20 +2,21 @@
 //! status is also a word, so meaning never depends on colour.
 
 use super::{Report, fmt_pct};
+use crate::coverage::Status;
 use crate::escape::terminal;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
 
-fn status_cell(status: &str, colour: bool) -> Cell {
-    let cell = Cell::new(status);
+fn status_cell(status: Status, colour: bool) -> Cell {
+    let cell = Cell::new(status.as_str());
     if !colour {
         return cell;
     }
     match status {
-        "covered" => cell.fg(Color::Green),
-        "waived" => cell.fg(Color::Cyan),
-        "partial" => cell.fg(Color::Yellow),
-        _ => cell.fg(Color::Red),
+        Status::Covered => cell.fg(Color::Green),
+        Status::Waived => cell.fg(Color::Cyan),
+        Status::Partial => cell.fg(Color::Yellow),
+        Status::Uncovered => cell.fg(Color::Red),
     }
 }
 
@@ -160,7 +161,7 @@ pub fn render_status(reports: &[Report], colour: bool) -> String {
     let mut out = format!(
         "as of {} ({} mode)\n",
         reports.first().map(|r| r.as_of.as_str()).unwrap_or(""),
-        reports.first().map(|r| r.mode).unwrap_or("")
+        reports.first().map_or("", |r| r.mode.as_str())
     );
     out.push_str(&t.to_string());
     out.push('\n');

@@ -8,6 +8,7 @@
 //! the page fetches nothing and runs no script but its own.
 
 use super::{ControlRow, EnvoyRow, Report, WaiverRow};
+use crate::coverage::Status;
 use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
 use serde::Serialize;
@@ -24,26 +25,29 @@ pub const ENVOYS_PER_PAGE: usize = 1000;
 const UNCOVERED_LISTED: usize = 50;
 
 const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html.j2", include_str!("../../templates/base.html.j2")),
+    (
+        "base.html.j2",
+        include_str!("../../../templates/base.html.j2"),
+    ),
     (
         "macros.html.j2",
-        include_str!("../../templates/macros.html.j2"),
+        include_str!("../../../templates/macros.html.j2"),
     ),
     (
         "report.html.j2",
-        include_str!("../../templates/report.html.j2"),
+        include_str!("../../../templates/report.html.j2"),
     ),
     (
         "index.html.j2",
-        include_str!("../../templates/index.html.j2"),
+        include_str!("../../../templates/index.html.j2"),
     ),
     (
         "envoys.html.j2",
-        include_str!("../../templates/envoys.html.j2"),
+        include_str!("../../../templates/envoys.html.j2"),
     ),
 ];
-const STYLE: &str = include_str!("../../templates/report.css");
-const SCRIPT: &str = include_str!("../../templates/report.js");
+const STYLE: &str = include_str!("../../../templates/report.css");
+const SCRIPT: &str = include_str!("../../../templates/report.js");
 
 static ENV: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {
     let mut env = Environment::new();
@@ -65,24 +69,8 @@ fn csp() -> String {
 }
 
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 fn render(template: &str, page: &PageMeta<'_>, body: Value) -> Result<String, String> {
@@ -125,7 +113,7 @@ impl<'a> PageMeta<'a> {
             tool: format!("{} {}", r.tool.name, r.tool.version),
             generated_at: &r.generated_at,
             as_of: &r.as_of,
-            mode: r.mode,
+            mode: r.mode.as_str(),
             inputs_digest: &r.inputs_digest,
             nav,
         }
@@ -136,12 +124,12 @@ fn pct_text(p: f64) -> String {
     format!("{p:.2} %")
 }
 
-fn status_icon(status: &str) -> &'static str {
+fn status_icon(status: Status) -> &'static str {
     match status {
-        "covered" => "✔",
-        "waived" => "⚑",
-        "partial" => "◐",
-        _ => "✘",
+        Status::Covered => "✔",
+        Status::Waived => "⚑",
+        Status::Partial => "◐",
+        Status::Uncovered => "✘",
     }
 }
 
@@ -211,32 +199,25 @@ fn summary_view(r: &Report) -> SummaryView<'_> {
         formula_coverage: formula(r, "coverage_pct"),
         formula_covered: formula(r, "covered_pct"),
         formula_envoy_mean: formula(r, "envoy_mean_pct"),
-        statuses: vec![
-            StatusCount {
-                status: "covered",
-                icon: status_icon("covered"),
-                count: s.covered,
-                meaning: "every in-scope envoy covered",
-            },
-            StatusCount {
-                status: "waived",
-                icon: status_icon("waived"),
-                count: s.waived,
-                meaning: "every envoy covered or waived, at least one waived",
-            },
-            StatusCount {
-                status: "partial",
-                icon: status_icon("partial"),
-                count: s.partial,
-                meaning: "some envoys covered or waived, some uncovered",
-            },
-            StatusCount {
-                status: "uncovered",
-                icon: status_icon("uncovered"),
-                count: s.uncovered,
-                meaning: "no envoy covered or waived",
-            },
-        ],
+        statuses: Status::ALL
+            .into_iter()
+            .map(|status| StatusCount {
+                status: status.as_str(),
+                icon: status_icon(status),
+                count: match status {
+                    Status::Covered => s.covered,
+                    Status::Waived => s.waived,
+                    Status::Partial => s.partial,
+                    Status::Uncovered => s.uncovered,
+                },
+                meaning: match status {
+                    Status::Covered => "every in-scope envoy covered",
+                    Status::Waived => "every envoy covered or waived, at least one waived",
+                    Status::Partial => "some envoys covered or waived, some uncovered",
+                    Status::Uncovered => "no envoy covered or waived",
+                },
+            })
+            .collect(),
         envoys_in_scope: s.envoys_in_scope,
         envoy_mean_pct: s.envoy_mean_pct.map(pct_text),
         weakest: s.weakest_envoy.as_ref().map(|w| WeakestView {
@@ -284,7 +265,7 @@ fn control_view<'a>(c: &'a ControlRow, waivers: &HashMap<&str, &'a WaiverRow>) -
         id: &c.id,
         title: &c.title,
         category: c.category.as_deref(),
-        status: c.status,
+        status: c.status.as_str(),
         icon: status_icon(c.status),
         configcrates: &c.configcrates,
         capabilities: &c.capabilities,
@@ -306,7 +287,7 @@ fn control_view<'a>(c: &'a ControlRow, waivers: &HashMap<&str, &'a WaiverRow>) -
                     owner: &w.owner,
                     expires: &w.expires,
                     days_left: w.days_left,
-                    state: w.state,
+                    state: w.state.as_str(),
                 },
                 None => WaiverRef {
                     source: src,
@@ -512,340 +493,8 @@ pub fn page_name(framework_id: &str) -> String {
     }
 }
 
-fn envoy_page_name(page: usize) -> String {
-    format!("envoys-{page}.html")
-}
-
-#[derive(Serialize)]
-struct NextGap<'a> {
-    id: &'a str,
-    title: &'a str,
-    status: &'a str,
-    icon: &'static str,
-    envoys_uncovered: u64,
-}
-
-/// The control to close next: the partial control with the fewest uncovered envoys
-/// (closest to done), else the first uncovered control in catalog order.
-fn next_gap(r: &Report) -> Option<NextGap<'_>> {
-    let partial = r
-        .controls
-        .iter()
-        .filter(|c| c.status == "partial")
-        .min_by_key(|c| c.envoys_uncovered);
-    partial
-        .or_else(|| r.controls.iter().find(|c| c.status == "uncovered"))
-        .map(|c| NextGap {
-            id: &c.id,
-            title: &c.title,
-            status: c.status,
-            icon: status_icon(c.status),
-            envoys_uncovered: c.envoys_uncovered,
-        })
-}
-
-#[derive(Serialize)]
-struct Card<'a> {
-    href: String,
-    framework: &'a super::FrameworkInfo,
-    scope: String,
-    summary: SummaryView<'a>,
-    in_progress: u64,
-    next_gap: Option<NextGap<'a>>,
-}
-
-#[derive(Serialize)]
-struct IndexView<'a> {
-    cards: Vec<Card<'a>>,
-    envoys_total: usize,
-    envoy_pages: usize,
-}
-
-#[derive(Serialize)]
-struct EnvoyIndexRow<'a> {
-    hostname: &'a str,
-    environment: Option<&'a str>,
-    status: Option<&'a str>,
-    last_converged: Option<&'a str>,
-    /// One cell per framework, `None` when the envoy is outside its scope.
-    cells: Vec<Option<EnvoyCell>>,
-}
-
-#[derive(Serialize)]
-struct EnvoyCell {
-    coverage_pct: String,
-    detail: String,
-}
-
-#[derive(Serialize)]
-struct FrameworkHead<'a> {
-    id: &'a str,
-    name: &'a str,
-    href: String,
-}
-
-#[derive(Serialize)]
-struct EnvoyIndexView<'a> {
-    frameworks: &'a [FrameworkHead<'a>],
-    rows: &'a [EnvoyIndexRow<'a>],
-    page: usize,
-    pages: usize,
-    first: usize,
-    last: usize,
-    total: usize,
-    prev: Option<String>,
-    next: Option<String>,
-    page_links: Vec<(usize, String)>,
-}
-
-/// The static dashboard: `index.html`, one page per framework, and the envoy index in
-/// pages of [`ENVOYS_PER_PAGE`]. Returns (file name, content) pairs in a stable order.
-pub fn render_site(reports: &[Report]) -> Result<Vec<(String, String)>, String> {
-    let Some(first) = reports.first() else {
-        return Err("no framework to report".into());
-    };
-    // Every envoy in the scope of at least one framework, in hostname order.
-    let mut hosts: BTreeMap<&str, Vec<Option<&EnvoyRow>>> = BTreeMap::new();
-    for (i, r) in reports.iter().enumerate() {
-        for e in &r.envoys {
-            hosts
-                .entry(e.hostname.as_str())
-                .or_insert_with(|| vec![None; reports.len()])[i] = Some(e);
-        }
-    }
-    let pages = hosts.len().div_ceil(ENVOYS_PER_PAGE).max(1);
-    let nav = || Nav {
-        index: "index.html",
-        envoys: envoy_page_name(1),
-    };
-
-    let mut files = Vec::new();
-    let index = IndexView {
-        cards: reports
-            .iter()
-            .map(|r| Card {
-                href: page_name(&r.framework.id),
-                framework: &r.framework,
-                scope: super::scope_text(&r.scope, "every envoy (no scope)"),
-                summary: summary_view(r),
-                in_progress: r.summary.partial,
-                next_gap: next_gap(r),
-            })
-            .collect(),
-        envoys_total: hosts.len(),
-        envoy_pages: pages,
-    };
-    let meta = PageMeta::new(first, "Compliance dashboard".into(), Some(nav()));
-    files.push((
-        "index.html".to_string(),
-        render("index.html.j2", &meta, Value::from(Serde(&index)))?,
-    ));
-    for r in reports {
-        files.push((
-            page_name(&r.framework.id),
-            render_report_page(r, Some(nav()))?,
-        ));
-    }
-
-    let heads: Vec<FrameworkHead<'_>> = reports
-        .iter()
-        .map(|r| FrameworkHead {
-            id: &r.framework.id,
-            name: &r.framework.name,
-            href: page_name(&r.framework.id),
-        })
-        .collect();
-    let rows: Vec<EnvoyIndexRow<'_>> = hosts
-        .iter()
-        .map(|(host, cells)| {
-            let any = cells.iter().flatten().next();
-            EnvoyIndexRow {
-                hostname: host,
-                environment: any.and_then(|e| e.environment.as_deref()),
-                status: any.and_then(|e| e.status.as_deref()),
-                last_converged: any.and_then(|e| e.last_converged.as_deref()),
-                cells: cells
-                    .iter()
-                    .map(|c| {
-                        c.map(|e| EnvoyCell {
-                            coverage_pct: pct_text(e.coverage_pct),
-                            detail: format!(
-                                "{} covered, {} waived, {} uncovered",
-                                e.covered, e.waived, e.uncovered
-                            ),
-                        })
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let page_links: Vec<(usize, String)> = (1..=pages).map(|p| (p, envoy_page_name(p))).collect();
-    for page in 1..=pages {
-        let start = (page - 1) * ENVOYS_PER_PAGE;
-        let end = (start + ENVOYS_PER_PAGE).min(rows.len());
-        let view = EnvoyIndexView {
-            frameworks: &heads,
-            rows: &rows[start..end],
-            page,
-            pages,
-            first: start + 1,
-            last: end,
-            total: rows.len(),
-            prev: (page > 1).then(|| envoy_page_name(page - 1)),
-            next: (page < pages).then(|| envoy_page_name(page + 1)),
-            page_links: page_links.clone(),
-        };
-        let meta = PageMeta::new(
-            first,
-            format!("Envoys — page {page} of {pages}"),
-            Some(nav()),
-        );
-        files.push((
-            envoy_page_name(page),
-            render("envoys.html.j2", &meta, Value::from(Serde(&view)))?,
-        ));
-    }
-    Ok(files)
-}
+mod site;
+pub use site::render_site;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64_matches_the_rfc_vectors() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-    }
-
-    #[test]
-    fn page_names_are_safe_file_names() {
-        assert_eq!(page_name("nist-800-53"), "nist-800-53.html");
-        assert_eq!(page_name("../x/y"), "_x_y.html");
-        assert_eq!(page_name("A B"), "a_b.html");
-        assert_eq!(page_name("index"), "framework-index.html");
-        assert_eq!(page_name("envoys-2"), "framework-envoys-2.html");
-    }
-
-    fn sample() -> Report {
-        use crate::report::{FrameworkInfo, Summary, Tool, WaiverLists, Weakest};
-        let waiver = WaiverRow {
-            source: "stacks/waivers.vgo:2".into(),
-            controls: vec!["x:C2".into()],
-            rationale: "<b>why</b>".into(),
-            owner: "o@example.com".into(),
-            expires: "2027-01-01".into(),
-            days_left: 40,
-            state: "active",
-            envoys: 1,
-            envoys_glob: None,
-            labels: BTreeMap::new(),
-        };
-        let row = |id: &str, status: &'static str, waivers: Vec<String>| ControlRow {
-            id: id.into(),
-            title: format!("Control {id}"),
-            category: None,
-            status,
-            envoys_covered: 1,
-            envoys_waived: 0,
-            envoys_uncovered: 1,
-            envoys_contradicted: 0,
-            configcrates: vec!["<crate>".into()],
-            capabilities: vec![],
-            connwaer: vec![],
-            envoys_connwaer_only: 0,
-            waivers,
-            uncovered_envoys: vec!["b".into()],
-            last_converged: None,
-        };
-        let envoy = |h: &str, pct: f64| EnvoyRow {
-            hostname: h.into(),
-            coverage_pct: pct,
-            covered: 1,
-            waived: 0,
-            uncovered: 1,
-            last_converged: None,
-            environment: None,
-            status: None,
-        };
-        Report {
-            schema: crate::report::SCHEMA,
-            tool: Tool {
-                name: "vigocli",
-                version: "0",
-            },
-            generated_at: "2026-01-01T00:00:00Z".into(),
-            as_of: "2026-01-01T00:00:00Z".into(),
-            mode: "fleet",
-            framework: FrameworkInfo {
-                id: "x".into(),
-                name: "X".into(),
-                version: "1".into(),
-                source: "test".into(),
-                based_on: None,
-            },
-            scope: BTreeMap::new(),
-            inputs_digest: "00".into(),
-            summary: Summary {
-                controls_total: 2,
-                covered: 0,
-                partial: 1,
-                waived: 1,
-                uncovered: 0,
-                coverage_pct: 50.0,
-                covered_pct: 0.0,
-                envoys_in_scope: 2,
-                envoy_mean_pct: Some(50.0),
-                weakest_envoy: Some(Weakest {
-                    hostname: "a".into(),
-                    coverage_pct: 50.0,
-                }),
-                formulas: BTreeMap::new(),
-            },
-            controls: vec![
-                row("C1", "partial", vec![]),
-                row("C2", "waived", vec![waiver.source.clone()]),
-            ],
-            envoys: vec![envoy("a", 50.0), envoy("b", 50.0)],
-            waivers: WaiverLists {
-                active: vec![waiver],
-                expiring: vec![],
-                expired: vec![],
-            },
-            findings: vec![],
-        }
-    }
-
-    #[test]
-    fn every_page_template_renders() {
-        let r = sample();
-        let page = render_report(&r).expect("report page");
-        assert!(page.contains("&lt;crate&gt;") && page.contains("&lt;b&gt;why"));
-        assert!(page.contains("<tr class=\"weakest\">"));
-        let site = render_site(std::slice::from_ref(&r)).expect("site");
-        let names: Vec<&str> = site.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["index.html", "x.html", "envoys-1.html"]);
-        assert!(site[0].1.contains("C1"), "next gap: the partial control");
-    }
-
-    #[test]
-    fn strict_undefined_is_an_error() {
-        let env = ENV.as_ref().expect("templates compile");
-        let err = env.render_str("{{ missing }}", context! {});
-        assert!(
-            err.is_err(),
-            "an undefined variable must not render as empty"
-        );
-    }
-
-    #[test]
-    fn every_template_compiles() {
-        let env = ENV.as_ref().expect("templates compile");
-        for (name, _) in TEMPLATES {
-            env.get_template(name).expect("template is registered");
-        }
-    }
-}
+mod tests;

@@ -3,53 +3,25 @@
 //! fresh Connwaer results) form one group and are computed once, on bitsets over the
 //! framework's counted controls.
 
-use crate::model::{ClaimSource, Envoy, Model, TraitStatus};
+use crate::model::{ClaimSource, ControlIdx, Envoy, EnvoyIdx, FrameworkIdx, Model, TraitStatus};
 use fixedbitset::FixedBitSet;
 use jiff::Timestamp;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+mod contradicted;
+mod status;
+pub use contradicted::{Contradiction, contradicted_claims};
+pub use status::Status;
 
 /// How many uncovered hostnames a control lists.
 pub const UNCOVERED_ENVOYS_LIMIT: usize = 50;
 /// How many contradicted (envoy, control) pairs are listed one by one.
 pub const CONTRADICTED_LIMIT: usize = 100;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Status {
-    Covered,
-    Waived,
-    Partial,
-    Uncovered,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Covered => "covered",
-            Status::Waived => "waived",
-            Status::Partial => "partial",
-            Status::Uncovered => "uncovered",
-        }
-    }
-
-    /// SPEC §4.3, from the per-envoy counts of one control.
-    pub fn from_counts(covered: u64, waived: u64, in_scope: u64) -> Status {
-        if in_scope > 0 && covered == in_scope {
-            Status::Covered
-        } else if in_scope > 0 && covered + waived == in_scope {
-            Status::Waived
-        } else if covered + waived > 0 {
-            Status::Partial
-        } else {
-            Status::Uncovered
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct ControlCoverage {
-    /// Index into the base framework's controls.
-    pub control: u32,
+    pub control: ControlIdx,
     pub status: Status,
     pub envoys_covered: u64,
     pub envoys_waived: u64,
@@ -66,8 +38,8 @@ pub struct ControlCoverage {
     pub envoys_connwaer_only: u64,
     /// Waivers (indices) that waive it on at least one in-scope envoy.
     pub waivers: Vec<u32>,
-    /// Envoy indices, in hostname order, at most [`UNCOVERED_ENVOYS_LIMIT`].
-    pub uncovered_envoys: Vec<u32>,
+    /// In hostname order, at most [`UNCOVERED_ENVOYS_LIMIT`].
+    pub uncovered_envoys: Vec<EnvoyIdx>,
     /// The oldest `last_converged` among the envoys that cover it: every attesting envoy
     /// converged at or after this instant.
     pub last_converged: Option<Timestamp>,
@@ -75,7 +47,9 @@ pub struct ControlCoverage {
 
 #[derive(Debug, Clone, Copy)]
 pub struct EnvoyCoverage {
-    pub envoy: u32,
+    pub envoy: EnvoyIdx,
+    /// Its group in [`FrameworkCoverage::groups`].
+    pub group: u32,
     pub covered: u32,
     pub waived: u32,
     pub uncovered: u32,
@@ -83,17 +57,18 @@ pub struct EnvoyCoverage {
 
 #[derive(Debug, Clone)]
 pub struct FrameworkCoverage {
-    pub framework: usize,
+    pub framework: FrameworkIdx,
     pub scope: BTreeMap<String, String>,
     pub controls: Vec<ControlCoverage>,
     /// In-scope envoys, in hostname order.
     pub envoys: Vec<EnvoyCoverage>,
-    /// The first [`CONTRADICTED_LIMIT`] (envoy index, control position) pairs contradicted by
+    /// The first [`CONTRADICTED_LIMIT`] (envoy, control position) pairs contradicted by
     /// a failing Connwaer check, in hostname order.
-    pub contradicted: Vec<(u32, u32)>,
+    pub contradicted: Vec<(EnvoyIdx, u32)>,
     pub contradicted_total: u64,
-    /// Number of distinct envoy groups computed (for diagnostics and benchmarks).
-    pub groups: usize,
+    /// The in-scope envoys grouped by identical inputs, in order of first member: the
+    /// per-envoy, per-control status of every export reads it from here.
+    pub groups: Vec<EnvoyGroup>,
 }
 
 impl FrameworkCoverage {
@@ -103,20 +78,44 @@ impl FrameworkCoverage {
     pub fn count(&self, s: Status) -> u64 {
         self.controls.iter().filter(|c| c.status == s).count() as u64
     }
+
+    /// The group of an in-scope envoy.
+    pub fn group(&self, envoy: &EnvoyCoverage) -> &EnvoyGroup {
+        &self.groups[envoy.group as usize]
+    }
 }
 
 type GroupKey<'a> = (&'a [u32], &'a [u32], &'a [(usize, TraitStatus)]);
 
-struct Group {
-    /// Envoy indices, in hostname order.
-    members: Vec<u32>,
-    covered: FixedBitSet,
-    waived: FixedBitSet,
-    uncovered: FixedBitSet,
-    contradicted: FixedBitSet,
+/// In-scope envoys with identical inputs (configcrates, waivers, fresh Connwaer results),
+/// computed once. Each bitset is over the framework's counted controls, by position.
+#[derive(Debug, Clone)]
+pub struct EnvoyGroup {
+    /// In hostname order.
+    pub members: Vec<EnvoyIdx>,
+    /// Claimed by a configcrate or passed by a fresh Connwaer check.
+    pub covered: FixedBitSet,
+    /// Waived by an active waiver and not covered (covered wins over waived).
+    pub waived: FixedBitSet,
+    pub uncovered: FixedBitSet,
+    /// Claimed by a configcrate and failed by a fresh Connwaer check.
+    pub contradicted: FixedBitSet,
     /// Covered through a Connwaer pass and not claimed by any configcrate.
-    connwaer_only: FixedBitSet,
-    oldest_converged: Option<Timestamp>,
+    pub connwaer_only: FixedBitSet,
+    pub oldest_converged: Option<Timestamp>,
+}
+
+impl EnvoyGroup {
+    /// The status of control position `p` on each member: covered, waived or uncovered.
+    pub fn status(&self, p: usize) -> Status {
+        if self.covered.contains(p) {
+            Status::Covered
+        } else if self.waived.contains(p) {
+            Status::Waived
+        } else {
+            Status::Uncovered
+        }
+    }
 }
 
 /// Whether an envoy is in a framework's scope (every scope label equal). Declared mode
@@ -135,7 +134,7 @@ pub struct Positions {
 }
 
 impl Positions {
-    pub fn new(cat: &crate::catalog::Catalog, fw: usize) -> Positions {
+    pub fn new(cat: &crate::catalog::Catalog, fw: FrameworkIdx) -> Positions {
         let framework = &cat.frameworks[fw];
         let base = framework.base;
         let mut pos_of = vec![u32::MAX; cat.frameworks[base].controls.len()];
@@ -167,7 +166,11 @@ impl Positions {
     }
 }
 
-pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> FrameworkCoverage {
+pub fn compute(
+    model: &Model,
+    fw: FrameworkIdx,
+    scope: &BTreeMap<String, String>,
+) -> FrameworkCoverage {
     let cat = &model.catalog;
     let positions = Positions::new(cat, fw);
     let counted = &cat.frameworks[fw].counted;
@@ -190,14 +193,15 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
         .collect();
 
     // Group in-scope envoys by identical inputs; groups in order of first member.
-    let scoped: Vec<u32> = (0..model.envoys.len() as u32)
-        .filter(|&i| in_scope(model, &model.envoys[i as usize], scope))
+    let scoped: Vec<EnvoyIdx> = (0..model.envoys.len() as u32)
+        .map(EnvoyIdx)
+        .filter(|&i| in_scope(model, &model.envoys[i], scope))
         .collect();
     let mut index: HashMap<GroupKey<'_>, usize> = HashMap::new();
-    let mut members: Vec<Vec<u32>> = Vec::new();
+    let mut members: Vec<Vec<EnvoyIdx>> = Vec::new();
     let mut group_of = vec![u32::MAX; model.envoys.len()];
     for &ei in &scoped {
-        let e = &model.envoys[ei as usize];
+        let e = &model.envoys[ei];
         let key = (
             e.configcrates.as_slice(),
             e.waivers.as_slice(),
@@ -208,17 +212,17 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
             members.len() - 1
         });
         members[g].push(ei);
-        group_of[ei as usize] = g as u32;
+        group_of[ei.0 as usize] = g as u32;
     }
     let all = {
         let mut b = FixedBitSet::with_capacity(n);
         b.insert_range(..);
         b
     };
-    let groups: Vec<Group> = members
+    let groups: Vec<EnvoyGroup> = members
         .into_par_iter()
         .map(|members| {
-            let e = &model.envoys[members[0] as usize];
+            let e = &model.envoys[members[0]];
             let mut claimed = FixedBitSet::with_capacity(n);
             for &c in &e.configcrates {
                 claimed.union_with(&crate_bits[c as usize]);
@@ -247,9 +251,9 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
             contradicted.intersect_with(&failed);
             let times: Vec<Option<Timestamp>> = members
                 .iter()
-                .map(|&m| model.envoys[m as usize].last_converged)
+                .map(|&m| model.envoys[m].last_converged)
                 .collect();
-            Group {
+            EnvoyGroup {
                 oldest_converged: times.iter().flatten().min().copied(),
                 connwaer_only,
                 members,
@@ -318,7 +322,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
     let mut passes_used: BTreeSet<usize> = BTreeSet::new();
     let mut waivers_used: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
     for g in &groups {
-        let e = &model.envoys[g.members[0] as usize];
+        let e = &model.envoys[g.members[0]];
         for &c in &e.configcrates {
             crates_used.insert(c as usize);
         }
@@ -355,13 +359,13 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
     }
 
     // The first uncovered hostnames of each control (envoys are in hostname order).
-    let mut uncovered_envoys: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut uncovered_envoys: Vec<Vec<EnvoyIdx>> = vec![Vec::new(); n];
     let mut need = all.clone();
     for &ei in &scoped {
         if need.is_clear() {
             break;
         }
-        let g = &groups[group_of[ei as usize] as usize];
+        let g = &groups[group_of[ei.0 as usize] as usize];
         let hits: Vec<usize> = g.uncovered.intersection(&need).collect();
         for p in hits {
             uncovered_envoys[p].push(ei);
@@ -377,7 +381,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
             let covered = acc.covered[p];
             let waived = acc.waived[p];
             ControlCoverage {
-                control: counted[p],
+                control: ControlIdx(counted[p]),
                 status: Status::from_counts(covered, waived, in_scope_count),
                 envoys_covered: covered,
                 envoys_waived: waived,
@@ -397,9 +401,10 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
     let envoys = scoped
         .iter()
         .map(|&ei| {
-            let g = &groups[group_of[ei as usize] as usize];
+            let g = &groups[group_of[ei.0 as usize] as usize];
             EnvoyCoverage {
                 envoy: ei,
+                group: group_of[ei.0 as usize],
                 covered: g.covered.count_ones(..) as u32,
                 waived: g.waived.count_ones(..) as u32,
                 uncovered: g.uncovered.count_ones(..) as u32,
@@ -413,7 +418,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
         if contradicted.len() >= CONTRADICTED_LIMIT {
             break;
         }
-        let g = &groups[group_of[ei as usize] as usize];
+        let g = &groups[group_of[ei.0 as usize] as usize];
         for p in g
             .contradicted
             .ones()
@@ -429,7 +434,7 @@ pub fn compute(model: &Model, fw: usize, scope: &BTreeMap<String, String>) -> Fr
         envoys,
         contradicted,
         contradicted_total,
-        groups: groups.len(),
+        groups,
     }
 }
 
@@ -457,29 +462,4 @@ pub fn pct(num: u128, den: u128) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rounding_is_half_away_from_zero() {
-        assert_eq!(pct_hundredths(1, 8), 1250);
-        assert_eq!(pct_hundredths(1, 3), 3333);
-        assert_eq!(pct_hundredths(2, 3), 6667);
-        // 100 × 1/800 = 0.125 % → 0.13 %
-        assert_eq!(pct_hundredths(1, 800), 13);
-        assert_eq!(pct_hundredths(1, 80_000), 0);
-        assert_eq!(pct_hundredths(0, 0), 0);
-        assert_eq!(pct(5, 6), 83.33);
-    }
-
-    #[test]
-    fn status_rules() {
-        assert_eq!(Status::from_counts(3, 0, 3), Status::Covered);
-        assert_eq!(Status::from_counts(2, 1, 3), Status::Waived);
-        assert_eq!(Status::from_counts(0, 3, 3), Status::Waived);
-        assert_eq!(Status::from_counts(1, 0, 3), Status::Partial);
-        assert_eq!(Status::from_counts(0, 1, 3), Status::Partial);
-        assert_eq!(Status::from_counts(0, 0, 3), Status::Uncovered);
-        assert_eq!(Status::from_counts(0, 0, 0), Status::Uncovered);
-    }
-}
+mod tests;

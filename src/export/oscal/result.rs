@@ -1,68 +1,11 @@
-//! OSCAL assessment results (NIST OSCAL 1.2.1, JSON): one `result` per framework, one
-//! `finding` per counted control, `observations` per group of envoys with identical
-//! configcrates and Connwaer results, waivers as `risks`, and the inputs' SHA-256 digests
-//! in `back-matter`. UUIDs are UUIDv5 of the content, timestamps come from `as_of`: the
-//! same inputs give the same bytes. docs/exports.md maps every field to its source.
+//! One framework's OSCAL result: observations of envoy groups, findings per control.
 
-use super::{Assessed, markup, one_line, uuid5};
-use crate::coverage::Status;
-use crate::model::{Model, TraitStatus, WaiverState};
-use crate::report::timestamp;
-use fixedbitset::FixedBitSet;
-use jiff::Timestamp;
-use serde::Serialize;
-use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-pub const OSCAL_VERSION: &str = "1.2.1";
-/// Namespace of the vigocli-specific `props`.
-pub const NS: &str = "urn:vigocli:oscal";
-/// Hostnames listed as subjects of one observation (the count is always given).
-const SUBJECTS_PER_OBSERVATION: usize = 10;
-/// Observations linked from one finding (the total is given in a remark beyond this).
-const OBSERVATIONS_PER_FINDING: usize = 25;
-/// Input files listed one by one in back-matter (the aggregate digest covers them all).
-const INPUT_FILES_LISTED: usize = 1000;
-
-fn prop(name: &str, value: impl ToString) -> Value {
-    json!({"name": name, "ns": NS, "value": one_line(&value.to_string())})
-}
-
-/// An OSCAL token (XML NCName) for a control ID, in the form OSCAL catalogs use:
-/// `SC-8(1)` → `sc-8.1`, `164.312(e)(1)` → `_164.312.e.1` (a token cannot start with a digit).
-pub fn control_token(id: &str) -> String {
-    let mut s = String::with_capacity(id.len() + 1);
-    for ch in id.trim().chars() {
-        match ch {
-            c if c.is_ascii_alphanumeric() || c == '-' || c == '_' => {
-                s.push(c.to_ascii_lowercase())
-            }
-            '.' | '(' => {
-                if !s.ends_with('.') && !s.is_empty() {
-                    s.push('.')
-                }
-            }
-            ')' | ' ' => {}
-            _ => s.push('_'),
-        }
-    }
-    while s.ends_with('.') {
-        s.pop();
-    }
-    if !s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-        s.insert(0, '_');
-    }
-    s
-}
-
-/// A date-time for a waiver's expiry: the waiver counts through the whole `expires` day.
-fn end_of_day(d: jiff::civil::Date) -> String {
-    format!("{d}T23:59:59Z")
-}
+use super::*;
+use crate::model::EnvoyIdx;
 
 /// In-scope envoys with identical evidence for one framework.
 struct Group {
-    members: Vec<u32>,
+    members: Vec<EnvoyIdx>,
     claimed: FixedBitSet,
     passed: FixedBitSet,
     failed: FixedBitSet,
@@ -74,164 +17,7 @@ struct Group {
     connwaer_uuid: Option<String>,
 }
 
-/// Writes the document (pretty-printed JSON and a final newline).
-pub fn write(
-    model: &Model,
-    assessed: &[Assessed],
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(model, assessed))?;
-    out.write_all(b"\n")?;
-    out.flush()
-}
-
-/// The document, with `results` built one framework at a time while it is serialised, so
-/// that only one result is in memory at once.
-#[derive(Serialize)]
-struct Document<'a> {
-    #[serde(rename = "assessment-results")]
-    assessment_results: AssessmentResults<'a>,
-}
-
-#[derive(Serialize)]
-struct AssessmentResults<'a> {
-    uuid: String,
-    metadata: Value,
-    #[serde(rename = "import-ap")]
-    import_ap: Value,
-    results: LazyResults<'a>,
-    #[serde(rename = "back-matter")]
-    back_matter: Value,
-}
-
-struct LazyResults<'a> {
-    model: &'a Model,
-    assessed: &'a [Assessed],
-    as_of: String,
-    tool_uuid: String,
-}
-
-impl Serialize for LazyResults<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq as _;
-        let mut seq = s.serialize_seq(Some(self.assessed.len()))?;
-        for a in self.assessed {
-            seq.serialize_element(&result(self.model, a, &self.as_of, &self.tool_uuid))?;
-        }
-        seq.end()
-    }
-}
-
-fn document<'a>(model: &'a Model, assessed: &'a [Assessed]) -> Document<'a> {
-    let as_of = timestamp(model.as_of);
-    let fw_ids: Vec<&str> = assessed
-        .iter()
-        .map(|a| model.catalog.frameworks[a.fw].id.as_str())
-        .collect();
-    let tool_uuid = uuid5(&["tool", "vigocli"]);
-    let plan_uuid = uuid5(&["assessment-plan", "vigocli coverage semantics"]);
-
-    let mut resources = vec![
-        json!({
-            "uuid": plan_uuid,
-            "title": "Assessment method: vigocli coverage semantics",
-            "description": "There is no separate OSCAL assessment plan. Coverage is established as vigocli documents it (docs/semantics.md): a control is covered on an envoy when a configcrate assigned to it claims the control or a fresh passing Connwaer check escalates it, waived when an active waiver applies, and uncovered otherwise; per control over the in-scope envoys it is covered, waived, partial or uncovered.",
-            "props": [prop("generator", format!("vigocli {}", env!("CARGO_PKG_VERSION")))],
-        }),
-        json!({
-            "uuid": uuid5(&["inputs-digest", &model.inputs_digest]),
-            "title": "Digest of all inputs",
-            "description": "SHA-256 over every input file read, sorted by repository-relative path: for each file, the path's UTF-8 bytes, a zero byte, and the file's raw 32-byte SHA-256. Same value as `inputs_digest` in the JSON report.",
-            "props": [prop("inputs-digest", &model.inputs_digest), prop("input-files", model.input_files.len())],
-        }),
-    ];
-    for (path, digest) in model.input_files.iter().take(INPUT_FILES_LISTED) {
-        resources.push(json!({
-            "uuid": uuid5(&["input-file", path, digest]),
-            "title": markup(path),
-            "props": [prop("input-kind", input_kind(path))],
-            "rlinks": [{
-                "href": uri_path(path),
-                "hashes": [{"algorithm": "SHA-256", "value": digest}],
-            }],
-        }));
-    }
-    if model.input_files.len() > INPUT_FILES_LISTED
-        && let Some(r) = resources.get_mut(1)
-    {
-        r["remarks"] = json!(format!(
-            "{} input files are listed one by one below; the other {} are covered by this digest only.",
-            INPUT_FILES_LISTED,
-            model.input_files.len() - INPUT_FILES_LISTED
-        ));
-    }
-
-    Document {
-        assessment_results: AssessmentResults {
-            uuid: uuid5(&[
-                "assessment-results",
-                &model.inputs_digest,
-                &as_of,
-                &fw_ids.join(","),
-            ]),
-            metadata: json!({
-                "title": format!("vigocli compliance assessment results: {}", fw_ids.join(", ")),
-                "published": as_of,
-                "last-modified": as_of,
-                "version": format!("{as_of} inputs sha256:{}", &model.inputs_digest),
-                "oscal-version": OSCAL_VERSION,
-                "props": [
-                    prop("mode", model.mode.as_str()),
-                    prop("inputs-digest", &model.inputs_digest),
-                    prop("as-of", &as_of),
-                ],
-            }),
-            import_ap: json!({
-                "href": format!("#{plan_uuid}"),
-                "remarks": "vigocli has no separate assessment plan; this back-matter resource states the method.",
-            }),
-            results: LazyResults {
-                model,
-                assessed,
-                as_of: as_of.clone(),
-                tool_uuid,
-            },
-            back_matter: json!({"resources": resources}),
-        },
-    }
-}
-
-fn input_kind(path: &str) -> &'static str {
-    let first = path.split('/').next().unwrap_or_default();
-    if path == crate::settings::CONFIG_FILE {
-        "config"
-    } else if path.ends_with(".vgo") {
-        "stacks"
-    } else if first == "inventory" || path.ends_with(".jsonl") && first != "traits" {
-        "inventory"
-    } else if first == "traits" {
-        "connwaer"
-    } else if first == "frameworks" {
-        "catalog"
-    } else {
-        "input"
-    }
-}
-
-/// A relative URI reference for a repository path (percent-encodes what a URI cannot hold).
-fn uri_path(path: &str) -> String {
-    let mut s = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$'*+,;=:@".contains(&b) {
-            s.push(b as char);
-        } else {
-            s.push_str(&format!("%{b:02X}"));
-        }
-    }
-    s
-}
-
-fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) -> Value {
+pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) -> Value {
     let cat = &model.catalog;
     let fw = &cat.frameworks[a.fw];
     let base = fw.base;
@@ -243,68 +29,63 @@ fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) -> Value {
     let origin = json!([{"actors": [{"type": "tool", "actor-uuid": tool_uuid}]}]);
 
     // Groups of in-scope envoys with identical evidence for this framework: the same
-    // claimed controls and the same controls passed or failed by Connwaer checks. Envoys
-    // are first grouped by their raw inputs (cheap), then those groups by their bitsets.
-    type Key<'a> = (&'a [u32], &'a [(usize, TraitStatus)]);
-    let mut raw: HashMap<Key<'_>, usize> = HashMap::new();
+    // claimed controls and the same controls passed or failed by Connwaer checks. The
+    // engine's groups (identical inputs, waivers included) are merged by those bitsets.
     let mut index: HashMap<(FixedBitSet, FixedBitSet, FixedBitSet), usize> = HashMap::new();
     let mut groups: Vec<Group> = Vec::new();
-    for e in &cov.envoys {
-        let envoy = &model.envoys[e.envoy as usize];
-        let key = (envoy.configcrates.as_slice(), envoy.traits.as_slice());
-        let g = match raw.get(&key) {
-            Some(&g) => g,
-            None => {
-                let mut claimed = FixedBitSet::with_capacity(n);
-                let mut contributing = BTreeSet::new();
-                for &ci in &envoy.configcrates {
-                    let b = bits(
-                        &mut model.configcrates[ci as usize]
-                            .claims
-                            .iter()
-                            .map(|cl| (cl.framework, cl.control)),
-                    );
-                    if !b.is_clear() {
-                        contributing.insert(ci);
-                    }
-                    claimed.union_with(&b);
-                }
-                let mut passed = FixedBitSet::with_capacity(n);
-                let mut failed = FixedBitSet::with_capacity(n);
-                let mut caps = BTreeSet::new();
-                for &(cap, s) in &envoy.traits {
-                    let b = bits(&mut cat.capabilities[cap].controls.iter().copied());
-                    if !b.is_clear() {
-                        caps.insert((cap, s));
-                    }
-                    match s {
-                        TraitStatus::Pass => passed.union_with(&b),
-                        TraitStatus::Fail => failed.union_with(&b),
-                    }
-                }
-                let next = groups.len();
-                let g = *index
-                    .entry((claimed.clone(), passed.clone(), failed.clone()))
-                    .or_insert(next);
-                if g == next {
-                    groups.push(Group {
-                        members: Vec::new(),
-                        claimed,
-                        passed,
-                        failed,
-                        configcrates: BTreeSet::new(),
-                        capabilities: BTreeSet::new(),
-                        claims_uuid: None,
-                        connwaer_uuid: None,
-                    });
-                }
-                groups[g].configcrates.extend(contributing);
-                groups[g].capabilities.extend(caps);
-                raw.insert(key, g);
-                g
+    for engine_group in &cov.groups {
+        let envoy = &model.envoys[engine_group.members[0]];
+        let mut claimed = FixedBitSet::with_capacity(n);
+        let mut contributing = BTreeSet::new();
+        for &ci in &envoy.configcrates {
+            let b = bits(
+                &mut model.configcrates[ci as usize]
+                    .claims
+                    .iter()
+                    .map(|cl| (cl.framework, cl.control)),
+            );
+            if !b.is_clear() {
+                contributing.insert(ci);
             }
-        };
-        groups[g].members.push(e.envoy);
+            claimed.union_with(&b);
+        }
+        let mut passed = FixedBitSet::with_capacity(n);
+        let mut failed = FixedBitSet::with_capacity(n);
+        let mut caps = BTreeSet::new();
+        for &(cap, s) in &envoy.traits {
+            let b = bits(&mut cat.capabilities[cap].controls.iter().copied());
+            if !b.is_clear() {
+                caps.insert((cap, s));
+            }
+            match s {
+                TraitStatus::Pass => passed.union_with(&b),
+                TraitStatus::Fail => failed.union_with(&b),
+            }
+        }
+        let next = groups.len();
+        let g = *index
+            .entry((claimed.clone(), passed.clone(), failed.clone()))
+            .or_insert(next);
+        if g == next {
+            groups.push(Group {
+                members: Vec::new(),
+                claimed,
+                passed,
+                failed,
+                configcrates: BTreeSet::new(),
+                capabilities: BTreeSet::new(),
+                claims_uuid: None,
+                connwaer_uuid: None,
+            });
+        }
+        groups[g].configcrates.extend(contributing);
+        groups[g].capabilities.extend(caps);
+        groups[g].members.extend_from_slice(&engine_group.members);
+    }
+    // Engine groups are in order of first member, so merged groups are too; members
+    // back in hostname order.
+    for g in &mut groups {
+        g.members.sort_unstable();
     }
 
     let mut observations = Vec::new();
@@ -313,7 +94,7 @@ fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) -> Value {
         let hosts: Vec<&str> = g
             .members
             .iter()
-            .map(|&m| model.envoys[m as usize].hostname.as_str())
+            .map(|&m| model.envoys[m].hostname.as_str())
             .collect();
         let subjects: Vec<Value> = hosts
             .iter()
@@ -355,7 +136,7 @@ fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) -> Value {
             let converged: Vec<Timestamp> = g
                 .members
                 .iter()
-                .filter_map(|&m| model.envoys[m as usize].last_converged)
+                .filter_map(|&m| model.envoys[m].last_converged)
                 .collect();
             let (collected, when) = match converged.iter().min() {
                 Some(t) if converged.len() == g.members.len() => (timestamp(*t), "the oldest `last_converged` of these envoys".to_string()),
@@ -401,9 +182,9 @@ fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) -> Value {
         if !g.capabilities.is_empty() {
             let mut checked: Vec<Timestamp> = Vec::new();
             for &m in &g.members {
-                for &(cap, s) in &model.envoys[m as usize].traits {
+                for &(cap, s) in &model.envoys[m].traits {
                     if g.capabilities.contains(&(cap, s))
-                        && let Some(t) = model.trait_checked_at.get(&(m, cap))
+                        && let Some(t) = model.trait_checked_at.get(&(m.0, cap))
                     {
                         checked.push(*t);
                     }
@@ -661,22 +442,4 @@ fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) -> Value {
         result.as_object_mut().map(|o| o.remove("findings"));
     }
     result
-}
-
-fn findings_is_empty(v: &Value) -> bool {
-    v["findings"].as_array().is_some_and(Vec::is_empty)
-}
-
-fn push_prop(v: &mut Value, p: Value) {
-    if let Some(a) = v["props"].as_array_mut() {
-        a.push(p);
-    }
-}
-
-fn list_or_none(v: &[String]) -> String {
-    if v.is_empty() {
-        "none".into()
-    } else {
-        v.join(", ")
-    }
 }

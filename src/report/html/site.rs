@@ -1,0 +1,199 @@
+//! The static dashboard: `index.html`, one page per framework, the envoy index.
+
+use super::*;
+
+fn envoy_page_name(page: usize) -> String {
+    format!("envoys-{page}.html")
+}
+
+#[derive(Serialize)]
+struct NextGap<'a> {
+    id: &'a str,
+    title: &'a str,
+    status: &'a str,
+    icon: &'static str,
+    envoys_uncovered: u64,
+}
+
+/// The control to close next: the partial control with the fewest uncovered envoys
+/// (closest to done), else the first uncovered control in catalog order.
+fn next_gap(r: &Report) -> Option<NextGap<'_>> {
+    let partial = r
+        .controls
+        .iter()
+        .filter(|c| c.status == Status::Partial)
+        .min_by_key(|c| c.envoys_uncovered);
+    partial
+        .or_else(|| r.controls.iter().find(|c| c.status == Status::Uncovered))
+        .map(|c| NextGap {
+            id: &c.id,
+            title: &c.title,
+            status: c.status.as_str(),
+            icon: status_icon(c.status),
+            envoys_uncovered: c.envoys_uncovered,
+        })
+}
+
+#[derive(Serialize)]
+struct Card<'a> {
+    href: String,
+    framework: &'a crate::report::FrameworkInfo,
+    scope: String,
+    summary: SummaryView<'a>,
+    in_progress: u64,
+    next_gap: Option<NextGap<'a>>,
+}
+
+#[derive(Serialize)]
+struct IndexView<'a> {
+    cards: Vec<Card<'a>>,
+    envoys_total: usize,
+    envoy_pages: usize,
+}
+
+#[derive(Serialize)]
+struct EnvoyIndexRow<'a> {
+    hostname: &'a str,
+    environment: Option<&'a str>,
+    status: Option<&'a str>,
+    last_converged: Option<&'a str>,
+    /// One cell per framework, `None` when the envoy is outside its scope.
+    cells: Vec<Option<EnvoyCell>>,
+}
+
+#[derive(Serialize)]
+struct EnvoyCell {
+    coverage_pct: String,
+    detail: String,
+}
+
+#[derive(Serialize)]
+struct FrameworkHead<'a> {
+    id: &'a str,
+    name: &'a str,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct EnvoyIndexView<'a> {
+    frameworks: &'a [FrameworkHead<'a>],
+    rows: &'a [EnvoyIndexRow<'a>],
+    page: usize,
+    pages: usize,
+    first: usize,
+    last: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    page_links: Vec<(usize, String)>,
+}
+
+/// The static dashboard: `index.html`, one page per framework, and the envoy index in
+/// pages of [`ENVOYS_PER_PAGE`]. Returns (file name, content) pairs in a stable order.
+pub fn render_site(reports: &[Report]) -> Result<Vec<(String, String)>, String> {
+    let Some(first) = reports.first() else {
+        return Err("no framework to report".into());
+    };
+    // Every envoy in the scope of at least one framework, in hostname order.
+    let mut hosts: BTreeMap<&str, Vec<Option<&EnvoyRow>>> = BTreeMap::new();
+    for (i, r) in reports.iter().enumerate() {
+        for e in &r.envoys {
+            hosts
+                .entry(e.hostname.as_str())
+                .or_insert_with(|| vec![None; reports.len()])[i] = Some(e);
+        }
+    }
+    let pages = hosts.len().div_ceil(ENVOYS_PER_PAGE).max(1);
+    let nav = || Nav {
+        index: "index.html",
+        envoys: envoy_page_name(1),
+    };
+
+    let mut files = Vec::new();
+    let index = IndexView {
+        cards: reports
+            .iter()
+            .map(|r| Card {
+                href: page_name(&r.framework.id),
+                framework: &r.framework,
+                scope: crate::report::scope_text(&r.scope, "every envoy (no scope)"),
+                summary: summary_view(r),
+                in_progress: r.summary.partial,
+                next_gap: next_gap(r),
+            })
+            .collect(),
+        envoys_total: hosts.len(),
+        envoy_pages: pages,
+    };
+    let meta = PageMeta::new(first, "Compliance dashboard".into(), Some(nav()));
+    files.push((
+        "index.html".to_string(),
+        render("index.html.j2", &meta, Value::from(Serde(&index)))?,
+    ));
+    for r in reports {
+        files.push((
+            page_name(&r.framework.id),
+            render_report_page(r, Some(nav()))?,
+        ));
+    }
+
+    let heads: Vec<FrameworkHead<'_>> = reports
+        .iter()
+        .map(|r| FrameworkHead {
+            id: &r.framework.id,
+            name: &r.framework.name,
+            href: page_name(&r.framework.id),
+        })
+        .collect();
+    let rows: Vec<EnvoyIndexRow<'_>> = hosts
+        .iter()
+        .map(|(host, cells)| {
+            let any = cells.iter().flatten().next();
+            EnvoyIndexRow {
+                hostname: host,
+                environment: any.and_then(|e| e.environment.as_deref()),
+                status: any.and_then(|e| e.status.as_deref()),
+                last_converged: any.and_then(|e| e.last_converged.as_deref()),
+                cells: cells
+                    .iter()
+                    .map(|c| {
+                        c.map(|e| EnvoyCell {
+                            coverage_pct: pct_text(e.coverage_pct),
+                            detail: format!(
+                                "{} covered, {} waived, {} uncovered",
+                                e.covered, e.waived, e.uncovered
+                            ),
+                        })
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let page_links: Vec<(usize, String)> = (1..=pages).map(|p| (p, envoy_page_name(p))).collect();
+    for page in 1..=pages {
+        let start = (page - 1) * ENVOYS_PER_PAGE;
+        let end = (start + ENVOYS_PER_PAGE).min(rows.len());
+        let view = EnvoyIndexView {
+            frameworks: &heads,
+            rows: &rows[start..end],
+            page,
+            pages,
+            first: start + 1,
+            last: end,
+            total: rows.len(),
+            prev: (page > 1).then(|| envoy_page_name(page - 1)),
+            next: (page < pages).then(|| envoy_page_name(page + 1)),
+            page_links: page_links.clone(),
+        };
+        let meta = PageMeta::new(
+            first,
+            format!("Envoys — page {page} of {pages}"),
+            Some(nav()),
+        );
+        files.push((
+            envoy_page_name(page),
+            render("envoys.html.j2", &meta, Value::from(Serde(&view)))?,
+        ));
+    }
+    Ok(files)
+}
