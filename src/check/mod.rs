@@ -8,8 +8,6 @@
 pub mod diff;
 pub mod gates;
 mod plan;
-pub mod render;
-pub mod sarif;
 pub mod waivers;
 
 use crate::diag::{Code, Diagnostic, Severity};

@@ -5,13 +5,8 @@ use std::path::PathBuf;
 
 use super::AuditBundleArgs;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    Json,
-    Table,
-    /// A self-contained HTML page (with framework `all` and --output-dir: a static dashboard site).
-    Html,
-}
+/// Report formats live in the output registry, one module each.
+pub use crate::output::report::ReportFormat;
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -55,17 +50,8 @@ pub struct StatusArgs {
     pub frameworks: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    /// Plain text for people and logs.
-    Human,
-    /// `vigocli/check-result/v1`.
-    Json,
-    /// SARIF 2.1.0, for code scanning.
-    Sarif,
-    /// GitHub Actions workflow annotations.
-    Github,
-}
+/// Check formats live in the output registry, one module each.
+pub use crate::output::check::CheckFormat;
 
 #[derive(Debug, Args)]
 #[command(

@@ -1,32 +1,19 @@
 //! `compliance check`: the CI gates (or, with FILES, the validity of single files).
 
-use super::{Outcome, emit, serialise_failed};
+use super::{Outcome, emit};
 use crate::check::{self, CheckMode, CheckResult};
-use crate::cli::{CheckArgs, CheckFormat};
-use crate::diag::{Diagnostic, Severity};
+use crate::cli::CheckArgs;
+use crate::diag::Severity;
 use crate::load;
 use crate::printer::Printer;
 use crate::settings::Settings;
-
-fn render(result: &CheckResult, format: CheckFormat) -> Result<String, Vec<Diagnostic>> {
-    Ok(match format {
-        CheckFormat::Human => check::render::human(result),
-        CheckFormat::Json => {
-            check::render::json(result).map_err(|e| serialise_failed("the check result", e))?
-        }
-        CheckFormat::Sarif => {
-            check::sarif::render(result).map_err(|e| serialise_failed("the SARIF log", e))?
-        }
-        CheckFormat::Github => check::render::github(result),
-    })
-}
 
 pub fn run(printer: &Printer, settings: &Settings, args: &CheckArgs) -> Outcome {
     let finish = |result: CheckResult| -> Outcome {
         emit(
             printer,
             args.output.as_deref(),
-            &render(&result, args.format)?,
+            &args.format.format().render(&result)?,
         )?;
         Ok(result.result.exit())
     };

@@ -1,6 +1,6 @@
 //! `compliance report FRAMEWORK` and `compliance report all`.
 
-use super::{Outcome, emit, framework_index, note_findings, note_wrote, serialise_failed};
+use super::{Outcome, emit, framework_index, note_findings, note_wrote};
 use crate::cli::{ReportArgs, ReportFormat, ReportKind};
 use crate::diag::{Code, Diagnostic};
 use crate::exit::Exit;
@@ -29,21 +29,12 @@ pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome
         args.framework.as_deref().unwrap_or_default(),
     )?;
     let report = report::build_for_framework(&model, fw);
-    let text = match args.format {
-        ReportFormat::Json => report_json(&report)?,
-        ReportFormat::Table => {
-            report::table::render_report(&report, args.output.is_none() && printer.colour())
-        }
-        ReportFormat::Html => report::html::render_report(&report).map_err(render_failed)?,
-    };
+    let format = args.format.format();
+    let colour = args.output.is_none() && args.output_dir.is_none() && printer.colour();
+    let text = format.render(&report, colour)?;
     match &args.output_dir {
         Some(dir) => {
-            let name = report::html::page_name(&report.framework.id);
-            let name = match args.format {
-                ReportFormat::Html => name,
-                ReportFormat::Json => name.replace(".html", ".json"),
-                ReportFormat::Table => name.replace(".html", ".txt"),
-            };
+            let name = output::report::file_name(&report, format.extension());
             write_files(dir, &[(name.clone(), text)])?;
             note_wrote(printer, &dir.join(name), "");
         }
@@ -57,17 +48,7 @@ pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome
 
 /// The JSON report (`compliance-report/v1`), or `render-failed`.
 pub(crate) fn report_json(report: &Report) -> Result<String, Vec<Diagnostic>> {
-    report::to_json(report).map_err(|e| serialise_failed("the JSON report", e))
-}
-
-fn render_failed(e: String) -> Vec<Diagnostic> {
-    vec![
-        Diagnostic::error(
-            Code::RenderFailed,
-            format!("cannot render the HTML report: {e}"),
-        )
-        .help("this is a bug in vigocli; `--format json` still works"),
-    ]
+    ReportFormat::Json.format().render(report, false)
 }
 
 /// `report all`: every framework, into `--output-dir` (HTML: the static dashboard site).
@@ -81,7 +62,8 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
             .help("e.g. `vigocli compliance report all --format html --output-dir site/`"),
         ]);
     };
-    if args.format == ReportFormat::Table {
+    let format = args.format.format();
+    if !format.writes_all() {
         return Err(vec![
             Diagnostic::error(
                 Code::BadArgument,
@@ -94,18 +76,7 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
     let reports: Vec<Report> = (0..model.catalog.frameworks.len())
         .map(|fw| report::build_for_framework(&model, fw))
         .collect();
-    let files = match args.format {
-        ReportFormat::Html => report::html::render_site(&reports).map_err(render_failed)?,
-        _ => reports
-            .iter()
-            .map(|r| {
-                Ok((
-                    report::html::page_name(&r.framework.id).replace(".html", ".json"),
-                    report_json(r)?,
-                ))
-            })
-            .collect::<Result<_, Vec<Diagnostic>>>()?,
-    };
+    let files = format.render_all(&reports)?;
     let paths: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
     let targets: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
     load::source::refuse_overwriting_inputs(&targets, &[dir])?;

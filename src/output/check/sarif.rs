@@ -1,14 +1,23 @@
 //! SARIF 2.1.0 for code scanning: one rule per diagnostic code that occurs, one result per
 //! problem. Locations are repository-relative paths; gates without a file carry none.
 
-use super::CheckResult;
-use crate::diag::{Code, Severity};
+use super::{Format, serialise_failed};
+use crate::check::CheckResult;
+use crate::diag::{Code, Diagnostic, Severity};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-pub fn render(r: &CheckResult) -> serde_json::Result<String> {
+pub struct Sarif;
+
+impl Format for Sarif {
+    fn render(&self, result: &CheckResult) -> Result<String, Vec<Diagnostic>> {
+        render(result).map_err(|e| serialise_failed("the SARIF log", e))
+    }
+}
+
+fn render(r: &CheckResult) -> serde_json::Result<String> {
     let codes: BTreeSet<Code> = r.problems.iter().map(|p| p.diag.code).collect();
     let codes: Vec<Code> = codes.into_iter().collect();
     let rules: Vec<Value> = codes

@@ -1,0 +1,32 @@
+//! `--format html`: one self-contained page, and with `report all` the static dashboard
+//! site (index, a page per framework, the envoy index).
+
+use super::Format;
+use crate::diag::{Code, Diagnostic};
+use crate::report::Report;
+
+pub struct Html;
+
+fn render_failed(e: String) -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::error(
+            Code::RenderFailed,
+            format!("cannot render the HTML report: {e}"),
+        )
+        .help("this is a bug in vigocli; `--format json` still works"),
+    ]
+}
+
+impl Format for Html {
+    fn extension(&self) -> &'static str {
+        "html"
+    }
+
+    fn render(&self, report: &Report, _colour: bool) -> Result<String, Vec<Diagnostic>> {
+        crate::report::html::render_report(report).map_err(render_failed)
+    }
+
+    fn render_all(&self, reports: &[Report]) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+        crate::report::html::render_site(reports).map_err(render_failed)
+    }
+}

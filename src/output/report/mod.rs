@@ -1,0 +1,106 @@
+//! The report formats of `compliance report`. Each format is one module implementing
+//! [`Format`]: its rendering of one report, of every framework at once (`report all`), and
+//! its file extension. A new format is a new module here plus one variant of
+//! [`ReportFormat`] and its arm in [`ReportFormat::format`]; the command does not change.
+
+mod html;
+mod json;
+mod table;
+
+use crate::diag::Diagnostic;
+use crate::report::Report;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Json,
+    Table,
+    /// A self-contained HTML page (with framework `all` and --output-dir: a static dashboard site).
+    Html,
+}
+
+impl ReportFormat {
+    /// The format's implementation.
+    pub fn format(self) -> &'static dyn Format {
+        match self {
+            ReportFormat::Json => &json::Json,
+            ReportFormat::Table => &table::Table,
+            ReportFormat::Html => &html::Html,
+        }
+    }
+}
+
+/// What a report format does. Failures are `render-failed` diagnostics, never empty output.
+pub trait Format: Sync {
+    /// The extension of its files in `--output-dir`, without the dot.
+    fn extension(&self) -> &'static str;
+
+    /// One report; `colour` is true only when the text goes to a terminal that wants it.
+    fn render(&self, report: &Report, colour: bool) -> Result<String, Vec<Diagnostic>>;
+
+    /// Whether `report all` can write it (a terminal table cannot).
+    fn writes_all(&self) -> bool {
+        true
+    }
+
+    /// Every framework at once (`report all`): the files of the output directory, by name.
+    /// By default one file per report, named after its framework.
+    fn render_all(&self, reports: &[Report]) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+        reports
+            .iter()
+            .map(|r| Ok((file_name(r, self.extension()), self.render(r, false)?)))
+            .collect()
+    }
+}
+
+/// The file name of a report in `--output-dir`: the framework id made safe for a file name
+/// (the dashboard's page name) with the format's extension.
+pub fn file_name(report: &Report, extension: &str) -> String {
+    let page = crate::report::html::page_name(&report.framework.id);
+    let stem = page.strip_suffix(".html").unwrap_or(&page);
+    format!("{stem}.{extension}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The smallest format there is: proof that a format needs nothing but its own module.
+    struct Lines;
+
+    impl Format for Lines {
+        fn extension(&self) -> &'static str {
+            "txt"
+        }
+        fn render(&self, report: &Report, _colour: bool) -> Result<String, Vec<Diagnostic>> {
+            Ok(report
+                .controls
+                .iter()
+                .map(|c| format!("{} {}\n", c.id, serde_json::json!(c.status)))
+                .collect())
+        }
+    }
+
+    #[test]
+    fn a_format_is_one_implementation_and_report_all_comes_free() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clinic");
+        let args = crate::cli::GlobalArgs {
+            repo: Some(repo),
+            inventory: Vec::new(),
+            traits: None,
+            as_of: Some("2026-11-22T12:00:00Z".into()),
+            scope: Vec::new(),
+            threads: None,
+        };
+        let settings = crate::settings::Settings::from_args(&args).expect("settings");
+        let model = crate::load::load(&settings).expect("clinic loads");
+        let hipaa = model.catalog.framework_index("hipaa").expect("hipaa");
+        let report = crate::report::build_for_framework(&model, hipaa);
+        let files = Lines
+            .render_all(std::slice::from_ref(&report))
+            .expect("render");
+        assert_eq!(files[0].0, "hipaa.txt");
+        assert!(files[0].1.starts_with("164.308(a)(1)(i) "));
+        assert_eq!(ReportFormat::Json.format().extension(), "json");
+        assert_eq!(file_name(&report, "html"), "hipaa.html");
+    }
+}
