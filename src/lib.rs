@@ -22,4 +22,5 @@ pub mod printer;
 pub mod report;
 pub mod run;
 pub mod settings;
+pub mod source;
 pub mod yaml;

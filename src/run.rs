@@ -7,7 +7,7 @@ use crate::commands::{self, Outcome};
 use crate::diag::{Code, Diagnostic};
 use crate::exit::Exit;
 use crate::printer::Printer;
-use crate::settings::Settings;
+use crate::settings::{self, Settings};
 use clap::FromArgMatches as _;
 
 pub fn main() -> Exit {
@@ -60,7 +60,14 @@ fn run(printer: &Printer, cli: Cli) -> Outcome {
     }
     // Settings are read only by the commands that use a repository: an auditor verifies a
     // bundle anywhere, and the catalog and keygen read no repository at all.
-    let settings = || Settings::from_args(&cli.global);
+    let flags = settings::Flags {
+        repo: cli.global.repo.clone(),
+        inventory: cli.global.inventory.clone(),
+        traits: cli.global.traits.clone(),
+        as_of: cli.global.as_of.clone(),
+        scope: cli.global.scope.clone(),
+    };
+    let settings = || Settings::from_args(&flags);
     match cli.command {
         Command::Catalog(c) => commands::catalog::run(printer, &c),
         Command::Keygen(args) => commands::keygen::run(printer, &args),

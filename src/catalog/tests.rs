@@ -2,7 +2,7 @@
 //! IDs the product's own documentation uses.
 
 use super::ControlError;
-use crate::load::builtin_catalog;
+use crate::catalog::builtin as builtin_catalog;
 
 fn counted(id: &str) -> usize {
     let cat = builtin_catalog().expect("built-in catalogs load without errors");

@@ -58,13 +58,13 @@ fn bad(path: &Path, line: usize, col: usize, msg: String) -> Diagnostic {
 
 /// Reads and checks one JSON report.
 pub fn read_report_file(path: &Path) -> Result<ReportFile, Vec<Diagnostic>> {
-    let scope = crate::load::source::Scope::anywhere();
+    let scope = crate::source::Scope::anywhere();
     let bytes = scope.read(path).map_err(|d| vec![d])?;
     let src = crate::load::text_source(path.display().to_string(), bytes).map_err(|d| vec![d])?;
     let text = src.text.as_str();
-    if let Some(offset) = crate::load::source::json_too_deep(text, false) {
-        let (line, col) = crate::load::source::line_col(text, offset);
-        return Err(vec![crate::load::source::nesting_too_deep(&src, line, col)]);
+    if let Some(offset) = crate::source::json_too_deep(text, false) {
+        let (line, col) = crate::source::line_col(text, offset);
+        return Err(vec![crate::yaml::nesting_too_deep(&src, line, col)]);
     }
     let r: ReportFile = serde_json::from_str(text).map_err(|e| {
         vec![bad(
@@ -110,7 +110,7 @@ pub fn read_report_file(path: &Path) -> Result<ReportFile, Vec<Diagnostic>> {
 pub fn read_reports(path: &Path) -> Result<BTreeMap<String, ReportFile>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let files: Vec<std::path::PathBuf> = if path.is_dir() {
-        crate::load::source::Scope::anywhere().walk(
+        crate::source::Scope::anywhere().walk(
             path,
             |p| crate::load::ext(p) == Some("json"),
             &mut errors,

@@ -60,9 +60,9 @@ pub(super) fn read_log(
         )
     })?;
     // The log is an input: no output of this run may overwrite it.
-    crate::load::source::note_input(path);
+    crate::source::note_input(path);
     for f in &files {
-        crate::load::source::note_input(f);
+        crate::source::note_input(f);
     }
     match chain::scan_log(&files, keep_entries) {
         Ok(log) => Ok(Ok(log)),

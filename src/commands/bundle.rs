@@ -60,7 +60,7 @@ pub fn run(
         .sign_key
         .as_deref()
         .map(|p| {
-            crate::load::source::note_input(p);
+            crate::source::note_input(p);
             keys::read_signing_key(p)
                 .map_err(|e| err(Code::BadKey, e, "make a key pair with `vigocli keygen`"))
         })

@@ -24,7 +24,7 @@ pub fn run(printer: &Printer, args: &KeygenArgs) -> Outcome {
             ));
         }
     }
-    crate::load::source::refuse_overwriting_inputs(&[&private, &public], &[])?;
+    crate::source::refuse_overwriting_inputs(&[&private, &public], &[])?;
     let (sk, pk) = keys::generate().map_err(|e| err(Code::WriteFailed, e, "retry"))?;
     // The private key's temporary file is created 0600: it is never readable by others.
     crate::output::write_atomic_private(&private, sk.as_bytes())

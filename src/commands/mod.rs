@@ -24,7 +24,7 @@ use crate::diag::{Code, Diagnostic, Severity};
 use crate::exit::Exit;
 use crate::model::Model;
 use crate::printer::Printer;
-use crate::{export as domain_export, load, output};
+use crate::{export as domain_export, output};
 use std::path::Path;
 
 /// What a command ends with: an exit code, or the diagnostics that make it exit 2.
@@ -56,7 +56,7 @@ pub(crate) fn pretty_json<T: serde::Serialize>(
 /// Every file a command writes passes here first: an input of this run is never
 /// overwritten (docs/file-formats.md § How inputs are read).
 pub(crate) fn refuse_inputs(path: &Path) -> Result<&Path, Vec<Diagnostic>> {
-    load::source::refuse_overwriting_inputs(&[path], &[])?;
+    crate::source::refuse_overwriting_inputs(&[path], &[])?;
     Ok(path)
 }
 
@@ -232,5 +232,67 @@ mod tests {
             "not a catalog alias"
         );
         assert!(super::framework_index(&cat, "no-such").is_err());
+    }
+
+    /// Imports between the top-level modules form no cycle (docs/architecture.md): the
+    /// graph of `crate::<module>` references, test code included, is walked depth first.
+    #[test]
+    fn top_level_modules_import_no_cycle() {
+        use std::collections::{BTreeMap, BTreeSet};
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for entry in walkdir::WalkDir::new(&src) {
+            let entry = entry.expect("walk src");
+            let rel = entry.path().strip_prefix(&src).expect("under src");
+            if !entry.file_type().is_file() || rel.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let first = rel.components().next().expect("a component");
+            let module = first.as_os_str().to_string_lossy();
+            let module = module.trim_end_matches(".rs").to_string();
+            if module == "lib" || module == "main" {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).expect("read source");
+            let deps = graph.entry(module.clone()).or_default();
+            for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                for (i, _) in line.match_indices("crate::") {
+                    // A path in a string (the forbidden list above) is not an import.
+                    if line[..i].ends_with('"') {
+                        continue;
+                    }
+                    let name: String = line[i + 7..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                        .collect();
+                    if !name.is_empty() && name != module {
+                        deps.insert(name);
+                    }
+                }
+            }
+        }
+        fn visit(
+            m: &str,
+            graph: &BTreeMap<String, BTreeSet<String>>,
+            path: &mut Vec<String>,
+            done: &mut BTreeSet<String>,
+        ) {
+            if let Some(at) = path.iter().position(|p| p == m) {
+                panic!("import cycle: {} -> {m}", path[at..].join(" -> "));
+            }
+            if !done.insert(m.to_string()) {
+                return;
+            }
+            path.push(m.to_string());
+            for d in graph.get(m).into_iter().flatten() {
+                visit(d, graph, path, done);
+            }
+            path.pop();
+        }
+        let mut done = BTreeSet::new();
+        for m in graph.keys() {
+            visit(m, &graph, &mut Vec::new(), &mut done);
+        }
+        assert!(graph.len() > 10, "{graph:?}");
     }
 }

@@ -79,7 +79,7 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
     let files = format.render_all(&reports)?;
     let paths: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
     let targets: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    load::source::refuse_overwriting_inputs(&targets, &[dir])?;
+    crate::source::refuse_overwriting_inputs(&targets, &[dir])?;
     output::write_site(dir, &files).map_err(|e| {
         vec![
             Diagnostic::error(
@@ -101,7 +101,7 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
 fn write_files(dir: &Path, files: &[(String, String)]) -> Result<(), Vec<Diagnostic>> {
     let paths: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
     let targets: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    load::source::refuse_overwriting_inputs(&targets, &[dir])?;
+    crate::source::refuse_overwriting_inputs(&targets, &[dir])?;
     std::fs::create_dir_all(dir).map_err(|e| super::write_failed(dir, e))?;
     for (name, text) in files {
         let path = dir.join(name);

@@ -12,7 +12,7 @@ use std::path::Path;
 /// Opens a bundle for streaming: a regular file (never a FIFO or device, which could block
 /// or never end), read in place rather than whole.
 pub(super) fn open_bundle(path: &Path, what: &str) -> Result<std::fs::File, Vec<Diagnostic>> {
-    crate::load::source::note_input(path);
+    crate::source::note_input(path);
     let fail = |why: String| {
         err(
             Code::UnreadableFile,

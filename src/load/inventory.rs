@@ -1,10 +1,10 @@
 //! The envoy inventory: JSON (`{"envoys": [...]}` or a bare array), YAML (same shapes)
 //! or JSONL (one envoy per line, for large fleets). Several files are concatenated.
 
-use super::source::LineIndex;
 use super::{InputLog, ext, read_source, sorted_files};
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::settings::Settings;
+use crate::source::LineIndex;
 use crate::yaml::{self, Node, Reader, SourceFile, Value};
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -110,9 +110,9 @@ fn strip_position(msg: &str) -> String {
 /// `nesting-too-deep` for JSON text nested deeper than the limit (serde_json would stop at
 /// its own limit with a less helpful message; YAML and TOML share this one).
 pub fn json_nesting(src: &SourceFile, per_line: bool) -> Option<Diagnostic> {
-    let offset = super::source::json_too_deep(&src.text, per_line)?;
+    let offset = crate::source::json_too_deep(&src.text, per_line)?;
     let (line, col) = LineIndex::new(&src.text).line_col(offset);
-    Some(super::source::nesting_too_deep(src, line, col))
+    Some(crate::yaml::nesting_too_deep(src, line, col))
 }
 
 fn parse_json(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {

@@ -7,7 +7,7 @@ mod files;
 mod inventory;
 mod resolve;
 mod roles;
-pub mod source;
+
 mod stacks;
 mod traits;
 mod waivers;
@@ -61,20 +61,7 @@ impl InputLog {
     }
 }
 
-/// Paths relative to the repository, with `/` separators, for diagnostics and reports.
-pub fn display_path(repo: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(repo).unwrap_or(path);
-    let s: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let joined = s.join("/");
-    if joined.is_empty() {
-        ".".into()
-    } else {
-        joined
-    }
-}
+pub use crate::source::display_path;
 
 /// Reads an input file found by a walk of the repository (or a path already checked to be
 /// inside it) as UTF-8: see [`source::Scope`] for the rules every input follows.
@@ -102,7 +89,7 @@ pub fn text_source(display: String, bytes: Vec<u8>) -> Result<SourceFile, Diagno
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let text = String::from_utf8_lossy(valid);
-            let (line, col) = crate::load::source::line_col(&text, text.len());
+            let (line, col) = crate::source::line_col(&text, text.len());
             Err(
                 Diagnostic::error(Code::NotUtf8, format!("`{display}` is not valid UTF-8"))
                     .at(Location { file, line, col })

@@ -1,12 +1,12 @@
 //! Connwaer trait-check results: `traits/<hostname>/<capability>.json` (one result per
 //! file) or `traits/*.jsonl` (one result per line).
 
-use super::source::LineIndex;
 use super::{InputLog, ext, read_source, sorted_files};
 use crate::catalog::Catalog;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location, did_you_mean_hint};
 use crate::model::TraitStatus;
 use crate::settings::Settings;
+use crate::source::LineIndex;
 use crate::yaml::SourceFile;
 use jiff::Timestamp;
 use rayon::prelude::*;

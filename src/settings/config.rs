@@ -3,7 +3,7 @@
 
 use super::CONFIG_FILE;
 use crate::diag::{Code, Diagnostic, Location};
-use crate::load::source::{LineIndex, Scope};
+use crate::source::{LineIndex, Scope};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -186,9 +186,9 @@ pub(super) fn load_config(repo: &Path, scope: &Scope) -> LoadedConfig {
         );
     };
     let src = crate::yaml::SourceFile::new(file.clone(), text.clone());
-    let (d, paths) = if let Some(offset) = crate::load::source::toml_too_deep(&text) {
-        let (line, col) = crate::load::source::line_col(&text, offset);
-        let d = crate::load::source::nesting_too_deep(&src, line, col);
+    let (d, paths) = if let Some(offset) = crate::source::toml_too_deep(&text) {
+        let (line, col) = crate::source::line_col(&text, offset);
+        let d = crate::yaml::nesting_too_deep(&src, line, col);
         (d, (!sets_paths(&text)).then(PathsConfig::default))
     } else {
         let e = match toml::from_str::<ConfigFile>(&text) {
@@ -206,7 +206,7 @@ pub(super) fn load_config(repo: &Path, scope: &Scope) -> LoadedConfig {
         };
         let (line, col) = e
             .span()
-            .map(|s| crate::load::source::line_col(&text, s.start))
+            .map(|s| crate::source::line_col(&text, s.start))
             .unwrap_or((1, 1));
         let d = src.diag_at(
             Diagnostic::error(

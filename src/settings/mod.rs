@@ -7,9 +7,8 @@ mod instant;
 pub use config::{FrameworkSettings, MustCover};
 pub use instant::{EARLIEST, InstantError, LATEST, parse_instant, resolve_as_of};
 
-use crate::cli::GlobalArgs;
 use crate::diag::{Code, Diagnostic, Location};
-use crate::load::source::Scope;
+use crate::source::Scope;
 use jiff::Timestamp;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -55,8 +54,19 @@ pub struct Settings {
     pub frameworks: BTreeMap<String, FrameworkSettings>,
 }
 
+/// What the command line says about the repository and the evaluation; `run.rs` fills it
+/// from the global options, so settings never depend on the command-line types.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub repo: Option<PathBuf>,
+    pub inventory: Vec<PathBuf>,
+    pub traits: Option<PathBuf>,
+    pub as_of: Option<String>,
+    pub scope: Vec<String>,
+}
+
 impl Settings {
-    pub fn from_args(args: &GlobalArgs) -> Result<Settings, Vec<Diagnostic>> {
+    pub fn from_args(args: &Flags) -> Result<Settings, Vec<Diagnostic>> {
         let mut diags = Vec::new();
         let repo = args.repo.clone().unwrap_or_else(|| PathBuf::from("."));
         if !repo.is_dir() {

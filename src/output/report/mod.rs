@@ -83,13 +83,10 @@ mod tests {
     #[test]
     fn a_format_is_one_implementation_and_report_all_comes_free() {
         let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/clinic");
-        let args = crate::cli::GlobalArgs {
+        let args = crate::settings::Flags {
             repo: Some(repo),
-            inventory: Vec::new(),
-            traits: None,
             as_of: Some("2026-11-22T12:00:00Z".into()),
-            scope: Vec::new(),
-            threads: None,
+            ..Default::default()
         };
         let settings = crate::settings::Settings::from_args(&args).expect("settings");
         let model = crate::load::load(&settings).expect("clinic loads");

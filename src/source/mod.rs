@@ -15,7 +15,7 @@ mod nesting;
 mod position;
 
 pub use inputs::{note_input, refuse_overwriting_inputs};
-pub use nesting::{json_too_deep, nesting_too_deep, toml_too_deep};
+pub use nesting::{json_too_deep, toml_too_deep};
 pub use position::{LineIndex, line_col};
 
 use crate::diag::{Code, Diagnostic, Location};
@@ -65,7 +65,7 @@ impl Scope {
 
     pub fn display(&self, path: &Path) -> String {
         match &self.base {
-            Some(base) => super::display_path(base, path),
+            Some(base) => display_path(base, path),
             None => path.display().to_string(),
         }
     }
@@ -402,6 +402,21 @@ fn lexical_target(link: &Path, target: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// Paths relative to the repository, with `/` separators, for diagnostics and reports.
+pub fn display_path(repo: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(repo).unwrap_or(path);
+    let s: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let joined = s.join("/");
+    if joined.is_empty() {
+        ".".into()
+    } else {
+        joined
+    }
 }
 
 #[cfg(test)]
