@@ -198,10 +198,7 @@ impl CheckResult {
         };
         CheckResult {
             schema: SCHEMA,
-            tool: report::Tool {
-                name: "vigocli",
-                version: env!("CARGO_PKG_VERSION"),
-            },
+            tool: report::Tool::VIGOCLI,
             as_of: report::timestamp(as_of),
             mode,
             result,

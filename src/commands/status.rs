@@ -60,10 +60,7 @@ pub fn run(printer: &Printer, settings: &Settings, args: &StatusArgs) -> Outcome
     let text = if json {
         let status = StatusJson {
             schema: "vigocli/compliance-status/v1",
-            tool: report::Tool {
-                name: "vigocli",
-                version: env!("CARGO_PKG_VERSION"),
-            },
+            tool: report::Tool::VIGOCLI,
             as_of: report::timestamp(model.as_of),
             mode: model.mode.as_str(),
             inputs_digest: &model.inputs_digest,

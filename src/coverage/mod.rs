@@ -1,4 +1,4 @@
-//! The coverage engine (SPEC §4): per envoy, per control, then per control over the
+//! The coverage engine (docs/semantics.md): per envoy, per control, then per control over the
 //! in-scope envoys. Pure: no I/O. Envoys with identical inputs (configcrates, waivers,
 //! fresh Connwaer results) form one group and are computed once, on bitsets over the
 //! framework's counted controls.

@@ -45,7 +45,7 @@ impl Status {
         }
     }
 
-    /// SPEC §4.3, from the per-envoy counts of one control.
+    /// docs/semantics.md (per control), from the per-envoy counts of one control.
     pub fn from_counts(covered: u64, waived: u64, in_scope: u64) -> Status {
         if in_scope > 0 && covered == in_scope {
             Status::Covered

@@ -56,10 +56,7 @@ struct FrameworkCell {
 pub fn write(model: &Model, assessed: &[Assessed], out: &mut dyn Write) -> std::io::Result<()> {
     let header = Header {
         schema: SCHEMA,
-        tool: crate::report::Tool {
-            name: "vigocli",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: crate::report::Tool::VIGOCLI,
         generated_at: timestamp(model.as_of),
         as_of: timestamp(model.as_of),
         mode: model.mode.as_str(),

@@ -157,10 +157,7 @@ pub fn payload<'a>(
         schema: SCHEMA,
         vendor: vendor.name(),
         shape: "generic",
-        tool: crate::report::Tool {
-            name: "vigocli",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: crate::report::Tool::VIGOCLI,
         generated_at: timestamp(model.as_of),
         as_of: timestamp(model.as_of),
         inputs_digest: &model.inputs_digest,

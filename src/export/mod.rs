@@ -1,4 +1,4 @@
-//! Exports for the rest of the ecosystem (SPEC §6.3): OSCAL assessment results, SIEM
+//! Exports for the rest of the ecosystem (docs/exports.md): OSCAL assessment results, SIEM
 //! JSON Lines, CMDB JSON and GRC evidence payloads, plus pushing those payloads to an
 //! endpoint. Every export is built from the same coverage result and report model as
 //! `compliance report`, so its numbers are the report's numbers.

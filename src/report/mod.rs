@@ -38,6 +38,14 @@ pub struct Tool {
     pub version: &'static str,
 }
 
+impl Tool {
+    /// This program, as every JSON output names it.
+    pub const VIGOCLI: Tool = Tool {
+        name: "vigocli",
+        version: env!("CARGO_PKG_VERSION"),
+    };
+}
+
 #[derive(Debug, Serialize)]
 pub struct FrameworkInfo {
     pub id: String,
@@ -318,10 +326,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
 
     Report {
         schema: SCHEMA,
-        tool: Tool {
-            name: "vigocli",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: Tool::VIGOCLI,
         generated_at: timestamp(model.as_of),
         as_of: timestamp(model.as_of),
         mode: model.mode,
