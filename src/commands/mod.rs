@@ -187,7 +187,6 @@ mod tests {
             "println!(",
             "eprint!(",
             "eprintln!(",
-            "dbg!(",
             "std::io::stdout",
             "std::io::stderr",
             "crate::cli",

@@ -40,6 +40,31 @@ const WRITERS: usize = 8;
 /// debug build on two cores).
 const APPENDS: usize = 500;
 
+/// `audit append` of one fixed entry to `log`, with the clinic repository and a pinned
+/// `--as-of`, run in `dir`.
+fn append_pinned(dir: &Path, log: &str) -> Run {
+    vig(
+        dir,
+        &[
+            "--repo",
+            clinic().to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+            "audit",
+            "append",
+            "--audit-log",
+            log,
+            "--actor",
+            "a",
+            "--action",
+            "b",
+            "--target",
+            "c",
+        ],
+        &[],
+    )
+}
+
 #[test]
 fn concurrent_appends_with_the_clock_never_fail() {
     let dir = tempfile::tempdir().unwrap();
@@ -195,26 +220,7 @@ fn a_closed_stdout_ends_quietly_for_every_command() {
         (vec!["--help".into()], 0),
     ];
     for i in 0..3 {
-        let run = vig(
-            r.path(),
-            &[
-                "--repo",
-                &clinic,
-                "--as-of",
-                AS_OF,
-                "audit",
-                "append",
-                "--audit-log",
-                &log,
-                "--actor",
-                "a",
-                "--action",
-                "b",
-                "--target",
-                "c",
-            ],
-            &[],
-        );
+        let run = append_pinned(r.path(), &log);
         assert_eq!(run.code, 0, "append {i}: {}", run.stderr);
     }
     let audit = |args: &[&str]| {
@@ -526,27 +532,7 @@ fn keys_interoperate_with_openssl() {
     succeeded(&out, "openssl pkey -pubout");
     let clinic = clinic().display().to_string();
     let log = d.join("audit.jsonl").display().to_string();
-    vig(
-        d,
-        &[
-            "--repo",
-            &clinic,
-            "--as-of",
-            AS_OF,
-            "audit",
-            "append",
-            "--audit-log",
-            &log,
-            "--actor",
-            "a",
-            "--action",
-            "b",
-            "--target",
-            "c",
-        ],
-        &[],
-    )
-    .ok();
+    append_pinned(d, &log).ok();
     let bundle = |key: &str, out: &str| {
         vig(
             d,
