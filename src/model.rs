@@ -112,6 +112,9 @@ pub struct Envoy {
     pub traits: Vec<(usize, TraitStatus)>,
     pub last_converged: Option<Timestamp>,
     pub status: Option<String>,
+    /// Sorted indices of the [`EvidenceClass`]es that apply to this envoy (each class
+    /// holds the attesting evidence records with one filter; docs/evidence.md).
+    pub evidence: Vec<u32>,
 }
 
 /// Serialises as `active`, `expiring`, `expired`.
@@ -177,6 +180,150 @@ pub struct Waiver {
     pub applied_envoys: usize,
 }
 
+/// `kind:` of an evidence record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceKind {
+    /// A document in the repository, pinned by its SHA-256.
+    File,
+    /// A document elsewhere, reviewed by a person; nothing to re-check offline.
+    Url,
+    /// An entry of the audit log, intact while the log verifies up to it.
+    AuditEntry,
+}
+
+impl EvidenceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceKind::File => "file",
+            EvidenceKind::Url => "url",
+            EvidenceKind::AuditEntry => "audit-entry",
+        }
+    }
+}
+
+/// `status:` of an evidence record: where its review stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStatus {
+    PendingReview,
+    Accepted,
+    Rejected,
+}
+
+impl ReviewStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewStatus::PendingReview => "pending_review",
+            ReviewStatus::Accepted => "accepted",
+            ReviewStatus::Rejected => "rejected",
+        }
+    }
+}
+
+/// What an evidence record amounts to as of the run (docs/evidence.md): only `attesting`
+/// and `expiring` records attest their controls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceState {
+    /// Accepted, in date, intact.
+    Attesting,
+    /// Attesting, and expires within the expiring window.
+    Expiring,
+    /// Accepted, but the document is no longer the one reviewed (changed or missing file,
+    /// audit entry gone or the log broken before it): attests nothing, an error finding.
+    Changed,
+    /// Accepted, but `expires` is before the run's date: attests nothing, a warning.
+    Expired,
+    /// Accepted, but `collected` is after the run's date: it does not speak for it yet.
+    NotYetCollected,
+    PendingReview,
+    Rejected,
+}
+
+impl EvidenceState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceState::Attesting => "attesting",
+            EvidenceState::Expiring => "expiring",
+            EvidenceState::Changed => "changed",
+            EvidenceState::Expired => "expired",
+            EvidenceState::NotYetCollected => "not-yet-collected",
+            EvidenceState::PendingReview => "pending-review",
+            EvidenceState::Rejected => "rejected",
+        }
+    }
+
+    /// Whether a record in this state attests its controls.
+    pub fn attests(self) -> bool {
+        matches!(self, EvidenceState::Attesting | EvidenceState::Expiring)
+    }
+}
+
+/// One evidence record of `evidence/*.yaml`, validated and evaluated as of the run.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub id: String,
+    pub title: String,
+    /// `file:line` of the record.
+    pub source: String,
+    pub loc: crate::diag::Location,
+    pub controls: Vec<WaivedControl>,
+    pub kind: EvidenceKind,
+    /// Kind file: the repository-relative path as written.
+    pub path: Option<String>,
+    /// Kind url.
+    pub url: Option<String>,
+    /// Kind audit-entry.
+    pub audit_seq: Option<u64>,
+    /// The pinned SHA-256 (hex), for a file.
+    pub sha256: Option<String>,
+    /// What the file hashes to now (None: missing or not a file); for an audit entry, its
+    /// leaf hash when the log verifies up to it.
+    pub current_sha256: Option<String>,
+    /// Why a `changed` record is no longer intact, in words.
+    pub broken: Option<String>,
+    pub collected: Date,
+    pub expires: Date,
+    pub days_left: i64,
+    pub owner: String,
+    pub status: ReviewStatus,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<Date>,
+    pub note: Option<String>,
+    pub envoys_glob: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub state: EvidenceState,
+    /// Number of envoys it applies to (0 unless it attests).
+    pub applied_envoys: usize,
+}
+
+/// Attesting evidence records that share one filter (`envoys`, `labels`): an envoy that
+/// matches the filter gets them all. Envoys hold class indices, so that 100,000 envoys
+/// and thousands of records cost their sum, not their product.
+#[derive(Debug, Clone, Default)]
+pub struct EvidenceClass {
+    /// Record indices, ascending.
+    pub records: Vec<u32>,
+}
+
+/// An applicability decision (`not_applicable:` at the stacks root, docs/evidence.md).
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// `file:line` of the entry.
+    pub source: String,
+    pub loc: crate::diag::Location,
+    /// The controls (or headings) as named; each covers its descendants.
+    pub controls: Vec<WaivedControl>,
+    pub rationale: String,
+    pub owner: String,
+    pub approved_by: String,
+    pub approved_at: Date,
+    pub review_by: Date,
+    /// `review_by` is before the run's date: the decision counts for nothing.
+    pub lapsed: bool,
+}
+
 #[derive(Debug)]
 pub struct Model {
     pub catalog: Catalog,
@@ -199,6 +346,12 @@ pub struct Model {
     pub trait_checked_at: BTreeMap<(u32, usize), Timestamp>,
     /// Every input file read (repository-relative path, SHA-256 hex), sorted by path.
     pub input_files: Vec<(String, String)>,
+    /// Evidence records in file order (docs/evidence.md).
+    pub evidence: Vec<Evidence>,
+    /// The filter classes of the attesting records ([`Envoy::evidence`] points here).
+    pub evidence_classes: Vec<EvidenceClass>,
+    /// Applicability decisions in file order.
+    pub decisions: Vec<Decision>,
 }
 
 impl Waiver {
@@ -210,6 +363,24 @@ impl Waiver {
 }
 
 impl Model {
+    /// The controls of a base framework that current (not lapsed) decisions declare not
+    /// applicable, each with the first decision that does (descendants of a named heading
+    /// or control included), ascending by control.
+    pub fn not_applicable(&self, base: usize) -> BTreeMap<u32, u32> {
+        let mut out = BTreeMap::new();
+        for (d, decision) in self.decisions.iter().enumerate() {
+            if decision.lapsed {
+                continue;
+            }
+            for c in decision.controls.iter().filter(|c| c.framework == base) {
+                for idx in self.catalog.subtree(base, c.control) {
+                    out.entry(idx).or_insert(d as u32);
+                }
+            }
+        }
+        out
+    }
+
     /// The label filter of a framework (empty: every envoy is in scope).
     pub fn scope(&self, framework: usize) -> &BTreeMap<String, String> {
         static EMPTY: BTreeMap<String, String> = BTreeMap::new();

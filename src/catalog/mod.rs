@@ -8,6 +8,7 @@ mod build;
 mod builtin;
 pub mod ids;
 mod parse;
+mod subtree;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use build::{build_base, replace_or_push};

@@ -24,6 +24,8 @@ pub struct ControlCoverage {
     pub control: ControlIdx,
     pub status: Status,
     pub envoys_covered: u64,
+    /// In-scope envoys attested (an attesting evidence record, and not covered).
+    pub envoys_attested: u64,
     pub envoys_waived: u64,
     pub envoys_uncovered: u64,
     /// In-scope envoys where a configcrate claims it but a fresh Connwaer check failed.
@@ -36,6 +38,8 @@ pub struct ControlCoverage {
     pub connwaer: Vec<usize>,
     /// In-scope envoys covered only by a Connwaer pass (no configcrate claims it there).
     pub envoys_connwaer_only: u64,
+    /// Evidence records (indices) that attest it on at least one in-scope envoy.
+    pub evidence: Vec<u32>,
     /// Waivers (indices) that waive it on at least one in-scope envoy.
     pub waivers: Vec<u32>,
     /// In hostname order, at most [`UNCOVERED_ENVOYS_LIMIT`].
@@ -51,6 +55,7 @@ pub struct EnvoyCoverage {
     /// Its group in [`FrameworkCoverage::groups`].
     pub group: u32,
     pub covered: u32,
+    pub attested: u32,
     pub waived: u32,
     pub uncovered: u32,
 }
@@ -69,6 +74,9 @@ pub struct FrameworkCoverage {
     /// The in-scope envoys grouped by identical inputs, in order of first member: the
     /// per-envoy, per-control status of every export reads it from here.
     pub groups: Vec<EnvoyGroup>,
+    /// Counted controls that current applicability decisions remove from the count, in
+    /// catalog order, each with the (first) decision's index in [`Model::decisions`].
+    pub not_applicable: Vec<(ControlIdx, u32)>,
 }
 
 impl FrameworkCoverage {
@@ -85,7 +93,7 @@ impl FrameworkCoverage {
     }
 }
 
-type GroupKey<'a> = (&'a [u32], &'a [u32], &'a [(usize, TraitStatus)]);
+type GroupKey<'a> = (&'a [u32], &'a [u32], &'a [(usize, TraitStatus)], &'a [u32]);
 
 /// In-scope envoys with identical inputs (configcrates, waivers, fresh Connwaer results),
 /// computed once. Each bitset is over the framework's counted controls, by position.
@@ -95,7 +103,10 @@ pub struct EnvoyGroup {
     pub members: Vec<EnvoyIdx>,
     /// Claimed by a configcrate or passed by a fresh Connwaer check.
     pub covered: FixedBitSet,
-    /// Waived by an active waiver and not covered (covered wins over waived).
+    /// Attested by an attesting evidence record and not covered.
+    pub attested: FixedBitSet,
+    /// Waived by an active waiver and neither covered nor attested (covered > attested >
+    /// waived).
     pub waived: FixedBitSet,
     pub uncovered: FixedBitSet,
     /// Claimed by a configcrate and failed by a fresh Connwaer check.
@@ -106,10 +117,13 @@ pub struct EnvoyGroup {
 }
 
 impl EnvoyGroup {
-    /// The status of control position `p` on each member: covered, waived or uncovered.
+    /// The status of control position `p` on each member: covered, attested, waived or
+    /// uncovered.
     pub fn status(&self, p: usize) -> Status {
         if self.covered.contains(p) {
             Status::Covered
+        } else if self.attested.contains(p) {
+            Status::Attested
         } else if self.waived.contains(p) {
             Status::Waived
         } else {
@@ -134,18 +148,23 @@ pub struct Positions {
 }
 
 impl Positions {
-    pub fn new(cat: &crate::catalog::Catalog, fw: FrameworkIdx) -> Positions {
-        let framework = &cat.frameworks[fw];
-        let base = framework.base;
+    /// The positions of `counted` (controls of the base framework `base`, in order).
+    pub fn new(cat: &crate::catalog::Catalog, base: usize, counted: &[u32]) -> Positions {
         let mut pos_of = vec![u32::MAX; cat.frameworks[base].controls.len()];
-        for (p, &c) in framework.counted.iter().enumerate() {
+        for (p, &c) in counted.iter().enumerate() {
             pos_of[c as usize] = p as u32;
         }
         Positions {
             base,
             pos_of,
-            n: framework.counted.len(),
+            n: counted.len(),
         }
+    }
+
+    /// The positions of a computed framework's controls.
+    pub fn of(cat: &crate::catalog::Catalog, cov: &FrameworkCoverage) -> Positions {
+        let counted: Vec<u32> = cov.controls.iter().map(|c| c.control.0).collect();
+        Positions::new(cat, cat.frameworks[cov.framework].base, &counted)
     }
 
     /// The position of (base framework, control), if the framework counts it.
@@ -172,8 +191,18 @@ pub fn compute(
     scope: &BTreeMap<String, String>,
 ) -> FrameworkCoverage {
     let cat = &model.catalog;
-    let positions = Positions::new(cat, fw);
-    let counted = &cat.frameworks[fw].counted;
+    let base = cat.frameworks[fw].base;
+    // Controls an applicability decision removes are listed, never counted.
+    let decided = model.not_applicable(base);
+    let (not_applicable, counted): (Vec<u32>, Vec<u32>) = cat.frameworks[fw]
+        .counted
+        .iter()
+        .partition(|c| decided.contains_key(c));
+    let not_applicable = not_applicable
+        .into_iter()
+        .map(|c| (ControlIdx(c), decided[&c]))
+        .collect();
+    let positions = Positions::new(cat, base, &counted);
     let n = counted.len();
     let bits_for = |pairs: &mut dyn Iterator<Item = (usize, u32)>| positions.bits(pairs);
     let crate_bits: Vec<FixedBitSet> = model
@@ -185,6 +214,22 @@ pub fn compute(
         .capabilities
         .iter()
         .map(|c| bits_for(&mut c.controls.iter().copied()))
+        .collect();
+    let evidence_bits: Vec<FixedBitSet> = model
+        .evidence
+        .iter()
+        .map(|r| bits_for(&mut r.controls.iter().map(|c| (c.framework, c.control))))
+        .collect();
+    let class_bits: Vec<FixedBitSet> = model
+        .evidence_classes
+        .iter()
+        .map(|class| {
+            let mut b = FixedBitSet::with_capacity(n);
+            for &r in &class.records {
+                b.union_with(&evidence_bits[r as usize]);
+            }
+            b
+        })
         .collect();
     let waiver_bits: Vec<FixedBitSet> = model
         .waivers
@@ -206,6 +251,7 @@ pub fn compute(
             e.configcrates.as_slice(),
             e.waivers.as_slice(),
             e.traits.as_slice(),
+            e.evidence.as_slice(),
         );
         let g = *index.entry(key).or_insert_with(|| {
             members.push(Vec::new());
@@ -239,13 +285,20 @@ pub fn compute(
             covered.union_with(&passed);
             let mut connwaer_only = passed;
             connwaer_only.difference_with(&claimed);
+            let mut attested = FixedBitSet::with_capacity(n);
+            for &c in &e.evidence {
+                attested.union_with(&class_bits[c as usize]);
+            }
+            attested.difference_with(&covered);
             let mut waived = FixedBitSet::with_capacity(n);
             for &w in &e.waivers {
                 waived.union_with(&waiver_bits[w as usize]);
             }
             waived.difference_with(&covered);
+            waived.difference_with(&attested);
             let mut uncovered = all.clone();
             uncovered.difference_with(&covered);
+            uncovered.difference_with(&attested);
             uncovered.difference_with(&waived);
             let mut contradicted = claimed;
             contradicted.intersect_with(&failed);
@@ -258,6 +311,7 @@ pub fn compute(
                 connwaer_only,
                 members,
                 covered,
+                attested,
                 waived,
                 uncovered,
                 contradicted,
@@ -269,6 +323,7 @@ pub fn compute(
     #[derive(Clone)]
     struct Acc {
         covered: Vec<u64>,
+        attested: Vec<u64>,
         waived: Vec<u64>,
         contradicted: Vec<u64>,
         connwaer_only: Vec<u64>,
@@ -276,6 +331,7 @@ pub fn compute(
     }
     let empty = Acc {
         covered: vec![0; n],
+        attested: vec![0; n],
         waived: vec![0; n],
         contradicted: vec![0; n],
         connwaer_only: vec![0; n],
@@ -290,6 +346,9 @@ pub fn compute(
                 for p in g.covered.ones() {
                     acc.covered[p] += size;
                     acc.oldest[p] = min_opt(acc.oldest[p], g.oldest_converged);
+                }
+                for p in g.attested.ones() {
+                    acc.attested[p] += size;
                 }
                 for p in g.waived.ones() {
                     acc.waived[p] += size;
@@ -308,6 +367,7 @@ pub fn compute(
             |mut a, b| {
                 for p in 0..n {
                     a.covered[p] += b.covered[p];
+                    a.attested[p] += b.attested[p];
                     a.waived[p] += b.waived[p];
                     a.contradicted[p] += b.contradicted[p];
                     a.connwaer_only[p] += b.connwaer_only[p];
@@ -321,6 +381,7 @@ pub fn compute(
     let mut crates_used = FixedBitSet::with_capacity(model.configcrates.len());
     let mut passes_used: BTreeSet<usize> = BTreeSet::new();
     let mut waivers_used: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
+    let mut evidence_used: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
     for g in &groups {
         let e = &model.envoys[g.members[0]];
         for &c in &e.configcrates {
@@ -334,6 +395,13 @@ pub fn compute(
         for &w in &e.waivers {
             for p in waiver_bits[w as usize].intersection(&g.waived) {
                 waivers_used[p].insert(w);
+            }
+        }
+        for &class in &e.evidence {
+            for &r in &model.evidence_classes[class as usize].records {
+                for p in evidence_bits[r as usize].intersection(&g.attested) {
+                    evidence_used[p].insert(r);
+                }
             }
         }
     }
@@ -379,18 +447,21 @@ pub fn compute(
     let controls = (0..n)
         .map(|p| {
             let covered = acc.covered[p];
+            let attested = acc.attested[p];
             let waived = acc.waived[p];
             ControlCoverage {
                 control: ControlIdx(counted[p]),
-                status: Status::from_counts(covered, waived, in_scope_count),
+                status: Status::from_counts(covered, attested, waived, in_scope_count),
                 envoys_covered: covered,
+                envoys_attested: attested,
                 envoys_waived: waived,
-                envoys_uncovered: in_scope_count - covered - waived,
+                envoys_uncovered: in_scope_count - covered - attested - waived,
                 envoys_contradicted: acc.contradicted[p],
                 configcrates: std::mem::take(&mut crates_of[p]),
                 capabilities: caps_of[p].iter().copied().collect(),
                 connwaer: connwaer_of[p].iter().copied().collect(),
                 envoys_connwaer_only: acc.connwaer_only[p],
+                evidence: evidence_used[p].iter().copied().collect(),
                 waivers: waivers_used[p].iter().copied().collect(),
                 uncovered_envoys: std::mem::take(&mut uncovered_envoys[p]),
                 last_converged: acc.oldest[p],
@@ -406,6 +477,7 @@ pub fn compute(
                 envoy: ei,
                 group: group_of[ei.0 as usize],
                 covered: g.covered.count_ones(..) as u32,
+                attested: g.attested.count_ones(..) as u32,
                 waived: g.waived.count_ones(..) as u32,
                 uncovered: g.uncovered.count_ones(..) as u32,
             }
@@ -435,6 +507,7 @@ pub fn compute(
         contradicted,
         contradicted_total,
         groups,
+        not_applicable,
     }
 }
 

@@ -14,13 +14,18 @@ fn rounding_is_half_away_from_zero() {
 
 #[test]
 fn status_rules() {
-    assert_eq!(Status::from_counts(3, 0, 3), Status::Covered);
-    assert_eq!(Status::from_counts(2, 1, 3), Status::Waived);
-    assert_eq!(Status::from_counts(0, 3, 3), Status::Waived);
-    assert_eq!(Status::from_counts(1, 0, 3), Status::Partial);
-    assert_eq!(Status::from_counts(0, 1, 3), Status::Partial);
-    assert_eq!(Status::from_counts(0, 0, 3), Status::Uncovered);
-    assert_eq!(Status::from_counts(0, 0, 0), Status::Uncovered);
+    // (covered, attested, waived, in scope)
+    assert_eq!(Status::from_counts(3, 0, 0, 3), Status::Covered);
+    assert_eq!(Status::from_counts(2, 1, 0, 3), Status::Attested);
+    assert_eq!(Status::from_counts(0, 3, 0, 3), Status::Attested);
+    assert_eq!(Status::from_counts(2, 0, 1, 3), Status::Waived);
+    assert_eq!(Status::from_counts(1, 1, 1, 3), Status::Waived);
+    assert_eq!(Status::from_counts(0, 0, 3, 3), Status::Waived);
+    assert_eq!(Status::from_counts(1, 0, 0, 3), Status::Partial);
+    assert_eq!(Status::from_counts(0, 1, 0, 3), Status::Partial);
+    assert_eq!(Status::from_counts(0, 0, 1, 3), Status::Partial);
+    assert_eq!(Status::from_counts(0, 0, 0, 3), Status::Uncovered);
+    assert_eq!(Status::from_counts(0, 0, 0, 0), Status::Uncovered);
 }
 
 // ---- coverage::compute on a hand-built model over the built-in catalog ----
@@ -103,6 +108,7 @@ fn envoy(host: &str, crates: &[u32], waivers: &[u32], traits: &[(usize, TraitSta
         traits: traits.to_vec(),
         last_converged: None,
         status: None,
+        evidence: Vec::new(),
     }
 }
 
@@ -125,6 +131,9 @@ fn model(
         scopes: Vec::new(),
         trait_checked_at: BTreeMap::new(),
         input_files: Vec::new(),
+        evidence: Vec::new(),
+        evidence_classes: Vec::new(),
+        decisions: Vec::new(),
     }
 }
 

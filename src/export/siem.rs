@@ -97,7 +97,8 @@ struct Unmapped<'a> {
 /// waiver is a warning (the gap is accepted, not closed); partial and uncovered fail.
 fn ocsf_status(s: Status) -> (u8, &'static str, u8, &'static str) {
     match s {
-        Status::Covered => (1, "Pass", 1, "Informational"),
+        Status::Covered | Status::Attested => (1, "Pass", 1, "Informational"),
+        Status::NotApplicable => (1, "Pass", 1, "Informational"),
         Status::Waived => (2, "Warning", 2, "Low"),
         Status::Partial => (3, "Fail", 3, "Medium"),
         Status::Uncovered => (3, "Fail", 3, "Medium"),

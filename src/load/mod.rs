@@ -1,10 +1,13 @@
 //! Discover the repository's files, parse them, and validate them into a [`Model`],
 //! collecting every diagnostic before giving up.
 
+mod applicability;
 mod configcrates;
 mod envoy_tree;
+pub mod evidence;
 mod files;
 mod inventory;
+mod refs;
 mod resolve;
 mod roles;
 
@@ -202,11 +205,13 @@ pub fn load(settings: &Settings) -> Result<Model, Vec<Diagnostic>> {
     } else {
         Some(inventory::load(settings, &inputs, &mut diags))
     };
-    let model = resolve::build(settings, catalog, tree, inventory, &inputs, &mut diags);
+    let (evidence, evidence_filters) = evidence::load(settings, &catalog, &inputs, &mut diags);
+    let mut model = resolve::build(settings, catalog, tree, inventory, &inputs, &mut diags);
+    model.evidence = evidence;
+    evidence::apply(&mut model, evidence_filters);
     if diags.has_errors() {
         return Err(diags.into_sorted());
     }
-    let mut model = model;
     model.findings.extend(diags.into_sorted());
     model.inputs_digest = inputs.digest();
     model.input_files = inputs.files();

@@ -41,6 +41,7 @@ pub fn build(
                 traits: Vec::new(),
                 last_converged: None,
                 status: None,
+                evidence: Vec::new(),
             }];
         }
         Some(raw) => {
@@ -145,6 +146,9 @@ pub fn build(
         scopes,
         trait_checked_at,
         input_files: Vec::new(),
+        evidence: Vec::new(),
+        evidence_classes: Vec::new(),
+        decisions: tree.decisions,
     }
 }
 
@@ -226,6 +230,7 @@ fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec
                 traits: Vec::new(),
                 last_converged: r.last_converged,
                 status: r.status,
+                evidence: Vec::new(),
             };
             (envoy, d)
         })

@@ -27,6 +27,7 @@ pub struct Tree {
     pub blocks: Vec<Block>,
     pub globs: GlobSet,
     pub waivers: Vec<Waiver>,
+    pub decisions: Vec<crate::model::Decision>,
     pub waiver_filters: Vec<WaiverFilter>,
 }
 
@@ -207,6 +208,7 @@ pub fn load(
     );
     let envoy_tree = envoy_tree::load(&files, &names, &roles, diags);
     let (waivers, waiver_filters) = waivers::load(&files, catalog, settings, diags);
+    let decisions = super::applicability::load(&files, catalog, settings, diags);
     diags.extend(files.iter().filter_map(misplaced_waivers));
     Tree {
         configcrates: crates.list,
@@ -216,5 +218,6 @@ pub fn load(
         globs: envoy_tree.globs,
         waivers,
         waiver_filters,
+        decisions,
     }
 }

@@ -121,40 +121,7 @@ fn parse(r: &mut Reader<'_>, list: &Node, catalog: &Catalog, dir: &Path) -> Vec<
                 "add `control: \"framework:ID\"`, e.g. \"pci-dss:9.2.1\"".into(),
             ),
         }
-        let mut controls = Vec::new();
-        for (text, node) in &refs {
-            let Some((fw_name, ctrl)) = text.split_once(':') else {
-                r.error(
-                    node,
-                    Code::BadWaiver,
-                    format!("waiver control `{text}` has no framework"),
-                    "write it as `framework:ID`, e.g. \"pci-dss:9.2.1\"".into(),
-                );
-                continue;
-            };
-            let Some(fw) = catalog.framework_index(fw_name.trim()) else {
-                r.error(
-                    node,
-                    Code::UnknownFramework,
-                    format!("unknown framework `{fw_name}` in waiver"),
-                    crate::catalog::suggest_framework(catalog, fw_name.trim()),
-                );
-                continue;
-            };
-            match catalog.resolve_control(fw, ctrl.trim()) {
-                Ok((base, c)) => controls.push(WaivedControl {
-                    framework: base,
-                    control: c,
-                    written: text.clone(),
-                }),
-                Err(e) => {
-                    let d = r
-                        .file
-                        .diag(catalog.control_diagnostic(fw, ctrl.trim(), &e), node);
-                    r.diags.push(d);
-                }
-            }
-        }
+        let controls = super::refs::resolve(r, &refs, catalog, "waiver", Code::BadWaiver, false);
         let mut req = |key: &str, help: &str| match item.get(key) {
             Some(n) => r.string(n, key),
             None => {

@@ -1,8 +1,11 @@
 //! The report model (schema `vigocli/compliance-report/v1`) built from a coverage
 //! result, and its renderings: JSON, HTML and terminal tables.
 
+mod evidence;
 pub mod html;
 pub mod table;
+
+pub use evidence::{DecisionRow, EvidenceRef, EvidenceRow};
 
 use crate::coverage::{FrameworkCoverage, Status, contradicted_claims, pct, pct_hundredths};
 use crate::diag::{Code, Diagnostic, Severity};
@@ -29,6 +32,10 @@ pub struct Report {
     pub controls: Vec<ControlRow>,
     pub envoys: Vec<EnvoyRow>,
     pub waivers: WaiverLists,
+    /// The evidence records that name a counted control of this framework, in file order.
+    pub evidence: Vec<EvidenceRow>,
+    /// The controls current applicability decisions remove, in catalog order.
+    pub not_applicable: Vec<DecisionRow>,
     pub findings: Vec<Diagnostic>,
 }
 
@@ -60,11 +67,15 @@ pub struct FrameworkInfo {
 pub struct Summary {
     pub controls_total: u64,
     pub covered: u64,
+    pub attested: u64,
     pub partial: u64,
     pub waived: u64,
     pub uncovered: u64,
+    /// Counted controls removed by applicability decisions (not in `controls_total`).
+    pub not_applicable: u64,
     pub coverage_pct: f64,
     pub covered_pct: f64,
+    pub assured_pct: f64,
     pub envoys_in_scope: u64,
     pub envoy_mean_pct: Option<f64>,
     pub weakest_envoy: Option<Weakest>,
@@ -86,6 +97,7 @@ pub struct ControlRow {
     pub category: Option<String>,
     pub status: Status,
     pub envoys_covered: u64,
+    pub envoys_attested: u64,
     pub envoys_waived: u64,
     pub envoys_uncovered: u64,
     pub envoys_contradicted: u64,
@@ -93,6 +105,8 @@ pub struct ControlRow {
     pub capabilities: Vec<String>,
     pub connwaer: Vec<String>,
     pub envoys_connwaer_only: u64,
+    /// The evidence records that attest it on at least one in-scope envoy.
+    pub evidence: Vec<EvidenceRef>,
     pub waivers: Vec<String>,
     pub uncovered_envoys: Vec<String>,
     pub last_converged: Option<String>,
@@ -102,7 +116,10 @@ pub struct ControlRow {
 pub struct EnvoyRow {
     pub hostname: String,
     pub coverage_pct: f64,
+    pub covered_pct: f64,
+    pub assured_pct: f64,
     pub covered: u32,
+    pub attested: u32,
     pub waived: u32,
     pub uncovered: u32,
     pub last_converged: Option<String>,
@@ -160,6 +177,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
     let base = fw.base;
     let total = cov.total();
     let covered = cov.count(Status::Covered);
+    let attested = cov.count(Status::Attested);
     let waived = cov.count(Status::Waived);
     let partial = cov.count(Status::Partial);
     let uncovered = cov.count(Status::Uncovered);
@@ -167,25 +185,46 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
     let sum_envoy: u128 = cov
         .envoys
         .iter()
-        .map(|e| u128::from(e.covered + e.waived))
+        .map(|e| u128::from(e.covered + e.attested + e.waived))
         .sum();
     let weakest = cov
         .envoys
         .iter()
         .min_by(|a, b| {
             // lowest coverage; ties to the smallest hostname (envoys are in hostname order)
-            (u128::from(a.covered + a.waived))
-                .cmp(&u128::from(b.covered + b.waived))
+            (u128::from(a.covered + a.attested + a.waived))
+                .cmp(&u128::from(b.covered + b.attested + b.waived))
                 .then(a.envoy.cmp(&b.envoy))
         })
         .map(|e| Weakest {
             hostname: model.envoys[e.envoy].hostname.clone(),
-            coverage_pct: pct(u128::from(e.covered + e.waived), u128::from(total as u32)),
+            coverage_pct: pct(
+                u128::from(e.covered + e.attested + e.waived),
+                u128::from(total as u32),
+            ),
         });
+    let not_applicable = cov.not_applicable.len() as u64;
+    // A repository without evidence records shows the formulas it always did (docs/evidence.md).
+    let with_evidence = !model.evidence.is_empty();
     let mut formulas = BTreeMap::new();
     formulas.insert(
         "coverage_pct",
-        format!("100 × (covered + waived) / controls_total = 100 × ({covered} + {waived}) / {total} = {}", fmt_pct(covered + waived, total)),
+        if with_evidence {
+            format!("100 × (covered + attested + waived) / controls_total = 100 × ({covered} + {attested} + {waived}) / {total} = {}", fmt_pct(covered + attested + waived, total))
+        } else {
+            format!("100 × (covered + waived) / controls_total = 100 × ({covered} + {waived}) / {total} = {}", fmt_pct(covered + waived, total))
+        },
+    );
+    formulas.insert(
+        "assured_pct",
+        format!(
+            "100 × (covered + attested) / controls_total = 100 × ({covered} + {attested}) / {total} = {}",
+            fmt_pct(covered + attested, total)
+        ),
+    );
+    formulas.insert(
+        "not_applicable",
+        evidence::not_applicable_formula(cov, total),
     );
     formulas.insert(
         "covered_pct",
@@ -200,7 +239,8 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
             "mean of per-envoy coverage_pct over 0 envoys in scope: undefined".to_string()
         } else {
             format!(
-                "mean over {n_envoys} envoys of 100 × (covered + waived) / controls_total = 100 × {sum_envoy} / ({n_envoys} × {total}) = {}",
+                "mean over {n_envoys} envoys of 100 × ({}) / controls_total = 100 × {sum_envoy} / ({n_envoys} × {total}) = {}",
+                if with_evidence { "covered + attested + waived" } else { "covered + waived" },
                 fmt_pct_u128(sum_envoy, u128::from(n_envoys) * u128::from(total))
             )
         },
@@ -218,6 +258,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
                 category: ctl.category.clone(),
                 status: c.status,
                 envoys_covered: c.envoys_covered,
+                envoys_attested: c.envoys_attested,
                 envoys_waived: c.envoys_waived,
                 envoys_uncovered: c.envoys_uncovered,
                 envoys_contradicted: c.envoys_contradicted,
@@ -233,6 +274,11 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
                     .map(|&i| cat.capabilities[i].name.clone())
                     .collect(),
                 envoys_connwaer_only: c.envoys_connwaer_only,
+                evidence: c
+                    .evidence
+                    .iter()
+                    .map(|&i| EvidenceRef::of(&model.evidence[i as usize]))
+                    .collect(),
                 waivers: c
                     .waivers
                     .iter()
@@ -254,8 +300,14 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
             let env = &model.envoys[e.envoy];
             EnvoyRow {
                 hostname: env.hostname.clone(),
-                coverage_pct: pct(u128::from(e.covered + e.waived), u128::from(total as u32)),
+                coverage_pct: pct(
+                    u128::from(e.covered + e.attested + e.waived),
+                    u128::from(total as u32),
+                ),
+                covered_pct: pct(u128::from(e.covered), u128::from(total as u32)),
+                assured_pct: pct(u128::from(e.covered + e.attested), u128::from(total as u32)),
                 covered: e.covered,
+                attested: e.attested,
                 waived: e.waived,
                 uncovered: e.uncovered,
                 last_converged: env.last_converged.map(timestamp),
@@ -309,6 +361,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
         .cloned()
         .collect();
     findings.extend(contradiction_findings(model, cov));
+    findings.extend(evidence::findings(model, cov));
     if n_envoys == 0 {
         findings.push(
             Diagnostic::warning(
@@ -342,11 +395,14 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
         summary: Summary {
             controls_total: total,
             covered,
+            attested,
             partial,
             waived,
             uncovered,
-            coverage_pct: pct(u128::from(covered + waived), u128::from(total)),
+            not_applicable,
+            coverage_pct: pct(u128::from(covered + attested + waived), u128::from(total)),
             covered_pct: pct(u128::from(covered), u128::from(total)),
+            assured_pct: pct(u128::from(covered + attested), u128::from(total)),
             envoys_in_scope: n_envoys,
             envoy_mean_pct: (n_envoys > 0)
                 .then(|| pct(sum_envoy, u128::from(n_envoys) * u128::from(total))),
@@ -356,6 +412,8 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
         controls,
         envoys,
         waivers,
+        evidence: evidence::rows(model, cov),
+        not_applicable: evidence::decision_rows(model, cov),
         findings,
     }
 }

@@ -14,7 +14,9 @@ fn status_cell(status: Status, colour: bool) -> Cell {
     }
     match status {
         Status::Covered => cell.fg(Color::Green),
+        Status::Attested => cell.fg(Color::Blue),
         Status::Waived => cell.fg(Color::Cyan),
+        Status::NotApplicable => cell.fg(Color::DarkGrey),
         Status::Partial => cell.fg(Color::Yellow),
         Status::Uncovered => cell.fg(Color::Red),
     }

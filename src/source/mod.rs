@@ -234,6 +234,52 @@ impl Scope {
         Ok(bytes)
     }
 
+    /// The SHA-256 of a file found inside the scope, read as a stream (no size limit:
+    /// evidence documents may be large) under the other rules every input follows: a
+    /// regular file, opened without blocking, the open file checked again.
+    pub fn hash_checked(&self, path: &Path) -> Result<[u8; 32], Diagnostic> {
+        use sha2::Digest as _;
+        let unreadable = |e: std::io::Error| {
+            self.unreadable(
+                path,
+                e.to_string(),
+                "check that the file exists and is readable",
+            )
+        };
+        let meta = std::fs::metadata(path).map_err(unreadable)?;
+        if let Some(kind) = not_regular(&meta) {
+            return Err(self.unreadable(
+                path,
+                format!("it is {kind}, not a regular file"),
+                "point the record at a regular file",
+            ));
+        }
+        let mut file = open_nonblocking(path).map_err(unreadable)?;
+        let meta = file.metadata().map_err(unreadable)?;
+        if let Some(kind) = not_regular(&meta) {
+            return Err(self.unreadable(
+                path,
+                format!("it is {kind}, not a regular file"),
+                "point the record at a regular file",
+            ));
+        }
+        let mut hasher = sha2::Sha256::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    return Err(unreadable(e));
+                }
+                Err(e) => return Err(unreadable(e)),
+            };
+            hasher.update(&buf[..n]);
+        }
+        Ok(hasher.finalize().into())
+    }
+
     /// Only regular files of at most [`MAX_INPUT_BYTES`] are read.
     fn regular(&self, path: &Path, meta: &std::fs::Metadata) -> Result<(), Diagnostic> {
         if let Some(kind) = not_regular(meta) {

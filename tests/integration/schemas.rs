@@ -884,7 +884,8 @@ fn each_schema_rejects_a_broken_document() {
             ("/as_of", json!("2026-11-22 12:00")),
             ("/inputs_digest", json!("ABC")),
             ("/waivers/expired/0/state", json!("active")),
-            ("/findings/0/severity", json!("error")),
+            ("/findings/0/severity", json!("fatal")),
+            ("/controls/0/status", json!("not-applicable")),
         ],
     );
 
@@ -1157,7 +1158,80 @@ mod mirror {
         controls: Vec<Control>,
         envoys: Vec<Envoy>,
         waivers: Waivers,
+        evidence: Vec<EvidenceRecord>,
+        not_applicable: Vec<NotApplicable>,
         findings: Vec<Diagnostic>,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields)]
+    struct EvidenceRef {
+        id: String,
+        kind: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        audit_seq: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sha256: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reviewed_by: Option<String>,
+        expires: String,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields)]
+    struct EvidenceRecord {
+        id: String,
+        title: String,
+        source: String,
+        kind: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        audit_seq: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sha256: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        current_sha256: Option<String>,
+        controls: Vec<String>,
+        owner: String,
+        collected: String,
+        expires: String,
+        days_left: i64,
+        status: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reviewed_by: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reviewed_at: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+        state: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        broken: Option<String>,
+        envoys: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        envoys_glob: Option<String>,
+        #[serde(default, skip_serializing_if = "Map::is_empty")]
+        labels: Map,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields)]
+    struct NotApplicable {
+        id: String,
+        title: String,
+        status: String,
+        decision: String,
+        rationale: String,
+        owner: String,
+        approved_by: String,
+        approved_at: String,
+        review_by: String,
     }
 
     #[derive(Deserialize, Serialize)]
@@ -1183,11 +1257,14 @@ mod mirror {
     struct Summary {
         controls_total: u64,
         covered: u64,
+        attested: u64,
         partial: u64,
         waived: u64,
         uncovered: u64,
+        not_applicable: u64,
         coverage_pct: f64,
         covered_pct: f64,
+        assured_pct: f64,
         envoys_in_scope: u64,
         envoy_mean_pct: Option<f64>,
         weakest_envoy: Option<Weakest>,
@@ -1204,9 +1281,11 @@ mod mirror {
     #[derive(Deserialize, Serialize)]
     #[serde(deny_unknown_fields)]
     struct Formulas {
+        assured_pct: String,
         coverage_pct: String,
         covered_pct: String,
         envoy_mean_pct: String,
+        not_applicable: String,
     }
 
     #[derive(Deserialize, Serialize)]
@@ -1218,6 +1297,7 @@ mod mirror {
         category: Option<String>,
         status: String,
         envoys_covered: u64,
+        envoys_attested: u64,
         envoys_waived: u64,
         envoys_uncovered: u64,
         envoys_contradicted: u64,
@@ -1225,6 +1305,7 @@ mod mirror {
         capabilities: Vec<String>,
         connwaer: Vec<String>,
         envoys_connwaer_only: u64,
+        evidence: Vec<EvidenceRef>,
         waivers: Vec<String>,
         uncovered_envoys: Vec<String>,
         last_converged: Option<String>,
@@ -1235,7 +1316,10 @@ mod mirror {
     struct Envoy {
         hostname: String,
         coverage_pct: f64,
+        covered_pct: f64,
+        assured_pct: f64,
         covered: u64,
+        attested: u64,
         waived: u64,
         uncovered: u64,
         last_converged: Option<String>,

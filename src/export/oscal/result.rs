@@ -24,7 +24,7 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
     let cov = &a.cov;
     let rep = &a.report;
     let n = cov.controls.len();
-    let positions = crate::coverage::Positions::new(cat, cov.framework);
+    let positions = crate::coverage::Positions::of(cat, cov);
     let bits = |pairs: &mut dyn Iterator<Item = (usize, u32)>| positions.bits(pairs);
     let origin = json!([{"actors": [{"type": "tool", "actor-uuid": tool_uuid}]}]);
 
@@ -311,7 +311,8 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
                 .collect();
             let total_related = related.len();
             let (state, reason) = match c.status {
-                Status::Covered => ("satisfied", "pass"),
+                Status::Covered | Status::Attested => ("satisfied", "pass"),
+                Status::NotApplicable => ("satisfied", "other"),
                 Status::Waived => ("not-satisfied", "other"),
                 Status::Partial | Status::Uncovered => ("not-satisfied", "fail"),
             };

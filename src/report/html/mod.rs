@@ -127,7 +127,9 @@ fn pct_text(p: f64) -> String {
 fn status_icon(status: Status) -> &'static str {
     match status {
         Status::Covered => "✔",
+        Status::Attested => "✎",
         Status::Waived => "⚑",
+        Status::NotApplicable => "∅",
         Status::Partial => "◐",
         Status::Uncovered => "✘",
     }
@@ -206,16 +208,33 @@ fn summary_view(r: &Report) -> SummaryView<'_> {
                 icon: status_icon(status),
                 count: match status {
                     Status::Covered => s.covered,
+                    Status::Attested => s.attested,
                     Status::Waived => s.waived,
                     Status::Partial => s.partial,
                     Status::Uncovered => s.uncovered,
+                    Status::NotApplicable => s.not_applicable,
                 },
                 meaning: match status {
                     Status::Covered => "every in-scope envoy covered",
-                    Status::Waived => "every envoy covered or waived, at least one waived",
-                    Status::Partial => "some envoys covered or waived, some uncovered",
-                    Status::Uncovered => "no envoy covered or waived",
+                    Status::Attested => {
+                        "every envoy covered or attested by reviewed evidence, at least one attested"
+                    }
+                    Status::Waived => {
+                        "every envoy covered, attested or waived, at least one waived"
+                    }
+                    Status::Partial => {
+                        "some envoys covered, attested or waived, some uncovered"
+                    }
+                    Status::Uncovered => "no envoy covered, attested or waived",
+                    Status::NotApplicable => {
+                        "removed by an approved applicability decision: listed, not counted"
+                    }
                 },
+            })
+            // Statuses that only evidence and decisions produce appear when they occur.
+            .filter(|c| {
+                c.count > 0
+                    || !matches!(c.status, "attested" | "not-applicable")
             })
             .collect(),
         envoys_in_scope: s.envoys_in_scope,

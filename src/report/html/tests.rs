@@ -38,6 +38,7 @@ fn sample() -> Report {
         category: None,
         status,
         envoys_covered: 1,
+        envoys_attested: 0,
         envoys_waived: 0,
         envoys_uncovered: 1,
         envoys_contradicted: 0,
@@ -46,13 +47,17 @@ fn sample() -> Report {
         connwaer: vec![],
         envoys_connwaer_only: 0,
         waivers,
+        evidence: vec![],
         uncovered_envoys: vec!["b".into()],
         last_converged: None,
     };
     let envoy = |h: &str, pct: f64| EnvoyRow {
         hostname: h.into(),
         coverage_pct: pct,
+        covered_pct: pct,
+        assured_pct: pct,
         covered: 1,
+        attested: 0,
         waived: 0,
         uncovered: 1,
         last_converged: None,
@@ -80,11 +85,14 @@ fn sample() -> Report {
         summary: Summary {
             controls_total: 2,
             covered: 0,
+            attested: 0,
             partial: 1,
             waived: 1,
             uncovered: 0,
+            not_applicable: 0,
             coverage_pct: 50.0,
             covered_pct: 0.0,
+            assured_pct: 0.0,
             envoys_in_scope: 2,
             envoy_mean_pct: Some(50.0),
             weakest_envoy: Some(Weakest {
@@ -103,6 +111,8 @@ fn sample() -> Report {
             expiring: vec![],
             expired: vec![],
         },
+        evidence: vec![],
+        not_applicable: vec![],
         findings: vec![],
     }
 }
