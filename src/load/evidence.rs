@@ -62,6 +62,7 @@ pub(super) fn load(
         diags,
     );
     let mut records = Vec::new();
+    let mut ids = Vec::new();
     for path in files {
         let src = match read_source(settings, &path, inputs) {
             Ok(src) => src,
@@ -77,11 +78,12 @@ pub(super) fn load(
                 continue;
             }
         };
+        ids.extend(ids_of(&src, &root));
         let mut r = Reader::new(&src);
         records.extend(parse_file(&mut r, &root, catalog));
         diags.extend(r.diags);
     }
-    duplicates(&records, diags);
+    duplicates(&ids, diags);
     let as_of = settings.as_of.to_zoned(jiff::tz::TimeZone::UTC).date();
     let repo = settings.paths.repo.canonicalize().ok();
     let audit = AuditLog::new(settings, &records);
@@ -500,25 +502,39 @@ fn lexically_outside(p: &str) -> Option<&'static str> {
     None
 }
 
-fn duplicates(records: &[(Written, Filter)], diags: &mut Diagnostics) {
-    let mut first: HashMap<&str, &Evidence> = HashMap::new();
-    for (w, _) in records {
-        let e = &w.evidence;
-        match first.get(e.id.as_str()) {
+/// Every written `id:` of a file's records with its position, valid record or not, so that
+/// a duplicate is reported in the same run as the records' other mistakes.
+fn ids_of(src: &crate::yaml::SourceFile, root: &Node) -> Vec<(String, Location)> {
+    let Some(Value::Seq(items)) = root.get("evidence").map(|l| &l.value) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| match &item.get("id")?.value {
+            Value::Scalar(id, _) => Some((id.clone(), src.location(item.line, item.col))),
+            _ => None,
+        })
+        .collect()
+}
+
+fn duplicates(ids: &[(String, Location)], diags: &mut Diagnostics) {
+    let mut first: HashMap<&str, &Location> = HashMap::new();
+    for (id, loc) in ids {
+        match first.get(id.as_str()) {
             Some(prev) => diags.push(
                 Diagnostic::error(
                     Code::DuplicateEvidence,
-                    format!("evidence id `{}` is used twice", e.id),
+                    format!("evidence id `{id}` is used twice"),
                 )
-                .at(e.loc.clone())
-                .related(prev.loc.clone())
+                .at(loc.clone())
+                .related((*prev).clone())
                 .help(format!(
-                    "the first record with this id is at {}; give each record its own id",
-                    prev.source
+                    "the first record with this id is at {}:{}; give each record its own id",
+                    prev.file, prev.line
                 )),
             ),
             None => {
-                first.insert(&e.id, e);
+                first.insert(id, loc);
             }
         }
     }

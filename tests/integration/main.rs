@@ -10,6 +10,7 @@ mod coverage;
 mod differential;
 mod docs;
 mod errors;
+mod evidence;
 mod exports;
 mod formats;
 mod fuzz;
