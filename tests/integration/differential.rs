@@ -51,6 +51,16 @@ struct WaiverSpec {
     phi: Option<bool>,
 }
 
+/// An evidence record for one control: state 0 accepted and intact, 1 pending review,
+/// 2 expired, 3 accepted but its document changed since.
+#[derive(Debug, Clone)]
+struct EvidenceSpec {
+    control: usize,
+    state: usize,
+    glob: Option<usize>, // 0 = "a-1", 1 = "*-2"
+    phi: Option<bool>,
+}
+
 #[derive(Debug, Clone)]
 struct Spec {
     crates: Vec<Crate>,
@@ -59,6 +69,9 @@ struct Spec {
     envoys: Vec<EnvoySpec>,
     waivers: Vec<WaiverSpec>,
     scope_phi: bool,
+    evidence: Vec<EvidenceSpec>,
+    /// Applicability decisions: the controls, and whether the decision has lapsed.
+    decisions: Vec<(BTreeSet<usize>, bool)>,
 }
 
 fn subset(n: usize) -> impl Strategy<Value = BTreeSet<usize>> {
@@ -111,22 +124,50 @@ fn spec() -> impl Strategy<Value = Spec> {
                 glob,
                 phi,
             });
+        let evidence = (
+            0usize..6,
+            prop_oneof![4 => Just(0usize), 1 => 1usize..4],
+            proptest::option::of(0usize..2),
+            proptest::option::of(any::<bool>()),
+        )
+            .prop_map(|(control, state, glob, phi)| EvidenceSpec {
+                control,
+                state,
+                glob,
+                phi,
+            });
+        let decision = (
+            proptest::collection::btree_set(0usize..6, 1..3),
+            proptest::bool::weighted(0.3),
+        );
         (
-            Just(crates),
-            [subset(n), subset(n)],
-            [any::<bool>(), any::<bool>()],
-            proptest::collection::vec(envoy, 0..9),
-            proptest::collection::vec(waiver, 0..4),
-            any::<bool>(),
+            (
+                Just(crates),
+                [subset(n), subset(n)],
+                [any::<bool>(), any::<bool>()],
+                proptest::collection::vec(envoy, 0..9),
+                proptest::collection::vec(waiver, 0..4),
+                any::<bool>(),
+            ),
+            proptest::collection::vec(evidence, 0..5),
+            proptest::collection::vec(decision, 0..2),
         )
             .prop_map(
-                |(crates, zone_crates, zone_phi, envoys, waivers, scope_phi)| Spec {
-                    crates,
-                    zone_crates,
-                    zone_phi,
-                    envoys,
-                    waivers,
-                    scope_phi,
+                |(
+                    (crates, zone_crates, zone_phi, envoys, waivers, scope_phi),
+                    evidence,
+                    decisions,
+                )| {
+                    Spec {
+                        crates,
+                        zone_crates,
+                        zone_phi,
+                        envoys,
+                        waivers,
+                        scope_phi,
+                        evidence,
+                        decisions,
+                    }
                 },
             )
     })
@@ -215,8 +256,51 @@ fn write(spec: &Spec) -> Repo {
         }
         if w.in_zone_a { &mut zone_a } else { &mut root }.push_str(&s);
     }
+    if !spec.decisions.is_empty() {
+        root.push_str("not_applicable:\n");
+    }
+    for (controls, lapsed) in &spec.decisions {
+        root.push_str(&format!(
+            "  - controls: {}\n    rationale: r\n    owner: o\n    approved_by: a\n    approved_at: 2026-01-01\n    review_by: {}\n",
+            list(controls.iter().map(|&t| format!("\"tf:{}\"", CONTROLS[t]))),
+            if *lapsed { "2026-11-01" } else { "2027-11-01" }
+        ));
+    }
     r.file("stacks/waivers.vgo", &root)
         .file("stacks/zone-a/waivers.vgo", &zone_a);
+    const DOC: &str = "the reviewed document\n";
+    r.file("evidence/files/doc.md", DOC);
+    let mut records = String::from("evidence:\n");
+    for (i, e) in spec.evidence.iter().enumerate() {
+        let pinned = if e.state == 3 {
+            "another document\n"
+        } else {
+            DOC
+        };
+        records.push_str(&format!(
+            "  - id: e{i}\n    title: t\n    controls: [\"tf:{}\"]\n    kind: file\n    path: evidence/files/doc.md\n    collected: 2026-01-01\n    expires: {}\n    owner: o\n",
+            CONTROLS[e.control],
+            if e.state == 2 { "2026-11-01" } else { "2027-11-01" }
+        ));
+        if e.state == 1 {
+            records.push_str("    status: pending_review\n");
+        } else {
+            records.push_str(&format!(
+                "    status: accepted\n    reviewed_by: r\n    reviewed_at: 2026-01-02\n    sha256: \"{}\"\n",
+                vigocli::audit::bundle::sha256_hex(pinned.as_bytes())
+            ));
+        }
+        if let Some(g) = e.glob {
+            records.push_str(&format!("    envoys: \"{}\"\n", ["a-1", "*-2"][g]));
+        }
+        if let Some(p) = e.phi {
+            records.push_str(&format!("    labels: {{ phi: {p} }}\n"));
+        }
+    }
+    if spec.evidence.is_empty() {
+        records = String::from("evidence: []\n");
+    }
+    r.file("evidence/records.yaml", &records);
     r
 }
 
@@ -229,16 +313,29 @@ fn pct(num: u64, den: u64) -> f64 {
 }
 
 struct Expected {
-    status: Vec<&'static str>,
-    counts: Vec<(u64, u64, u64)>,
-    envoys: BTreeMap<String, f64>,
+    /// Per control of CONTROLS; None when a current decision removed it.
+    status: Vec<Option<&'static str>>,
+    /// (covered, attested, waived, uncovered) envoys.
+    counts: Vec<(u64, u64, u64, u64)>,
+    /// Per envoy (coverage_pct, assured_pct, covered_pct).
+    envoys: BTreeMap<String, (f64, f64, f64)>,
+    total: u64,
     mean: Option<f64>,
     weakest: Option<String>,
 }
 
 /// SPEC §4, the slow way: every envoy, every control.
 fn expected(spec: &Spec) -> Expected {
-    let mut per_envoy: BTreeMap<String, Vec<u8>> = BTreeMap::new(); // 0 covered, 1 waived, 2 uncovered
+    // 0 covered, 1 attested, 2 waived, 3 uncovered
+    let mut per_envoy: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let applicable: Vec<bool> = (0..6)
+        .map(|t| {
+            !spec
+                .decisions
+                .iter()
+                .any(|(c, lapsed)| !lapsed && c.contains(&t))
+        })
+        .collect();
     for (i, e) in spec.envoys.iter().enumerate() {
         if e.revoked {
             continue;
@@ -279,6 +376,19 @@ fn expected(spec: &Spec) -> Expected {
                 if covered.contains(&t) {
                     return 0;
                 }
+                let attested = spec.evidence.iter().any(|ev| {
+                    ev.control == t
+                        && ev.state == 0
+                        && match ev.glob {
+                            None => true,
+                            Some(0) => host == "a-1",
+                            Some(_) => host.ends_with("-2"),
+                        }
+                        && ev.phi.is_none_or(|p| phi == Some(p))
+                });
+                if attested {
+                    return 1;
+                }
                 let waived = spec.waivers.iter().any(|w| {
                     w.control == t
                         && !w.expired
@@ -290,7 +400,7 @@ fn expected(spec: &Spec) -> Expected {
                         }
                         && w.phi.is_none_or(|p| phi == Some(p))
                 });
-                if waived { 1 } else { 2 }
+                if waived { 2 } else { 3 }
             })
             .collect();
         per_envoy.insert(host, states);
@@ -299,27 +409,43 @@ fn expected(spec: &Spec) -> Expected {
     let mut status = Vec::new();
     let mut counts = Vec::new();
     for t in 0..6 {
-        let c = per_envoy.values().filter(|s| s[t] == 0).count() as u64;
-        let w = per_envoy.values().filter(|s| s[t] == 1).count() as u64;
-        let u = n - c - w;
-        counts.push((c, w, u));
-        status.push(if n > 0 && c == n {
+        let k = |x: u8| per_envoy.values().filter(|s| s[t] == x).count() as u64;
+        let (c, a, w, u) = (k(0), k(1), k(2), k(3));
+        counts.push((c, a, w, u));
+        status.push(applicable[t].then_some(if n > 0 && c == n {
             "covered"
+        } else if n > 0 && c + a == n {
+            "attested"
         } else if n > 0 && u == 0 {
             "waived"
-        } else if c + w > 0 {
+        } else if c + a + w > 0 {
             "partial"
         } else {
             "uncovered"
-        });
+        }));
     }
+    let total = applicable.iter().filter(|a| **a).count() as u64;
+    let count =
+        |s: &Vec<u8>, max: u8| (0..6).filter(|&t| applicable[t] && s[t] <= max).count() as u64;
     let good: BTreeMap<String, u64> = per_envoy
         .iter()
-        .map(|(h, s)| (h.clone(), s.iter().filter(|&&x| x < 2).count() as u64))
+        .map(|(h, s)| (h.clone(), count(s, 2)))
         .collect();
-    let envoys = good.iter().map(|(h, g)| (h.clone(), pct(*g, 6))).collect();
-    let total: u64 = good.values().sum();
-    let mean = (n > 0).then(|| pct(total, n * 6));
+    let envoys = per_envoy
+        .iter()
+        .map(|(h, s)| {
+            (
+                h.clone(),
+                (
+                    pct(count(s, 2), total),
+                    pct(count(s, 1), total),
+                    pct(count(s, 0), total),
+                ),
+            )
+        })
+        .collect();
+    let sum: u64 = good.values().sum();
+    let mean = (n > 0).then(|| pct(sum, n * total));
     let min = good.values().min().copied();
     let weakest = good
         .iter()
@@ -329,6 +455,7 @@ fn expected(spec: &Spec) -> Expected {
         status,
         counts,
         envoys,
+        total,
         mean,
         weakest,
     }
@@ -350,20 +477,28 @@ proptest! {
         prop_assert_eq!(&one.stdout, &four.stdout, "thread count changed the output");
         let rep = one.json();
         let exp = expected(&spec);
+        let listed: Vec<&str> = rep["controls"].as_array().unwrap().iter().filter_map(|c| c["id"].as_str()).collect();
+        let expected_listed: Vec<&str> = CONTROLS.iter().enumerate().filter(|(t, _)| exp.status[*t].is_some()).map(|(_, id)| *id).collect();
+        prop_assert_eq!(listed, expected_listed, "counted controls");
         for (t, id) in CONTROLS.iter().enumerate() {
+            let Some(want) = exp.status[t] else { continue };
             let c = control(&rep, id);
-            prop_assert_eq!(c["status"].as_str(), Some(exp.status[t]), "status of {}", id);
-            let got = (c["envoys_covered"].as_u64().unwrap_or(99), c["envoys_waived"].as_u64().unwrap_or(99), c["envoys_uncovered"].as_u64().unwrap_or(99));
+            prop_assert_eq!(c["status"].as_str(), Some(want), "status of {}", id);
+            let n = |k: &str| c[k].as_u64().unwrap_or(99);
+            let got = (n("envoys_covered"), n("envoys_attested"), n("envoys_waived"), n("envoys_uncovered"));
             prop_assert_eq!(got, exp.counts[t], "counts of {}", id);
         }
-        let got_envoys: BTreeMap<String, f64> = rep["envoys"].as_array().unwrap().iter()
-            .map(|e| (e["hostname"].as_str().unwrap().to_string(), e["coverage_pct"].as_f64().unwrap())).collect();
+        let got_envoys: BTreeMap<String, (f64, f64, f64)> = rep["envoys"].as_array().unwrap().iter()
+            .map(|e| (e["hostname"].as_str().unwrap().to_string(), (e["coverage_pct"].as_f64().unwrap(), e["assured_pct"].as_f64().unwrap(), e["covered_pct"].as_f64().unwrap()))).collect();
         prop_assert_eq!(&got_envoys, &exp.envoys);
         prop_assert_eq!(rep["summary"]["envoy_mean_pct"].as_f64(), exp.mean);
         prop_assert_eq!(rep["summary"]["weakest_envoy"]["hostname"].as_str().map(String::from), exp.weakest);
-        let covered = exp.status.iter().filter(|s| **s == "covered").count() as u64;
-        let waived = exp.status.iter().filter(|s| **s == "waived").count() as u64;
-        prop_assert_eq!(rep["summary"]["coverage_pct"].as_f64(), Some(pct(covered + waived, 6)));
-        prop_assert_eq!(rep["summary"]["covered_pct"].as_f64(), Some(pct(covered, 6)));
+        let k = |s: &str| exp.status.iter().filter(|x| **x == Some(s)).count() as u64;
+        let (covered, attested, waived) = (k("covered"), k("attested"), k("waived"));
+        prop_assert_eq!(rep["summary"]["controls_total"].as_u64(), Some(exp.total));
+        prop_assert_eq!(rep["summary"]["not_applicable"].as_u64(), Some(6 - exp.total));
+        prop_assert_eq!(rep["summary"]["coverage_pct"].as_f64(), Some(pct(covered + attested + waived, exp.total)));
+        prop_assert_eq!(rep["summary"]["assured_pct"].as_f64(), Some(pct(covered + attested, exp.total)));
+        prop_assert_eq!(rep["summary"]["covered_pct"].as_f64(), Some(pct(covered, exp.total)));
     }
 }
