@@ -322,6 +322,8 @@ pub struct Decision {
     pub review_by: Date,
     /// `review_by` is before the run's date: the decision counts for nothing.
     pub lapsed: bool,
+    /// `approved_at` is after the run's date: the decision did not exist yet at `as_of`.
+    pub approved_later: bool,
 }
 
 #[derive(Debug)]
@@ -369,7 +371,7 @@ impl Model {
     pub fn not_applicable(&self, base: usize) -> BTreeMap<u32, u32> {
         let mut out = BTreeMap::new();
         for (d, decision) in self.decisions.iter().enumerate() {
-            if decision.lapsed {
+            if decision.lapsed || decision.approved_later {
                 continue;
             }
             for c in decision.controls.iter().filter(|c| c.framework == base) {

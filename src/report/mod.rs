@@ -423,16 +423,39 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
 /// (the same count and words in both): its warnings, about the inputs and about this
 /// framework's coverage. `None` without warnings.
 pub fn warnings_line(report: &Report) -> Option<String> {
-    let n = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .count();
-    (n > 0).then(|| {
-        format!(
-            "{n} warning(s) under `findings` in the JSON report (about the inputs and this framework's coverage)"
-        )
-    })
+    let count = |sev: Severity| report.findings.iter().filter(|f| f.severity == sev).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let what = match (errors, warnings) {
+        (0, 0) => return None,
+        (0, w) => format!("{w} warning(s)"),
+        (e, 0) => format!("{e} error(s)"),
+        (e, w) => format!("{e} error(s) and {w} warning(s)"),
+    };
+    Some(format!(
+        "{what} under `findings` in the JSON report (about the inputs and this framework's coverage)"
+    ))
+}
+
+/// One line with the three percentages side by side, for the terminal after a report was
+/// written to a file: technical proof, proof, and proof plus accepted risk.
+pub fn headline(report: &Report) -> String {
+    let s = &report.summary;
+    let mut line = format!(
+        "{}: covered {} · assured {} · coverage {} of {} controls",
+        report.framework.id,
+        pct_text(s.covered_pct),
+        pct_text(s.assured_pct),
+        pct_text(s.coverage_pct),
+        s.controls_total,
+    );
+    if s.not_applicable > 0 {
+        line.push_str(&format!(" ({} not applicable)", s.not_applicable));
+    }
+    line
+}
+
+fn pct_text(p: f64) -> String {
+    format!("{p:.2} %")
 }
 
 pub(crate) fn scope_text(scope: &BTreeMap<String, String>, empty: &str) -> String {
