@@ -344,6 +344,9 @@ pub struct Model {
     /// Each framework's label filter, by framework index: `--scope` over its
     /// `[frameworks.<id>] scope` (by id or alias), resolved once by the loader.
     pub scopes: Vec<BTreeMap<String, String>>,
+    /// Per framework, the mappings (indices into `catalog.mappings`) whose source claims
+    /// count for it (`infer_from` in vigocli.toml); empty: nothing is inferred.
+    pub inferred: Vec<Vec<u32>>,
     /// When each fresh Connwaer result that counts was checked: (envoy index, capability).
     pub trait_checked_at: BTreeMap<(u32, usize), Timestamp>,
     /// Every input file read (repository-relative path, SHA-256 hex), sorted by path.

@@ -7,6 +7,7 @@
 mod build;
 mod builtin;
 pub mod ids;
+pub mod mapping;
 mod parse;
 mod subtree;
 
@@ -90,6 +91,8 @@ pub struct Catalog {
     capability_index: HashMap<String, usize>,
     pub bundles: Vec<Bundle>,
     bundle_index: HashMap<String, usize>,
+    /// Crosswalks between frameworks, by id.
+    pub mappings: Vec<mapping::Mapping>,
 }
 
 /// Why a control reference did not resolve.
@@ -101,6 +104,19 @@ pub enum ControlError {
 }
 
 impl Catalog {
+    /// The mappings (indices) that lead into framework `fw` from any of `sources`
+    /// (framework indices; profiles stand for their base).
+    pub fn mappings_into(&self, fw: usize, sources: &[usize]) -> Vec<u32> {
+        let to = self.frameworks[fw].base;
+        let from: Vec<usize> = sources.iter().map(|&s| self.frameworks[s].base).collect();
+        (0..self.mappings.len() as u32)
+            .filter(|&m| {
+                let m = &self.mappings[m as usize];
+                m.to == to && from.contains(&m.from)
+            })
+            .collect()
+    }
+
     pub fn framework_index(&self, name: &str) -> Option<usize> {
         self.names.get(&ids::key(name)).copied()
     }
@@ -243,6 +259,7 @@ impl Catalog {
         let mut raw_fw: Vec<parse::RawFramework> = Vec::new();
         let mut raw_caps: Vec<parse::RawCapability> = Vec::new();
         let mut raw_bundles: Vec<parse::RawBundle> = Vec::new();
+        let mut raw_mappings: Vec<mapping::RawMapping> = Vec::new();
         for file in files {
             match file {
                 RawCatalogFile::Framework(f) => {
@@ -268,7 +285,19 @@ impl Catalog {
                 RawCatalogFile::Catalog {
                     capabilities,
                     bundles,
+                    mappings,
                 } => {
+                    for m in mappings {
+                        replace_or_push(
+                            &mut raw_mappings,
+                            m,
+                            |x| &x.id,
+                            |x| x.builtin,
+                            |x| &x.loc,
+                            "mapping",
+                            diags,
+                        );
+                    }
                     for c in capabilities {
                         replace_or_push(
                             &mut raw_caps,
@@ -409,6 +438,8 @@ impl Catalog {
                 origin: b.loc.file.to_string(),
             });
         }
+        raw_mappings.sort_by(|a, b| a.id.cmp(&b.id));
+        cat.mappings = mapping::build(&cat, raw_mappings, diags);
         cat
     }
 

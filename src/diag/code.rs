@@ -51,6 +51,7 @@ codes! {
     UnknownParent = "unknown-parent": "A catalog control names a parent that is not an earlier control.",
     BadCatalogFile = "bad-catalog-file": "A file in frameworks/ is neither a framework nor a capability/bundle catalog.",
     BadProfile = "bad-profile": "A framework has both `controls:` and `based_on:`.",
+    BadMapping = "bad-mapping": "A mapping between frameworks (`mappings:` in a catalog file) is malformed, or `infer_from` names a framework no mapping leads from.",
     ProfileOfProfile = "profile-of-profile": "A profile is based on another profile.",
     BadInventory = "bad-inventory": "An inventory file or record is malformed.",
     BadTrait = "bad-trait": "A Connwaer result is malformed (bad JSON, missing fields, status not pass/fail).",

@@ -47,6 +47,9 @@ pub struct FrameworkConfig {
     #[serde(default)]
     pub must_cover: Vec<Spanned<String>>,
     pub max_partial: Option<u64>,
+    /// Frameworks whose claims count for this one through a built-in or repository mapping.
+    #[serde(default)]
+    pub infer_from: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -67,6 +70,8 @@ pub struct FrameworkSettings {
     pub min_covered: Option<f64>,
     pub must_cover: Vec<MustCover>,
     pub max_partial: Option<u64>,
+    /// `infer_from`: source frameworks as written, each with where it is written.
+    pub infer_from: Vec<MustCover>,
 }
 
 /// One entry of `must_cover`, and where it is written.
@@ -115,6 +120,14 @@ pub(super) fn resolve_frameworks(
                     })
                     .collect(),
                 max_partial: table.max_partial,
+                infer_from: table
+                    .infer_from
+                    .into_iter()
+                    .map(|c| MustCover {
+                        location: at(c.span().start),
+                        control: c.into_inner(),
+                    })
+                    .collect(),
             };
             (id.into_inner(), resolved)
         })

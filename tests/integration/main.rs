@@ -19,6 +19,7 @@ mod hardening_misc;
 mod hardening_output;
 mod html;
 mod load;
+mod mappings;
 mod precommit;
 mod reports;
 mod schemas;
