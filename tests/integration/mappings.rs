@@ -222,3 +222,8 @@ fn infer_from_without_a_mapping_and_broken_mappings_are_errors() {
         );
     }
 }
+
+#[test]
+fn the_mapping_generator_recreates_the_committed_files() {
+    crate::catalogs_new::generator_is_current("gen-mappings.py");
+}
