@@ -89,7 +89,7 @@ fn errors(schema: &str, doc: &Value) -> Vec<String> {
 }
 
 #[track_caller]
-fn assert_valid(schema: &str, doc: &Value, what: &str) {
+pub(crate) fn assert_valid(schema: &str, doc: &Value, what: &str) {
     let errors = errors(schema, doc);
     assert!(
         errors.is_empty(),
@@ -1419,11 +1419,14 @@ mod mirror {
         scope: Map,
         controls_total: u64,
         covered: u64,
+        attested: u64,
         waived: u64,
         partial: u64,
         uncovered: u64,
+        not_applicable: u64,
         coverage_pct: f64,
         covered_pct: f64,
+        assured_pct: f64,
         thresholds: Thresholds,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         baseline: Option<String>,
@@ -1435,6 +1438,7 @@ mod mirror {
     struct Thresholds {
         min_coverage: Option<f64>,
         min_covered: Option<f64>,
+        min_assured: Option<f64>,
         must_cover: Vec<String>,
         max_partial: Option<u64>,
     }
