@@ -10,6 +10,7 @@ mod coverage;
 mod differential;
 mod docs;
 mod errors;
+mod evidence_cmd;
 mod exports;
 mod formats;
 mod fuzz;
