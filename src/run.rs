@@ -2,7 +2,7 @@
 //! its outcome to an exit code. Every byte shown goes through one [`Printer`]: data to
 //! stdout, messages to stderr.
 
-use crate::cli::{AuditCommand, Cli, Command, ComplianceCommand, PushCommand};
+use crate::cli::{AuditCommand, Cli, Command, ComplianceCommand, EvidenceCommand, PushCommand};
 use crate::commands::{self, Outcome};
 use crate::diag::{Code, Diagnostic};
 use crate::exit::Exit;
@@ -87,6 +87,13 @@ fn run(printer: &Printer, cli: Cli) -> Outcome {
             ComplianceCommand::Push(PushCommand::Grc(args)) => {
                 commands::push::run(printer, &settings()?, &args)
             }
+        },
+        Command::Evidence(c) => match c {
+            EvidenceCommand::Add(args) => commands::evidence::add(printer, &settings()?, &args),
+            EvidenceCommand::Review(args) => {
+                commands::evidence::review(printer, &settings()?, &args)
+            }
+            EvidenceCommand::List(args) => commands::evidence::list(printer, &settings()?, &args),
         },
         Command::Audit(c) => {
             let settings = settings()?;

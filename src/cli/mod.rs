@@ -3,9 +3,11 @@
 
 mod audit;
 mod compliance;
+mod evidence;
 
 pub use audit::*;
 pub use compliance::*;
+pub use evidence::*;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -177,6 +179,9 @@ pub enum Command {
     /// The hash-chained audit log (audit-chain/v1, docs/audit.md).
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Evidence records: add a document, review it, list what needs attention (docs/evidence.md).
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
     /// Make an ed25519 key pair for signing audit bundles.
     Keygen(KeygenArgs),
 }

@@ -44,6 +44,8 @@ pub struct FrameworkConfig {
     pub scope: BTreeMap<String, toml::Value>,
     pub min_coverage: Option<f64>,
     pub min_covered: Option<f64>,
+    /// Gate on assured_pct (covered + attested, waivers not counted).
+    pub min_assured: Option<f64>,
     #[serde(default)]
     pub must_cover: Vec<Spanned<String>>,
     pub max_partial: Option<u64>,
@@ -68,6 +70,7 @@ pub struct FrameworkSettings {
     pub scope: BTreeMap<String, String>,
     pub min_coverage: Option<f64>,
     pub min_covered: Option<f64>,
+    pub min_assured: Option<f64>,
     pub must_cover: Vec<MustCover>,
     pub max_partial: Option<u64>,
     /// `infer_from`: source frameworks as written, each with where it is written.
@@ -111,6 +114,7 @@ pub(super) fn resolve_frameworks(
                     .collect(),
                 min_coverage: table.min_coverage,
                 min_covered: table.min_covered,
+                min_assured: table.min_assured,
                 must_cover: table
                     .must_cover
                     .into_iter()

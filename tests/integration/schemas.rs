@@ -1435,11 +1435,14 @@ mod mirror {
         scope: Map,
         controls_total: u64,
         covered: u64,
+        attested: u64,
         waived: u64,
         partial: u64,
         uncovered: u64,
+        not_applicable: u64,
         coverage_pct: f64,
         covered_pct: f64,
+        assured_pct: f64,
         thresholds: Thresholds,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         baseline: Option<String>,
@@ -1451,6 +1454,7 @@ mod mirror {
     struct Thresholds {
         min_coverage: Option<f64>,
         min_covered: Option<f64>,
+        min_assured: Option<f64>,
         must_cover: Vec<String>,
         max_partial: Option<u64>,
     }
