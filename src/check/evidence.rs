@@ -158,22 +158,36 @@ pub fn render_table(l: &EvidenceList) -> String {
     use comfy_table::presets::UTF8_FULL_CONDENSED;
     use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
     let count = |s: EvidenceState| l.evidence.iter().filter(|e| e.state == s).count();
-    let mut out = format!(
-        "evidence as of {}{}: {} attesting ({} expiring within {} days), {} changed, {} expired, {} pending review, {} rejected, {} not yet collected\n",
-        l.as_of,
-        l.framework
-            .as_deref()
-            .map(|f| format!(" for {}", crate::escape::terminal(f)))
-            .unwrap_or_default(),
-        count(EvidenceState::Attesting) + count(EvidenceState::Expiring),
-        count(EvidenceState::Expiring),
-        l.expiring_days,
-        count(EvidenceState::Changed),
-        count(EvidenceState::Expired),
-        count(EvidenceState::PendingReview),
-        count(EvidenceState::Rejected),
-        count(EvidenceState::NotYetCollected),
-    );
+    let framework = l
+        .framework
+        .as_deref()
+        .map(|f| format!(" for {}", crate::escape::terminal(f)))
+        .unwrap_or_default();
+    // With --expiring only the records that need attention are listed; the line counts
+    // what is listed, so it says which those are.
+    let mut out = if l.attention_only {
+        format!(
+            "evidence needing attention as of {}{framework}: {} changed, {} expired, {} expiring within {} days\n",
+            l.as_of,
+            count(EvidenceState::Changed),
+            count(EvidenceState::Expired),
+            count(EvidenceState::Expiring),
+            l.expiring_days,
+        )
+    } else {
+        format!(
+            "evidence as of {}{framework}: {} attesting ({} expiring within {} days), {} changed, {} expired, {} pending review, {} rejected, {} not yet collected\n",
+            l.as_of,
+            count(EvidenceState::Attesting) + count(EvidenceState::Expiring),
+            count(EvidenceState::Expiring),
+            l.expiring_days,
+            count(EvidenceState::Changed),
+            count(EvidenceState::Expired),
+            count(EvidenceState::PendingReview),
+            count(EvidenceState::Rejected),
+            count(EvidenceState::NotYetCollected),
+        )
+    };
     if l.evidence.is_empty() {
         return out;
     }
