@@ -7,9 +7,9 @@ regulation's citation, caption and text, reduced by extract.py beside it (see th
 there). Output: frameworks/ny-dfs-500.yaml.
 
 IDs are the regulation's own citations: sections `500.2`, subdivisions `500.12(a)`,
-paragraphs `500.12(a)(1)`, subparagraphs `500.13(a)(1)(i)`. The dotted spellings that tools
-use (`500.12.a`) match through vigocli's generic legal-citation rule, so no per-control
-aliases are written for them. What counts:
+paragraphs `500.12(a)(1)`, subparagraphs `500.13(a)(1)(i)`. The spellings that tools use
+(dotted `500.12.a`, the 2017 style `500.02`) match through vigocli's generic legal-citation
+rule, so no per-control aliases are written for them. What counts:
 
 * A requirement counts (assessable) when its text states what a covered entity must do.
 * A section or subdivision whose own words only lead into its paragraphs ("each covered
@@ -397,7 +397,7 @@ def build(d, units) -> str:
         "# Checked: sections 500.0-500.24, every subdivision and paragraph consecutive under its parent;",
         "# 500.1, 500.2, 500.7, 500.14, 500.16 and 500.17 compared with public copies of the",
         "# official compilation (Cornell LII, Justia, Casetext). IDs are the regulation's citations;",
-        "# `500.12.a` and other dotted spellings match through the generic legal-citation rule.",
+        "# `500.12.a`, `500.02(a)` and other spellings match through the generic legal-citation rule.",
         f"# {counted} requirements count. Lead-ins (\"each covered entity shall:\"), caption-only sections,",
         "# permissions, definitions and the administrative sections 500.0, 500.18-500.24 do not; the",
         "# script's docstring gives the rules. Titles summarise the regulation's text.",

@@ -3,7 +3,8 @@
 //! references such as `CM-6(a)` or `ac-2_smt.a`, which count for the control they belong to.
 //! Other catalogs accept the spellings of a legal citation ([`legal_candidates`]): dotted
 //! and parenthesised paragraphs are the same (`500.12.a` is `500.12(a)`, `32.1.a` is
-//! `Art.32(1)(a)`), and an `Art.` / `Article` / `§` / `Section` word in front is optional.
+//! `Art.32(1)(a)`), leading zeros do not matter (`500.02` is `500.2`), and an `Art.` /
+//! `Article` / `§` / `Section` word in front is optional.
 
 /// The lookup key of an id: lower case, no white space.
 pub fn key(id: &str) -> String {
@@ -87,8 +88,9 @@ const CITATION_WORDS: &[&str] = &["article", "section", "art.", "art", "§"];
 
 /// Alternative keys for a spelling of a legal citation, to try when the exact key names no
 /// control: every split of its parts into a dotted head and parenthesised tail, each also
-/// with an `art.` prefix. `32.1.a`, `Art 32(1)(a)` and `Article 32.1(a)` all yield
-/// `art.32(1)(a)`; `500.12.b.1` yields `500.12(b)(1)`. The parts must be letters and digits,
+/// with an `art.` prefix, and the same again without leading zeros. `32.1.a`, `Art 32(1)(a)`
+/// and `Article 32.1(a)` all yield `art.32(1)(a)`; `500.12.b.1` yields `500.12(b)(1)` and
+/// `§500.02(a)` yields `500.2(a)`. The parts must be letters and digits,
 /// the first starting with a digit, and parentheses must each hold one part; anything else
 /// (an ISO `A.5.1`, a NIST `AC-2`) yields nothing. A caller that finds two different controls
 /// among the candidates must not pick one.
@@ -105,17 +107,28 @@ pub fn legal_candidates(input: &str) -> Vec<String> {
     if parts.len() < 2 && worded.is_none() {
         return Vec::new();
     }
+    // Leading zeros of a number are a spelling too: `500.02` is `500.2`.
+    let unpadded: Vec<&str> = parts
+        .iter()
+        .map(|p| match p.trim_start_matches('0') {
+            "" => "0",
+            t if t.starts_with(|c: char| c.is_ascii_digit()) => t,
+            _ => p,
+        })
+        .collect();
     let mut out: Vec<String> = Vec::new();
-    for split in (1..=parts.len()).rev() {
-        let mut s = parts[..split].join(".");
-        for p in &parts[split..] {
-            s.push('(');
-            s.push_str(p);
-            s.push(')');
-        }
-        for c in [format!("art.{s}"), s] {
-            if c != k && !out.contains(&c) {
-                out.push(c);
+    for parts in [&parts, &unpadded] {
+        for split in (1..=parts.len()).rev() {
+            let mut s = parts[..split].join(".");
+            for p in &parts[split..] {
+                s.push('(');
+                s.push_str(p);
+                s.push(')');
+            }
+            for c in [format!("art.{s}"), s] {
+                if c != k && !out.contains(&c) {
+                    out.push(c);
+                }
             }
         }
     }
@@ -208,6 +221,10 @@ mod tests {
         has("Art 32", "art.32");
         has("§ 164.312(a)(1)", "164.312(a)(1)");
         has("164.312.e.2.ii", "164.312(e)(2)(ii)");
+        has("§500.02", "500.2");
+        has("500.02(a)", "500.2(a)");
+        has("500.00", "500.0");
+        assert!(!legal_candidates("500.10").contains(&"500.1".to_string()));
         // The exact spelling itself is not a candidate; nothing is invented for other styles.
         assert!(!legal_candidates("500.12(a)").contains(&"500.12(a)".to_string()));
         for no in [

@@ -1,6 +1,7 @@
 //! The CIS Controls v8 (with its three Implementation Groups), NY DFS 23 NYCRR 500 and GDPR
 //! catalogs: `catalog show` lists exactly the ids of the committed source data, tags written
-//! in the spellings real tools use (`500.12.a`, `32.1.a`, `Art 32(1)(a)`, `Article 5(1)(f)`)
+//! in the spellings real tools use (`500.12.a`, `§500.06(b)`, `32.1.a`, `Art 32(1)(a)`,
+//! `Article 5(1)(f)`)
 //! count for the catalog's own ids, a wrong number is refused, and the generators re-create
 //! the committed YAML byte for byte.
 
@@ -192,13 +193,14 @@ fn ny_dfs_500_accepts_the_dotted_spellings() {
     let r = Repo::new();
     r.file(
         "stacks/configcrates/a.vgo",
-        "compliance:\n  ny-dfs-500: [\"500.12.a\", \"500.7(a)(1)\", \"500.16.a.2.v\", \"500.17(b)(1)(i)\"]\n  nydfs: [\"500.14 (b)(1)\"]\n",
+        "compliance:\n  ny-dfs-500: [\"500.12.a\", \"500.7(a)(1)\", \"500.16.a.2.v\", \"500.17(b)(1)(i)\", \"§500.06(b)\"]\n  nydfs: [\"500.14 (b)(1)\"]\n",
     );
     let rep = r.report("ny-dfs-500", &[]);
     assert_eq!(counted(&rep), 133);
     assert_eq!(
         covered_ids(&rep),
         [
+            "500.6(b)",
             "500.7(a)(1)",
             "500.12(a)",
             "500.14(b)(1)",
