@@ -164,7 +164,13 @@ impl Catalog {
                     .iter()
                     .find_map(|c| base.index.get(c).copied())
             } else {
-                None
+                // A legal citation spelled another way (`500.12.a`, `Art 32(1)(a)`): only
+                // when every candidate that names a control names the same one.
+                let mut hits = ids::legal_candidates(text)
+                    .into_iter()
+                    .filter_map(|c| base.index.get(&c).copied());
+                let first = hits.next()?;
+                hits.all(|h| h == first).then_some(first)
             }
         });
         let Some(idx) = found else {
