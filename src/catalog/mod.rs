@@ -7,6 +7,7 @@
 mod build;
 mod builtin;
 pub mod ids;
+pub mod import;
 mod parse;
 mod subtree;
 
