@@ -205,14 +205,3 @@ pub struct PushGrcArgs {
     #[arg(long)]
     pub dry_run: bool,
 }
-
-#[derive(Debug, Subcommand)]
-pub enum CatalogCommand {
-    /// List the frameworks, capabilities and bundles.
-    List,
-    /// Show the controls of one framework.
-    Show {
-        /// Framework id or alias (e.g. hipaa, soc2, pci, nist-800-53, cis).
-        framework: String,
-    },
-}

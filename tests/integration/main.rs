@@ -3,6 +3,7 @@
 
 mod audit;
 mod bundle_zip;
+mod catalog_import;
 mod catalogs_cis_dfs_gdpr;
 mod catalogs_new;
 mod check;
