@@ -1,6 +1,6 @@
 //! CMDB export: one JSON document (`vigocli/cmdb/v1`) with one record per envoy: hostname,
-//! labels, environment, configcrates, the evidence records that apply to it, per-framework
-//! coverage (covered, attested, assured), last converged, status.
+//! labels, environment, configcrates, per-framework coverage (covered, attested, assured),
+//! last converged, status.
 //! Records are streamed one by one, so a large fleet is never held as one string.
 
 use super::Assessed;
@@ -33,9 +33,6 @@ struct Record<'a> {
     /// The envoy-tree match block (`file:line`) that assigned it, if any.
     matched: Option<&'a str>,
     waivers: Vec<&'a str>,
-    /// The attesting evidence records that apply to it (by id, file order; any framework).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    evidence: Vec<&'a str>,
     coverage: BTreeMap<&'a str, FrameworkCell>,
     last_converged: Option<String>,
     status: Option<&'a str>,
@@ -142,7 +139,6 @@ pub fn write(model: &Model, assessed: &[Assessed], out: &mut dyn Write) -> std::
                 .iter()
                 .map(|&w| model.waivers[w as usize].source.as_str())
                 .collect(),
-            evidence: evidence_ids(model, e),
             coverage,
             last_converged: e.last_converged.map(timestamp),
             status: e.status.as_deref(),
@@ -156,19 +152,4 @@ pub fn write(model: &Model, assessed: &[Assessed], out: &mut dyn Write) -> std::
         b"\n  ]\n}\n"
     })?;
     out.flush()
-}
-
-/// The ids of the attesting evidence records whose filters select `envoy`, in file order.
-fn evidence_ids<'m>(model: &'m Model, envoy: &crate::model::Envoy) -> Vec<&'m str> {
-    let mut records: Vec<u32> = envoy
-        .evidence
-        .iter()
-        .flat_map(|&c| model.evidence_classes[c as usize].records.iter().copied())
-        .collect();
-    records.sort_unstable();
-    records.dedup();
-    records
-        .into_iter()
-        .map(|r| model.evidence[r as usize].id.as_str())
-        .collect()
 }

@@ -8,7 +8,7 @@
 
 use super::*;
 use crate::coverage::FrameworkCoverage;
-use crate::model::{Evidence, EvidenceKind};
+use crate::model::EvidenceKind;
 use crate::report::{DecisionRow, EvidenceRow};
 
 /// The back-matter resource of an evidence record: its document, with the hash for a file.
@@ -71,20 +71,20 @@ pub(super) fn resources(assessed: &[Assessed]) -> Vec<Value> {
     out
 }
 
-/// The hostnames of the in-scope envoys each attesting record applies to, by record index.
-fn hosts_by_record<'m>(model: &'m Model, cov: &FrameworkCoverage) -> HashMap<u32, Vec<&'m str>> {
-    let mut out: HashMap<u32, Vec<&str>> = HashMap::new();
+/// Per evidence class (records with one filter): how many in-scope envoys it applies to,
+/// and the first [`SUBJECTS_PER_OBSERVATION`] of them in hostname order. Each record is in
+/// exactly one class, so this costs envoys × their classes, not envoys × records.
+fn envoys_by_class<'m>(model: &'m Model, cov: &FrameworkCoverage) -> Vec<(usize, Vec<&'m str>)> {
+    let mut out: Vec<(usize, Vec<&str>)> = vec![(0, Vec::new()); model.evidence_classes.len()];
     for ec in &cov.envoys {
         let envoy = &model.envoys[ec.envoy];
-        let mut records: Vec<u32> = envoy
-            .evidence
-            .iter()
-            .flat_map(|&c| model.evidence_classes[c as usize].records.iter().copied())
-            .collect();
-        records.sort_unstable();
-        records.dedup();
-        for r in records {
-            out.entry(r).or_default().push(envoy.hostname.as_str());
+        for &c in &envoy.evidence {
+            if let Some((n, hosts)) = out.get_mut(c as usize) {
+                *n += 1;
+                if hosts.len() < SUBJECTS_PER_OBSERVATION {
+                    hosts.push(envoy.hostname.as_str());
+                }
+            }
         }
     }
     out
@@ -99,25 +99,28 @@ pub(super) fn observations(
     inventory: &mut BTreeMap<String, Value>,
 ) -> (Vec<Value>, HashMap<String, String>) {
     let fw = &model.catalog.frameworks[a.fw];
-    let by_id: HashMap<&str, (u32, &Evidence)> = model
-        .evidence
+    let class_of: HashMap<&str, usize> = model
+        .evidence_classes
         .iter()
         .enumerate()
-        .map(|(i, e)| (e.id.as_str(), (i as u32, e)))
+        .flat_map(|(c, class)| {
+            class
+                .records
+                .iter()
+                .map(move |&r| (model.evidence[r as usize].id.as_str(), c))
+        })
         .collect();
-    let hosts = hosts_by_record(model, &a.cov);
+    let by_class = envoys_by_class(model, &a.cov);
+    let none: (usize, Vec<&str>) = (0, Vec::new());
     let mut out = Vec::new();
     let mut uuid_of = HashMap::new();
     for e in a.report.evidence.iter().filter(|e| e.state.attests()) {
-        let on: &[&str] = by_id
+        let (envoys, first) = class_of
             .get(e.id.as_str())
-            .and_then(|(i, _)| hosts.get(i))
-            .map_or(&[], Vec::as_slice);
-        let subjects: Vec<Value> = on
-            .iter()
-            .take(SUBJECTS_PER_OBSERVATION)
-            .map(|h| subject(inventory, h))
-            .collect();
+            .and_then(|&c| by_class.get(c))
+            .unwrap_or(&none);
+        let envoys = *envoys;
+        let subjects: Vec<Value> = first.iter().map(|h| subject(inventory, h)).collect();
         let uuid = uuid5(&["observation", "evidence", &fw.id, &e.id]);
         let reviewed = match (&e.reviewed_by, &e.reviewed_at) {
             (Some(by), Some(at)) => format!("accepted by {by} on {at}"),
@@ -131,7 +134,7 @@ pub(super) fn observations(
             prop("evidence-state", e.state.as_str()),
             prop("owner", &e.owner),
             prop("controls", e.controls.join(" ")),
-            prop("envoys", on.len()),
+            prop("envoys", envoys),
         ];
         if let Some(by) = &e.reviewed_by {
             props.push(prop("reviewed-by", by));
@@ -175,7 +178,7 @@ pub(super) fn observations(
                 e.collected,
                 e.expires,
                 e.controls.join(", "),
-                on.len()
+                envoys
             )),
             "props": props,
             "methods": ["EXAMINE"],
@@ -188,10 +191,9 @@ pub(super) fn observations(
         if !subjects.is_empty() {
             obs["subjects"] = json!(subjects);
         }
-        if on.len() > SUBJECTS_PER_OBSERVATION {
+        if envoys > SUBJECTS_PER_OBSERVATION {
             obs["remarks"] = json!(format!(
-                "The first {SUBJECTS_PER_OBSERVATION} of {} envoys are listed as subjects.",
-                on.len()
+                "The first {SUBJECTS_PER_OBSERVATION} of {envoys} envoys are listed as subjects."
             ));
         }
         uuid_of.insert(e.id.clone(), uuid.clone());
