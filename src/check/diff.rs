@@ -1,5 +1,8 @@
 //! `vigocli compliance diff OLD NEW`: run-to-run drift between JSON reports, regressed
-//! controls first (worst first), then improved controls, then changed envoys.
+//! controls first (worst first), then improved controls, then changed envoys. A control
+//! that keeps its status but loses an evidence record that attested it is a regression
+//! too; controls declared not applicable (or no longer) are changes of status
+//! `not-applicable`, with the decision named.
 
 use super::gates::{regression_severity, severity_order};
 use crate::coverage::Status;
@@ -21,6 +24,38 @@ pub struct ReportFile {
     pub controls: Vec<ControlEntry>,
     #[serde(default)]
     pub envoys: Vec<EnvoyEntry>,
+    /// Reports written before evidence records existed have none.
+    #[serde(default)]
+    pub evidence: Vec<EvidenceEntry>,
+    #[serde(default)]
+    pub not_applicable: Vec<DecisionEntry>,
+}
+
+/// An evidence record of a report (`evidence[]`): what drift needs of it.
+#[derive(Debug, Deserialize)]
+pub struct EvidenceEntry {
+    pub id: String,
+    pub state: String,
+}
+
+/// A control declared not applicable (`not_applicable[]`).
+#[derive(Debug, Deserialize)]
+pub struct DecisionEntry {
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub decision: String,
+    #[serde(default)]
+    pub rationale: String,
+    #[serde(default)]
+    pub approved_by: String,
+}
+
+/// An evidence record as a control names it (`controls[].evidence[]`).
+#[derive(Debug, Deserialize)]
+pub struct EvidenceRefEntry {
+    pub id: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -33,6 +68,8 @@ pub struct FrameworkRef {
 pub struct SummaryRef {
     pub coverage_pct: f64,
     pub covered_pct: f64,
+    #[serde(default)]
+    pub assured_pct: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,6 +78,8 @@ pub struct ControlEntry {
     #[serde(default)]
     pub title: String,
     pub status: String,
+    #[serde(default)]
+    pub evidence: Vec<EvidenceRefEntry>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -165,6 +204,23 @@ pub struct ControlChange {
     pub new: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<&'static str>,
+    /// Evidence records that attested the control in OLD and do not in NEW, with what
+    /// each is now.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence_lost: Vec<LostEvidence>,
+    /// Why, in words, when the status alone does not say it: lost evidence, an
+    /// applicability decision made or gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LostEvidence {
+    pub id: String,
+    /// The record's state in NEW (`changed`, `expired`, `pending-review`, …), `removed`
+    /// when NEW has no such record, or `attesting` when it attests but no longer this
+    /// control (its controls or filters changed).
+    pub now: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -185,6 +241,11 @@ pub struct FrameworkDiff {
     pub new_coverage_pct: f64,
     pub old_covered_pct: f64,
     pub new_covered_pct: f64,
+    /// Absent in a report written before evidence records existed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_assured_pct: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_assured_pct: Option<f64>,
     pub regressed: Vec<ControlChange>,
     pub improved: Vec<ControlChange>,
     /// Controls in only one of the reports (a catalog change), with their status.
@@ -203,33 +264,132 @@ pub struct DiffResult {
     pub regressions: usize,
 }
 
+/// The status word of a declared-not-applicable control in a report file.
+const NOT_APPLICABLE: &str = "not-applicable";
+
+/// What drift compares of one control: its status and the records that attest it.
+struct Side<'a> {
+    status: &'a str,
+    title: &'a str,
+    evidence: Vec<&'a str>,
+    decision: Option<&'a DecisionEntry>,
+}
+
+/// Every control of a report, counted or declared not applicable, in report order.
+fn sides(r: &ReportFile) -> Vec<(&str, Side<'_>)> {
+    r.controls
+        .iter()
+        .map(|c| {
+            (
+                c.id.as_str(),
+                Side {
+                    status: c.status.as_str(),
+                    title: c.title.as_str(),
+                    evidence: c.evidence.iter().map(|e| e.id.as_str()).collect(),
+                    decision: None,
+                },
+            )
+        })
+        .chain(r.not_applicable.iter().map(|d| {
+            (
+                d.id.as_str(),
+                Side {
+                    status: NOT_APPLICABLE,
+                    title: d.title.as_str(),
+                    evidence: Vec::new(),
+                    decision: Some(d),
+                },
+            )
+        }))
+        .collect()
+}
+
+fn decided(d: &DecisionEntry) -> String {
+    format!(
+        "declared not applicable by {} (approved by {}): {}",
+        d.decision, d.approved_by, d.rationale
+    )
+}
+
 pub fn diff_one(old: &ReportFile, new: &ReportFile) -> FrameworkDiff {
-    let old_by: HashMap<&str, &ControlEntry> =
-        old.controls.iter().map(|c| (c.id.as_str(), c)).collect();
-    let new_ids: HashMap<&str, ()> = new.controls.iter().map(|c| (c.id.as_str(), ())).collect();
+    let old_sides = sides(old);
+    let old_by: HashMap<&str, &Side> = old_sides.iter().map(|(id, s)| (*id, s)).collect();
+    let new_sides = sides(new);
+    let new_ids: HashMap<&str, ()> = new_sides.iter().map(|(id, _)| (*id, ())).collect();
+    let new_state: HashMap<&str, &str> = new
+        .evidence
+        .iter()
+        .map(|e| (e.id.as_str(), e.state.as_str()))
+        .collect();
     let mut regressed = Vec::new();
     let mut improved = Vec::new();
     let mut added = Vec::new();
-    for c in &new.controls {
-        let Some(o) = old_by.get(c.id.as_str()) else {
+    for (id, c) in &new_sides {
+        let Some(o) = old_by.get(id) else {
             added.push(ControlChange {
-                id: c.id.clone(),
-                title: c.title.clone(),
+                id: id.to_string(),
+                title: c.title.to_string(),
                 old: "absent".into(),
-                new: c.status.clone(),
+                new: c.status.to_string(),
                 severity: None,
+                evidence_lost: Vec::new(),
+                reason: c.decision.map(decided),
             });
             continue;
         };
-        if o.status == c.status {
+        // Records drop out of a control's list when it improves (covered wins over
+        // attested); only a control that did not improve has lost them.
+        let improved_status = matches!(
+            (Status::parse(o.status), Status::parse(c.status)),
+            (Some(a), Some(b)) if b.rank() > a.rank()
+        );
+        let evidence_lost: Vec<LostEvidence> = o
+            .evidence
+            .iter()
+            .filter(|_| !improved_status)
+            .filter(|e| !c.evidence.contains(e))
+            .map(|e| LostEvidence {
+                id: e.to_string(),
+                now: new_state.get(e).map_or("removed", |s| *s).to_string(),
+            })
+            .collect();
+        if o.status == c.status && evidence_lost.is_empty() {
             continue;
         }
+        let lost_text = (!evidence_lost.is_empty()).then(|| {
+            let list: Vec<String> = evidence_lost
+                .iter()
+                .map(|l| format!("`{}` ({})", l.id, l.now))
+                .collect();
+            format!("lost evidence {}", list.join(", "))
+        });
+        let reason = match (o.decision, c.decision) {
+            (None, Some(d)) => Some(decided(d)),
+            (Some(d), None) => Some(format!(
+                "no longer declared not applicable (the decision at {} lapsed or was removed): the control counts again",
+                d.decision
+            )),
+            _ => None,
+        };
+        let reason = match (reason, lost_text) {
+            (Some(r), Some(l)) => Some(format!("{r}; {l}")),
+            (r, l) => r.or(l),
+        };
+        // A control that keeps its status but lost a record that attested it has lost
+        // proof (another record or a waiver holds it for now): a regression.
+        let severity = if o.status == c.status {
+            Some("medium")
+        } else {
+            regression_severity(o.status, c.status)
+        };
         let change = ControlChange {
-            id: c.id.clone(),
-            title: c.title.clone(),
-            old: o.status.clone(),
-            new: c.status.clone(),
-            severity: regression_severity(&o.status, &c.status),
+            id: id.to_string(),
+            title: c.title.to_string(),
+            old: o.status.to_string(),
+            new: c.status.to_string(),
+            severity,
+            evidence_lost,
+            reason,
         };
         if change.severity.is_some() {
             regressed.push(change);
@@ -238,16 +398,17 @@ pub fn diff_one(old: &ReportFile, new: &ReportFile) -> FrameworkDiff {
         }
     }
     regressed.sort_by_key(|c| severity_order(c.severity.unwrap_or("medium")));
-    let removed = old
-        .controls
+    let removed = old_sides
         .iter()
-        .filter(|c| !new_ids.contains_key(c.id.as_str()))
-        .map(|c| ControlChange {
-            id: c.id.clone(),
-            title: c.title.clone(),
-            old: c.status.clone(),
+        .filter(|(id, _)| !new_ids.contains_key(id))
+        .map(|(id, c)| ControlChange {
+            id: id.to_string(),
+            title: c.title.to_string(),
+            old: c.status.to_string(),
             new: "absent".into(),
             severity: None,
+            evidence_lost: Vec::new(),
+            reason: None,
         })
         .collect();
     let mut envoys: BTreeMap<&str, (Option<f64>, Option<f64>)> = BTreeMap::new();
@@ -275,6 +436,8 @@ pub fn diff_one(old: &ReportFile, new: &ReportFile) -> FrameworkDiff {
         new_coverage_pct: new.summary.coverage_pct,
         old_covered_pct: old.summary.covered_pct,
         new_covered_pct: new.summary.covered_pct,
+        old_assured_pct: old.summary.assured_pct,
+        new_assured_pct: new.summary.assured_pct,
         regressed,
         improved,
         added_controls: added,
@@ -327,13 +490,14 @@ pub fn render_table(d: &DiffResult) -> String {
     let mut out = String::new();
     for f in &d.frameworks {
         out.push_str(&format!(
-            "{} ({}): coverage {:.2} % → {:.2} %, covered {:.2} % → {:.2} % ({} → {})\n",
+            "{} ({}): coverage {:.2} % → {:.2} %, covered {:.2} % → {:.2} %{} ({} → {})\n",
             terminal(&f.framework),
             terminal(&f.name),
             f.old_coverage_pct,
             f.new_coverage_pct,
             f.old_covered_pct,
             f.new_covered_pct,
+            assured_text(f),
             terminal(&f.old_as_of),
             terminal(&f.new_as_of)
         ));
@@ -350,17 +514,25 @@ pub fn render_table(d: &DiffResult) -> String {
             if rows.is_empty() {
                 continue;
             }
-            let mut t = if sev {
-                table(&["severity", "control", "was", "now", "title"])
+            let why = rows.iter().any(|c| c.reason.is_some());
+            let mut header = if sev {
+                vec!["severity", "control", "was", "now", "title"]
             } else {
-                table(&["control", "was", "now", "title"])
+                vec!["control", "was", "now", "title"]
             };
+            if why {
+                header.push("why");
+            }
+            let mut t = table(&header);
             for c in rows.iter() {
                 let mut row = Vec::new();
                 if sev {
                     row.push(c.severity.unwrap_or("").to_string());
                 }
                 row.extend([&c.id, &c.old, &c.new, &c.title].map(|s| terminal(s).into_owned()));
+                if why {
+                    row.push(terminal(c.reason.as_deref().unwrap_or("")).into_owned());
+                }
                 t.add_row(row);
             }
             out.push_str(&format!("{t}\n"));
@@ -406,6 +578,24 @@ fn footer(d: &DiffResult, escape: fn(&str) -> String) -> String {
     out
 }
 
+/// `, assured a → b` when both reports have `assured_pct` (reports written before
+/// evidence records existed do not).
+fn assured_text(f: &FrameworkDiff) -> String {
+    match (f.old_assured_pct, f.new_assured_pct) {
+        (Some(o), Some(n)) => format!(", assured {o:.2} % → {n:.2} %"),
+        _ => String::new(),
+    }
+}
+
+/// The `why` cell of a Markdown row (with its leading space), when the table has one.
+fn md_why(c: &ControlChange, why: bool) -> String {
+    if why {
+        format!(" {} |", md_escape(c.reason.as_deref().unwrap_or("")))
+    } else {
+        String::new()
+    }
+}
+
 /// Data in Markdown: never markup (links, images, HTML, table cells), see [`crate::escape`].
 fn md_escape(s: &str) -> String {
     crate::escape::markdown(s)
@@ -415,13 +605,14 @@ pub fn render_markdown(d: &DiffResult) -> String {
     let mut out = String::from("# Compliance drift\n\n");
     for f in &d.frameworks {
         out.push_str(&format!(
-            "## {} ({})\n\nCoverage {:.2} % → {:.2} %, covered {:.2} % → {:.2} % ({} → {}).\n\n",
+            "## {} ({})\n\nCoverage {:.2} % → {:.2} %, covered {:.2} % → {:.2} %{} ({} → {}).\n\n",
             md_escape(&f.framework),
             md_escape(&f.name),
             f.old_coverage_pct,
             f.new_coverage_pct,
             f.old_covered_pct,
             f.new_covered_pct,
+            assured_text(f),
             md_escape(&f.old_as_of),
             md_escape(&f.new_as_of)
         ));
@@ -429,17 +620,21 @@ pub fn render_markdown(d: &DiffResult) -> String {
         if f.regressed.is_empty() {
             out.push_str("None.\n\n");
         } else {
-            out.push_str(
-                "| severity | control | was | now | title |\n| --- | --- | --- | --- | --- |\n",
-            );
+            let why = f.regressed.iter().any(|c| c.reason.is_some());
+            out.push_str(if why {
+                "| severity | control | was | now | title | why |\n| --- | --- | --- | --- | --- | --- |\n"
+            } else {
+                "| severity | control | was | now | title |\n| --- | --- | --- | --- | --- |\n"
+            });
             for c in &f.regressed {
                 out.push_str(&format!(
-                    "| {} | {} | {} | {} | {} |\n",
+                    "| {} | {} | {} | {} | {} |{}\n",
                     c.severity.unwrap_or(""),
                     md_escape(&c.id),
                     md_escape(&c.old),
                     md_escape(&c.new),
-                    md_escape(&c.title)
+                    md_escape(&c.title),
+                    md_why(c, why)
                 ));
             }
             out.push('\n');
@@ -457,14 +652,20 @@ pub fn render_markdown(d: &DiffResult) -> String {
                 out.push_str("None.\n\n");
                 continue;
             }
-            out.push_str("| control | was | now | title |\n| --- | --- | --- | --- |\n");
+            let why = rows.iter().any(|c| c.reason.is_some());
+            out.push_str(if why {
+                "| control | was | now | title | why |\n| --- | --- | --- | --- | --- |\n"
+            } else {
+                "| control | was | now | title |\n| --- | --- | --- | --- |\n"
+            });
             for c in rows.iter() {
                 out.push_str(&format!(
-                    "| {} | {} | {} | {} |\n",
+                    "| {} | {} | {} | {} |{}\n",
                     md_escape(&c.id),
                     md_escape(&c.old),
                     md_escape(&c.new),
-                    md_escape(&c.title)
+                    md_escape(&c.title),
+                    md_why(c, why)
                 ));
             }
             out.push('\n');

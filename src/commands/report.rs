@@ -31,7 +31,20 @@ pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome
     let report = report::build_for_framework(&model, fw);
     let format = args.format.format();
     let colour = args.output.is_none() && args.output_dir.is_none() && printer.colour();
-    let text = format.render(&report, colour)?;
+    // The directory the file goes to (`-o hipaa.html`: the current one).
+    let out_dir = match (&args.output_dir, &args.output) {
+        (Some(dir), _) => Some(dir.clone()),
+        (None, Some(file)) => Some(match file.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }),
+        (None, None) => None,
+    };
+    let place = output::report::Place {
+        repo: &settings.paths.repo,
+        out_dir: out_dir.as_deref(),
+    };
+    let text = format.render_at(&report, colour, &place)?;
     match &args.output_dir {
         Some(dir) => {
             let name = output::report::file_name(&report, format.extension());
@@ -79,7 +92,11 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
     let reports: Vec<Report> = (0..model.catalog.frameworks.len())
         .map(|fw| report::build_for_framework(&model, fw))
         .collect();
-    let files = format.render_all(&reports)?;
+    let place = output::report::Place {
+        repo: &settings.paths.repo,
+        out_dir: Some(dir),
+    };
+    let files = format.render_all_at(&reports, &place)?;
     let paths: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
     let targets: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
     crate::source::refuse_overwriting_inputs(&targets, &[dir])?;

@@ -1,5 +1,6 @@
 //! CMDB export: one JSON document (`vigocli/cmdb/v1`) with one record per envoy: hostname,
-//! labels, environment, configcrates, per-framework coverage, last converged, status.
+//! labels, environment, configcrates, per-framework coverage (covered, attested, assured),
+//! last converged, status.
 //! Records are streamed one by one, so a large fleet is never held as one string.
 
 use super::Assessed;
@@ -45,7 +46,11 @@ struct FrameworkCell {
     #[serde(skip_serializing_if = "Option::is_none")]
     covered_pct: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    assured_pct: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     covered: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attested: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     waived: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -90,11 +95,16 @@ pub fn write(model: &Model, assessed: &[Assessed], out: &mut dyn Write) -> std::
                     Some(c) => FrameworkCell {
                         in_scope: true,
                         coverage_pct: Some(pct(
-                            u128::from(c.covered + c.waived),
+                            u128::from(c.covered + c.attested + c.waived),
                             u128::from(total),
                         )),
                         covered_pct: Some(pct(u128::from(c.covered), u128::from(total))),
+                        assured_pct: Some(pct(
+                            u128::from(c.covered + c.attested),
+                            u128::from(total),
+                        )),
                         covered: Some(c.covered),
+                        attested: Some(c.attested),
                         waived: Some(c.waived),
                         uncovered: Some(c.uncovered),
                         controls_total: total,
@@ -103,7 +113,9 @@ pub fn write(model: &Model, assessed: &[Assessed], out: &mut dyn Write) -> std::
                         in_scope: false,
                         coverage_pct: None,
                         covered_pct: None,
+                        assured_pct: None,
                         covered: None,
+                        attested: None,
                         waived: None,
                         uncovered: None,
                         controls_total: total,

@@ -1,13 +1,17 @@
-//! GRC evidence payloads: per-control pass/fail evidence (`vigocli/grc-evidence/v1`).
+//! GRC evidence payloads: per-control pass/fail evidence (`vigocli/grc-evidence/v1`), with
+//! the evidence records that attest each control and a record per control declared not
+//! applicable (docs/exports.md).
 //! Every vendor gets this generic shape for now (docs/exports.md says why): the vendors'
 //! public APIs take evidence as tenant-specific resources or documents that a mapping
 //! has to target, not as a per-control list.
 
 use super::{Assessed, uuid5};
 use crate::coverage::Status;
-use crate::model::Model;
+use crate::model::{ControlIdx, Model};
+use crate::report::EvidenceRef;
 use crate::report::timestamp;
 use serde::Serialize;
+use std::collections::HashMap;
 
 pub const SCHEMA: &str = "vigocli/grc-evidence/v1";
 
@@ -67,11 +71,14 @@ pub struct Evidence {
     pub framework_version: String,
     pub control: String,
     pub title: String,
-    /// `pass` only when every in-scope envoy covers the control; waived controls fail.
+    /// `pass` when every in-scope envoy covers the control or reviewed evidence attests it
+    /// there; waived, partial and uncovered controls fail; `not-applicable` for a control
+    /// an applicability decision removes (it is not counted).
     pub result: &'static str,
     pub status: &'static str,
     pub envoys_in_scope: u64,
     pub envoys_covered: u64,
+    pub envoys_attested: u64,
     pub envoys_waived: u64,
     pub envoys_uncovered: u64,
     pub envoys_contradicted: u64,
@@ -79,9 +86,28 @@ pub struct Evidence {
     pub capabilities: Vec<String>,
     pub connwaer: Vec<String>,
     pub waivers: Vec<WaiverRef>,
+    /// The evidence records that attest the control on some in-scope envoy (id, kind,
+    /// document, hash, reviewer, expiry), as the report's control row names them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence_records: Vec<EvidenceRef>,
+    /// The applicability decision, for a `not-applicable` record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<Decision>,
     pub last_converged: Option<String>,
     pub evaluated_at: String,
     pub explanation: String,
+}
+
+/// An applicability decision as a GRC record carries it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    /// `file:line` of the decision.
+    pub source: String,
+    pub rationale: String,
+    pub owner: String,
+    pub approved_by: String,
+    pub approved_at: String,
+    pub review_by: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,13 +123,17 @@ pub fn evidence(model: &Model, assessed: &[Assessed]) -> Vec<Evidence> {
     for a in assessed {
         let fw = &model.catalog.frameworks[a.fw];
         let in_scope = a.cov.envoys.len() as u64;
-        for (row, c) in a.report.controls.iter().zip(&a.cov.controls) {
-            let result = if c.status == Status::Covered {
-                "pass"
-            } else {
-                "fail"
+        let counted = a.report.controls.iter().zip(&a.cov.controls).map(|(row, c)| {
+            let result = match c.status {
+                Status::Covered | Status::Attested => "pass",
+                _ => "fail",
             };
-            out.push(Evidence {
+            let attested = if c.envoys_attested > 0 {
+                format!(", {} attested by reviewed evidence", c.envoys_attested)
+            } else {
+                String::new()
+            };
+            let record = Evidence {
                 id: uuid5(&["grc", &fw.id, &row.id]),
                 framework: fw.id.clone(),
                 framework_name: fw.name.clone(),
@@ -114,6 +144,7 @@ pub fn evidence(model: &Model, assessed: &[Assessed]) -> Vec<Evidence> {
                 status: c.status.as_str(),
                 envoys_in_scope: in_scope,
                 envoys_covered: c.envoys_covered,
+                envoys_attested: c.envoys_attested,
                 envoys_waived: c.envoys_waived,
                 envoys_uncovered: c.envoys_uncovered,
                 envoys_contradicted: c.envoys_contradicted,
@@ -132,17 +163,71 @@ pub fn evidence(model: &Model, assessed: &[Assessed]) -> Vec<Evidence> {
                         }
                     })
                     .collect(),
+                evidence_records: row.evidence.clone(),
+                not_applicable: None,
                 last_converged: row.last_converged.clone(),
                 evaluated_at: as_of.clone(),
                 explanation: format!(
-                    "{result}: {} — {} of {in_scope} in-scope envoys covered, {} waived, {} uncovered",
+                    "{result}: {} — {} of {in_scope} in-scope envoys covered{attested}, {} waived, {} uncovered",
                     c.status.as_str(),
                     c.envoys_covered,
                     c.envoys_waived,
                     c.envoys_uncovered
                 ),
-            });
+            };
+            (c.control, record)
+        });
+        let not_applicable = a.report.not_applicable.iter().zip(&a.cov.not_applicable).map(|(d, &(control, _))| {
+            let record = Evidence {
+                id: uuid5(&["grc", &fw.id, &d.id]),
+                framework: fw.id.clone(),
+                framework_name: fw.name.clone(),
+                framework_version: fw.version.clone(),
+                control: d.id.clone(),
+                title: d.title.clone(),
+                result: "not-applicable",
+                status: d.status.as_str(),
+                envoys_in_scope: in_scope,
+                envoys_covered: 0,
+                envoys_attested: 0,
+                envoys_waived: 0,
+                envoys_uncovered: 0,
+                envoys_contradicted: 0,
+                configcrates: Vec::new(),
+                capabilities: Vec::new(),
+                connwaer: Vec::new(),
+                waivers: Vec::new(),
+                evidence_records: Vec::new(),
+                not_applicable: Some(Decision {
+                    source: d.decision.clone(),
+                    rationale: d.rationale.clone(),
+                    owner: d.owner.clone(),
+                    approved_by: d.approved_by.clone(),
+                    approved_at: d.approved_at.clone(),
+                    review_by: d.review_by.clone(),
+                }),
+                last_converged: None,
+                evaluated_at: as_of.clone(),
+                explanation: format!(
+                    "not-applicable: declared not applicable by {} (approved by {} on {}, review by {}); not counted",
+                    d.decision, d.approved_by, d.approved_at, d.review_by
+                ),
+            };
+            (control, record)
+        });
+        // Both lists are in catalog order; merged, every control of the framework is in
+        // catalog order too.
+        let mut all: Vec<(ControlIdx, Evidence)> = counted.chain(not_applicable).collect();
+        if !a.report.not_applicable.is_empty() {
+            let order: HashMap<u32, usize> = fw
+                .counted
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| (c, i))
+                .collect();
+            all.sort_by_key(|(c, _)| order.get(&c.0).copied());
         }
+        out.extend(all.into_iter().map(|(_, e)| e));
     }
     out
 }

@@ -4,9 +4,10 @@
 //! memory does not grow with the number of events.
 
 use super::{Assessed, uuid5};
-use crate::coverage::Status;
-use crate::model::Model;
+use crate::coverage::{EnvoyGroup, FrameworkCoverage, Positions, Status};
+use crate::model::{Envoy, Model};
 use crate::report::{ControlRow, timestamp};
+use fixedbitset::FixedBitSet;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -88,13 +89,18 @@ struct Unmapped<'a> {
     framework: &'a str,
     control: &'a str,
     vigocli_status: &'static str,
+    /// The evidence records that attest the control (per envoy: on this envoy).
+    #[serde(skip_serializing_if = "<[&str]>::is_empty")]
+    evidence: &'a [&'a str],
     #[serde(skip_serializing_if = "Option::is_none")]
     fleet: Option<&'a ControlRow>,
     inputs_digest: &'a str,
 }
 
-/// OCSF compliance status and severity for a vigocli status: only covered passes; a
-/// waiver is a warning (the gap is accepted, not closed); partial and uncovered fail.
+/// OCSF compliance status and severity for a vigocli status: covered (technical proof) and
+/// attested (reviewed evidence) pass; a waiver is a warning (the gap is accepted, not
+/// closed); partial and uncovered fail. Controls declared not applicable are not counted
+/// and get no event.
 fn ocsf_status(s: Status) -> (u8, &'static str, u8, &'static str) {
     match s {
         Status::Covered | Status::Attested => (1, "Pass", 1, "Informational"),
@@ -106,10 +112,12 @@ fn ocsf_status(s: Status) -> (u8, &'static str, u8, &'static str) {
 }
 
 /// Per-control strings computed once per framework.
-struct ControlText {
+struct ControlText<'a> {
     requirement: String,
     title: String,
     fleet_detail: String,
+    /// The ids of the records that attest it on some in-scope envoy.
+    evidence: Vec<&'a str>,
 }
 
 /// The frameworks a `--per-envoy` export without `--framework` writes, and the profiles it
@@ -146,20 +154,35 @@ pub fn write(
             .map(|r| ControlText {
                 requirement: format!("{}:{}", fw.id, r.id),
                 title: format!("{} {}: {}", fw.id, r.id, r.title),
-                fleet_detail: format!(
-                    "{}: {} of {} in-scope envoys covered, {} waived, {} uncovered",
-                    r.status,
-                    r.envoys_covered,
-                    a.cov.envoys.len(),
-                    r.envoys_waived,
-                    r.envoys_uncovered
-                ),
+                fleet_detail: if r.envoys_attested > 0 {
+                    format!(
+                        "{}: {} of {} in-scope envoys covered, {} attested by reviewed evidence ({}), {} waived, {} uncovered",
+                        r.status,
+                        r.envoys_covered,
+                        a.cov.envoys.len(),
+                        r.envoys_attested,
+                        r.evidence.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(", "),
+                        r.envoys_waived,
+                        r.envoys_uncovered
+                    )
+                } else {
+                    format!(
+                        "{}: {} of {} in-scope envoys covered, {} waived, {} uncovered",
+                        r.status,
+                        r.envoys_covered,
+                        a.cov.envoys.len(),
+                        r.envoys_waived,
+                        r.envoys_uncovered
+                    )
+                },
+                evidence: r.evidence.iter().map(|e| e.id.as_str()).collect(),
             })
             .collect();
         let mut event = |status: Status,
                          row: &'_ ControlRow,
                          text: &'_ ControlText,
                          detail: &'_ str,
+                         evidence: &'_ [&'_ str],
                          host: Option<(&'_ str, Resource<'_>)>|
          -> std::io::Result<()> {
             let (cs_id, cs, sev_id, sev) = ocsf_status(status);
@@ -217,6 +240,7 @@ pub fn write(
                     framework: &fw.id,
                     control: &row.id,
                     vigocli_status: status.as_str(),
+                    evidence,
                     fleet: (!per_envoy).then_some(row),
                     inputs_digest: &model.inputs_digest,
                 },
@@ -226,15 +250,24 @@ pub fn write(
             out.write_all(b"\n")
         };
         if per_envoy {
+            let attesting = AttestingRecords::new(model, &a.cov);
+            // Per engine group (its members share their evidence classes): the records
+            // that attest each control on its members, computed once.
+            let mut by_group: Vec<Option<Vec<Vec<&str>>>> = vec![None; a.cov.groups.len()];
             for ec in &a.cov.envoys {
                 let group = a.cov.group(ec);
                 let envoy = &model.envoys[ec.envoy];
+                let records = by_group[ec.group as usize]
+                    .get_or_insert_with(|| attesting.of(model, envoy, group));
                 let labels: Vec<String> = labels(&envoy.labels);
                 for (p, row) in a.report.controls.iter().enumerate() {
                     let status = group.status(p);
                     let detail = match status {
                         Status::Covered => {
                             "covered on this envoy (configcrate claim or fresh Connwaer pass)"
+                        }
+                        Status::Attested => {
+                            "attested on this envoy by reviewed evidence (see unmapped.evidence)"
                         }
                         Status::Waived => "waived on this envoy by an active waiver",
                         _ => "uncovered on this envoy",
@@ -246,23 +279,76 @@ pub fn write(
                         labels: labels.clone(),
                         environment: envoy.environment.as_deref(),
                     };
+                    let evidence: &[&str] = records.get(p).map_or(&[], Vec::as_slice);
                     event(
                         status,
                         row,
                         &texts[p],
                         detail,
+                        evidence,
                         Some((&envoy.hostname, resource)),
                     )?;
                 }
             }
         } else {
             for (p, (row, c)) in a.report.controls.iter().zip(&a.cov.controls).enumerate() {
-                event(c.status, row, &texts[p], &texts[p].fleet_detail, None)?;
+                let t = &texts[p];
+                event(c.status, row, t, &t.fleet_detail, &t.evidence, None)?;
             }
         }
     }
     out.flush()?;
     Ok(events)
+}
+
+/// The attesting evidence records of a framework, each as the positions of the counted
+/// controls it names.
+struct AttestingRecords {
+    positions: Vec<Option<FixedBitSet>>,
+}
+
+impl AttestingRecords {
+    fn new(model: &Model, cov: &FrameworkCoverage) -> AttestingRecords {
+        let pos = Positions::of(&model.catalog, cov);
+        AttestingRecords {
+            positions: model
+                .evidence
+                .iter()
+                .map(|e| {
+                    e.state
+                        .attests()
+                        .then(|| pos.bits(&mut e.controls.iter().map(|c| (c.framework, c.control))))
+                })
+                .collect(),
+        }
+    }
+
+    /// Per control position, the ids of the records that attest it on `envoy` (whose
+    /// group is `group`): records of the envoy's evidence classes that name the control,
+    /// where the envoy's status is attested.
+    fn of<'m>(&self, model: &'m Model, envoy: &Envoy, group: &EnvoyGroup) -> Vec<Vec<&'m str>> {
+        let mut found: Vec<Vec<u32>> = vec![Vec::new(); group.attested.len()];
+        for &class in &envoy.evidence {
+            for &r in &model.evidence_classes[class as usize].records {
+                if let Some(Some(bits)) = self.positions.get(r as usize) {
+                    for p in bits.intersection(&group.attested) {
+                        found[p].push(r);
+                    }
+                }
+            }
+        }
+        // Records in file order, each once.
+        found
+            .into_iter()
+            .map(|mut rs| {
+                rs.sort_unstable();
+                rs.dedup();
+                rs.into_iter()
+                    .map(|r| model.evidence[r as usize].id.as_str())
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 fn labels(l: &BTreeMap<String, String>) -> Vec<String> {

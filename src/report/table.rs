@@ -65,14 +65,24 @@ pub fn render_report(r: &Report, colour: bool) -> String {
         }
     ));
     out.push_str(&format!(
-        "coverage {}   covered {}   controls {}: {} covered, {} waived, {} partial, {} uncovered\n",
-        fmt_pct(s.covered + s.waived, s.controls_total),
+        "covered {}   assured {}   coverage {}\n",
         fmt_pct(s.covered, s.controls_total),
+        fmt_pct(s.covered + s.attested, s.controls_total),
+        fmt_pct(s.covered + s.attested + s.waived, s.controls_total),
+    ));
+    out.push_str(&format!(
+        "controls {}: {} covered, {} attested, {} waived, {} partial, {} uncovered{}\n",
         s.controls_total,
         s.covered,
+        s.attested,
         s.waived,
         s.partial,
-        s.uncovered
+        s.uncovered,
+        if s.not_applicable > 0 {
+            format!(" ({} not applicable, not counted)", s.not_applicable)
+        } else {
+            String::new()
+        }
     ));
     if let Some(w) = &s.weakest_envoy {
         out.push_str(&format!(
@@ -89,6 +99,7 @@ pub fn render_report(r: &Report, colour: bool) -> String {
         "control",
         "status",
         "covered",
+        "attested",
         "waived",
         "uncovered",
         "configcrates",
@@ -108,6 +119,7 @@ pub fn render_report(r: &Report, colour: bool) -> String {
             text(&c.id),
             status_cell(c.status, colour),
             right(c.envoys_covered),
+            right(c.envoys_attested),
             right(c.envoys_waived),
             right(c.envoys_uncovered),
             text(&crates),
@@ -116,6 +128,17 @@ pub fn render_report(r: &Report, colour: bool) -> String {
     }
     out.push_str(&t.to_string());
     out.push('\n');
+    if !r.not_applicable.is_empty() {
+        let ids: Vec<String> = r
+            .not_applicable
+            .iter()
+            .map(|d| terminal(&d.id).into_owned())
+            .collect();
+        out.push_str(&format!(
+            "not applicable, not counted: {} (rationale and approver under `not_applicable` in the JSON report)\n",
+            ids.join(", ")
+        ));
+    }
     if let Some(line) = super::warnings_line(r) {
         out.push_str(&line);
         out.push('\n');
@@ -131,11 +154,14 @@ pub fn render_status(reports: &[Report], colour: bool) -> String {
         "version",
         "controls",
         "covered",
+        "attested",
         "waived",
         "partial",
         "uncovered",
-        "coverage",
+        "n/a",
         "covered %",
+        "assured %",
+        "coverage",
         "envoys",
         "weakest envoy",
     ]);
@@ -146,11 +172,14 @@ pub fn render_status(reports: &[Report], colour: bool) -> String {
             text(&r.framework.version),
             right(s.controls_total),
             right(s.covered),
+            right(s.attested),
             right(s.waived),
             right(s.partial),
             right(s.uncovered),
-            right(fmt_pct(s.covered + s.waived, s.controls_total)),
+            right(s.not_applicable),
             right(fmt_pct(s.covered, s.controls_total)),
+            right(fmt_pct(s.covered + s.attested, s.controls_total)),
+            right(fmt_pct(s.covered + s.attested + s.waived, s.controls_total)),
             right(s.envoys_in_scope),
             text(
                 &s.weakest_envoy
@@ -167,5 +196,12 @@ pub fn render_status(reports: &[Report], colour: bool) -> String {
     );
     out.push_str(&t.to_string());
     out.push('\n');
+    out.push_str(STATUS_LEGEND);
     out
 }
+
+/// What the columns of `compliance status` mean (docs/semantics.md).
+const STATUS_LEGEND: &str = "covered % = 100 × covered / controls (technical proof); \
+assured % = 100 × (covered + attested) / controls (proof, no waivers); \
+coverage = 100 × (covered + attested + waived) / controls; \
+n/a = declared not applicable, not among the controls\n";

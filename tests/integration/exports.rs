@@ -34,7 +34,7 @@ fn export(repo: &Path, kind: &str, extra: &[&str]) -> String {
     std::fs::read_to_string(&out).unwrap()
 }
 
-fn oscal_validator() -> jsonschema::Validator {
+pub(crate) fn oscal_validator() -> jsonschema::Validator {
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(root().join("tests/schemas/oscal_assessment-results_schema.json"))
             .unwrap(),
@@ -47,7 +47,7 @@ fn oscal_validator() -> jsonschema::Validator {
 }
 
 #[track_caller]
-fn assert_valid_oscal(v: &jsonschema::Validator, doc: &Value) {
+pub(crate) fn assert_valid_oscal(v: &jsonschema::Validator, doc: &Value) {
     let errors: Vec<String> = v
         .iter_errors(doc)
         .take(10)

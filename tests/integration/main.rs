@@ -14,6 +14,7 @@ mod docs;
 mod errors;
 mod evidence;
 mod evidence_cmd;
+mod evidence_outputs;
 mod exports;
 mod formats;
 mod fuzz;

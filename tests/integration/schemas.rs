@@ -683,6 +683,96 @@ fn every_siem_line_matches_the_schema() {
     );
 }
 
+// ---- outputs with evidence records and applicability decisions -------------------------
+
+#[test]
+fn outputs_with_evidence_and_decisions_match_the_schemas() {
+    let r = crate::evidence_outputs::clinic_with_evidence();
+    let repo = r.path();
+    let report = run_at(repo, &["compliance", "report", "hipaa", "--format", "json"])
+        .ok()
+        .json();
+    assert_report(&report, "report with evidence");
+    let status = run_at(repo, &["compliance", "status", "--format", "json"])
+        .ok()
+        .json();
+    assert_valid(STATUS, &status, "status with evidence");
+    mirror::round_trip::<mirror::Status>(&status, "status with evidence");
+    let cmdb = parse(&export(repo, "cmdb", &[]), "cmdb");
+    assert_valid(CMDB, &cmdb, "cmdb with evidence");
+    let grc = parse(&export(repo, "grc", &["--vendor", "generic"]), "grc");
+    assert_valid(GRC, &grc, "grc with evidence");
+    assert!(
+        grc["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["result"] == "not-applicable")
+    );
+    // A not-applicable record without its decision, or an attested one that fails, is not v1.
+    let na = grc["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|e| e["result"] == "not-applicable")
+        .unwrap();
+    let mut bad = grc.clone();
+    bad["evidence"][na]
+        .as_object_mut()
+        .unwrap()
+        .remove("not_applicable");
+    assert_invalid(GRC, &bad, "a not-applicable record without its decision");
+    let attested = grc["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|e| e["status"] == "attested")
+        .unwrap();
+    let mut bad = grc.clone();
+    bad["evidence"][attested]["result"] = "fail".into();
+    assert_invalid(GRC, &bad, "an attested control that fails");
+    assert_siem(&export(repo, "siem", &[]), "siem with evidence");
+    assert_siem(
+        &export(repo, "siem", &["--per-envoy", "--framework", "hipaa"]),
+        "siem --per-envoy with evidence",
+    );
+
+    // A diff with lost evidence and a withdrawn decision.
+    let old = repo.join("old.json");
+    std::fs::write(&old, report.to_string()).unwrap();
+    r.file(
+        "evidence/files/policy.md",
+        &format!("{}edited\n", crate::evidence_outputs::POLICY),
+    );
+    let new = repo.join("new.json");
+    let new_report = run_at(repo, &["compliance", "report", "hipaa", "--format", "json"])
+        .ok()
+        .json();
+    assert_report(&new_report, "report with changed evidence");
+    std::fs::write(&new, new_report.to_string()).unwrap();
+    let diff = run_at(
+        repo,
+        &[
+            "compliance",
+            "diff",
+            &old.display().to_string(),
+            &new.display().to_string(),
+            "--format",
+            "json",
+        ],
+    )
+    .ok()
+    .json();
+    assert_valid(DIFF, &diff, "diff with lost evidence");
+    assert!(
+        diff["frameworks"][0]["regressed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c.get("evidence_lost").is_some())
+    );
+}
+
 // ---- audit bundles: verification, boundary.json, manifest.json ---------------------------
 
 fn member(members: &[(String, Vec<u8>)], name: &str) -> Value {

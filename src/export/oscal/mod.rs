@@ -121,7 +121,7 @@ fn document<'a>(model: &'a Model, assessed: &'a [Assessed]) -> Document<'a> {
         json!({
             "uuid": plan_uuid,
             "title": "Assessment method: vigocli coverage semantics",
-            "description": "There is no separate OSCAL assessment plan. Coverage is established as vigocli documents it (docs/semantics.md): a control is covered on an envoy when a configcrate assigned to it claims the control or a fresh passing Connwaer check escalates it, waived when an active waiver applies, and uncovered otherwise; per control over the in-scope envoys it is covered, waived, partial or uncovered.",
+            "description": "There is no separate OSCAL assessment plan. Coverage is established as vigocli documents it (docs/semantics.md): a control is covered on an envoy when a configcrate assigned to it claims the control or a fresh passing Connwaer check escalates it, attested when an accepted, current and intact evidence record names it, waived when an active waiver applies, and uncovered otherwise; per control over the in-scope envoys it is covered, attested, waived, partial or uncovered. Controls declared not applicable by an approved applicability decision are excluded from the reviewed controls and not counted.",
             "props": [prop("generator", format!("vigocli {}", env!("CARGO_PKG_VERSION")))],
         }),
         json!({
@@ -142,6 +142,7 @@ fn document<'a>(model: &'a Model, assessed: &'a [Assessed]) -> Document<'a> {
             }],
         }));
     }
+    resources.extend(evidence::resources(assessed));
     if model.input_files.len() > INPUT_FILES_LISTED
         && let Some(r) = resources.get_mut(1)
     {
@@ -199,6 +200,8 @@ fn input_kind(path: &str) -> &'static str {
         "connwaer"
     } else if first == "frameworks" {
         "catalog"
+    } else if first == "evidence" {
+        "evidence"
     } else {
         "input"
     }
@@ -217,6 +220,7 @@ fn uri_path(path: &str) -> String {
     s
 }
 
+mod evidence;
 mod result;
 use result::result;
 

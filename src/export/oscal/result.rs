@@ -99,17 +99,7 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
         let subjects: Vec<Value> = hosts
             .iter()
             .take(SUBJECTS_PER_OBSERVATION)
-            .map(|h| {
-                let id = uuid5(&["envoy", h]);
-                inventory.entry(id.clone()).or_insert_with(|| {
-                    json!({
-                        "uuid": id,
-                        "description": format!("Vigo envoy {}", markup(h)),
-                        "props": [prop("hostname", h)],
-                    })
-                });
-                json!({"subject-uuid": id, "type": "inventory-item", "title": markup(h)})
-            })
+            .map(|h| super::evidence::subject(&mut inventory, h))
             .collect();
         let more = if hosts.len() > SUBJECTS_PER_OBSERVATION {
             format!(
@@ -231,6 +221,16 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
         }
     }
 
+    // Attesting evidence records and applicability decisions are observations too.
+    let (evidence_observations, evidence_uuid) =
+        super::evidence::observations(model, a, &origin, &mut inventory);
+    observations.extend(evidence_observations);
+    observations.extend(super::evidence::decision_observations(
+        &fw.id,
+        &rep.not_applicable,
+        &origin,
+    ));
+
     // Waivers that name a counted control of this framework become risks.
     let counted: BTreeSet<u32> = fw.counted.iter().copied().collect();
     let mut risk_of: HashMap<u32, String> = HashMap::new();
@@ -308,6 +308,7 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
                         .flatten();
                     claims.into_iter().chain(conn)
                 })
+                .chain(row.evidence.iter().filter_map(|e| evidence_uuid.get(&e.id)))
                 .collect();
             let total_related = related.len();
             let (state, reason) = match c.status {
@@ -320,22 +321,34 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
                 "uuid": uuid5(&["finding", &fw.id, &row.id]),
                 "title": markup(&format!("{} {}: {}", fw.id, row.id, row.title)),
                 "description": markup(&format!(
-                    "{} of {} in-scope envoy(s) cover {} {}, {} are waived, {} uncovered ({} contradicted by a failing Connwaer check). Configcrates: {}. Capabilities: {}. Connwaer passes: {}.",
+                    "{} of {} in-scope envoy(s) cover {} {}, {}{} are waived, {} uncovered ({} contradicted by a failing Connwaer check). Configcrates: {}. Capabilities: {}. Connwaer passes: {}.{}",
                     c.envoys_covered,
                     cov.envoys.len(),
                     fw.id,
                     row.id,
+                    if c.envoys_attested > 0 {
+                        format!("{} are attested by reviewed evidence, ", c.envoys_attested)
+                    } else {
+                        String::new()
+                    },
                     c.envoys_waived,
                     c.envoys_uncovered,
                     c.envoys_contradicted,
                     list_or_none(&row.configcrates),
                     list_or_none(&row.capabilities),
                     list_or_none(&row.connwaer),
+                    if row.evidence.is_empty() {
+                        String::new()
+                    } else {
+                        let ids: Vec<String> = row.evidence.iter().map(|e| e.id.clone()).collect();
+                        format!(" Evidence records: {}.", ids.join(", "))
+                    },
                 )),
                 "props": [
                     prop("vigocli-status", c.status.as_str()),
                     prop("control-id", &row.id),
                     prop("envoys-covered", c.envoys_covered),
+                    prop("envoys-attested", c.envoys_attested),
                     prop("envoys-waived", c.envoys_waived),
                     prop("envoys-uncovered", c.envoys_uncovered),
                     prop("envoys-contradicted", c.envoys_contradicted),
@@ -390,8 +403,18 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
         "uuid": uuid5(&["result", &fw.id, &model.inputs_digest, as_of]),
         "title": markup(&format!("{} {} coverage", fw.name, fw.version)),
         "description": markup(&format!(
-            "Coverage of {} ({} counted controls) over {} in-scope envoy(s) (scope: {scope}), evaluated as of {as_of}. coverage_pct = 100 × (covered + waived) / controls_total = {} %; covered_pct = 100 × covered / controls_total = {} %.",
-            fw.id, s.controls_total, s.envoys_in_scope, s.coverage_pct, s.covered_pct
+            "Coverage of {} ({} counted controls{}) over {} in-scope envoy(s) (scope: {scope}), evaluated as of {as_of}. covered_pct = {}; assured_pct = {}; coverage_pct = {}.",
+            fw.id,
+            s.controls_total,
+            if s.not_applicable > 0 {
+                format!(", {} more declared not applicable and not counted", s.not_applicable)
+            } else {
+                String::new()
+            },
+            s.envoys_in_scope,
+            formula(s, "covered_pct"),
+            formula(s, "assured_pct"),
+            formula(s, "coverage_pct"),
         )),
         "start": as_of,
         "end": as_of,
@@ -400,11 +423,14 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
             prop("framework-version", &fw.version),
             prop("controls-total", s.controls_total),
             prop("covered", s.covered),
+            prop("attested", s.attested),
             prop("waived", s.waived),
             prop("partial", s.partial),
             prop("uncovered", s.uncovered),
+            prop("not-applicable", s.not_applicable),
             prop("coverage-pct", s.coverage_pct),
             prop("covered-pct", s.covered_pct),
+            prop("assured-pct", s.assured_pct),
             prop("envoys-in-scope", s.envoys_in_scope),
             prop("scope", &scope),
         ],
@@ -426,6 +452,7 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
         },
         "findings": findings,
     });
+    super::evidence::exclude_not_applicable(&mut result, &fw.id, &rep.not_applicable);
     if let Some(based) = &rep.framework.based_on {
         push_prop(&mut result, prop("based-on", based));
     }
@@ -443,4 +470,9 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
         result.as_object_mut().map(|o| o.remove("findings"));
     }
     result
+}
+
+/// A number's formula with its values, as the JSON report's `summary.formulas` gives it.
+fn formula<'a>(s: &'a crate::report::Summary, key: &str) -> &'a str {
+    s.formulas.get(key).map_or("", String::as_str)
 }

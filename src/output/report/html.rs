@@ -1,7 +1,7 @@
 //! `--format html`: one self-contained page, and with `report all` the static dashboard
 //! site (index, a page per framework, the envoy index).
 
-use super::Format;
+use super::{Format, Place, evidence_links};
 use crate::diag::{Code, Diagnostic};
 use crate::report::Report;
 
@@ -28,5 +28,26 @@ impl Format for Html {
 
     fn render_all(&self, reports: &[Report]) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
         crate::report::html::render_site(reports).map_err(render_failed)
+    }
+
+    fn render_at(
+        &self,
+        report: &Report,
+        _colour: bool,
+        place: &Place<'_>,
+    ) -> Result<String, Vec<Diagnostic>> {
+        let prefix = place.repo_prefix();
+        crate::report::html::render_report_with(report, &evidence_links(&prefix))
+            .map_err(render_failed)
+    }
+
+    fn render_all_at(
+        &self,
+        reports: &[Report],
+        place: &Place<'_>,
+    ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+        let prefix = place.repo_prefix();
+        crate::report::html::render_site_with(reports, &evidence_links(&prefix))
+            .map_err(render_failed)
     }
 }

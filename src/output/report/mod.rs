@@ -9,6 +9,8 @@ mod table;
 
 use crate::diag::Diagnostic;
 use crate::report::Report;
+use crate::report::html::EvidenceLinks;
+use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
@@ -37,6 +39,27 @@ pub trait Format: Sync {
     /// One report; `colour` is true only when the text goes to a terminal that wants it.
     fn render(&self, report: &Report, colour: bool) -> Result<String, Vec<Diagnostic>>;
 
+    /// One report written into `out_dir` (None: to stdout) of the repository `repo`: a
+    /// format that links repository files (HTML links evidence documents) does so relative
+    /// to where it is written. By default the same as [`Format::render`].
+    fn render_at(
+        &self,
+        report: &Report,
+        colour: bool,
+        _place: &Place<'_>,
+    ) -> Result<String, Vec<Diagnostic>> {
+        self.render(report, colour)
+    }
+
+    /// [`Format::render_all`] into `place`'s output directory. By default the same.
+    fn render_all_at(
+        &self,
+        reports: &[Report],
+        _place: &Place<'_>,
+    ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
+        self.render_all(reports)
+    }
+
     /// Whether `report all` can write it (a terminal table cannot).
     fn writes_all(&self) -> bool {
         true
@@ -49,6 +72,30 @@ pub trait Format: Sync {
             .iter()
             .map(|r| Ok((file_name(r, self.extension()), self.render(r, false)?)))
             .collect()
+    }
+}
+
+/// Where a rendering goes: the repository it was computed from, and the directory the
+/// file is written to (`None`: stdout).
+pub struct Place<'a> {
+    pub repo: &'a Path,
+    pub out_dir: Option<&'a Path>,
+}
+
+impl Place<'_> {
+    /// The prefix that leads from the output directory back to the repository root, when
+    /// the output is a file inside the repository (docs/html-report.md, "Evidence").
+    pub fn repo_prefix(&self) -> Option<String> {
+        crate::report::html::links_for(self.repo, self.out_dir?)
+    }
+}
+
+/// How an HTML page written at `place` links evidence documents: relative to the page
+/// when it is written inside the repository, else the paths are shown as text.
+pub fn evidence_links<'a>(prefix: &'a Option<String>) -> EvidenceLinks<'a> {
+    match prefix {
+        Some(p) => EvidenceLinks::Relative(p),
+        None => EvidenceLinks::Text,
     }
 }
 

@@ -124,7 +124,7 @@ fn pct_text(p: f64) -> String {
     format!("{p:.2} %")
 }
 
-fn status_icon(status: Status) -> &'static str {
+pub(super) fn status_icon(status: Status) -> &'static str {
     match status {
         Status::Covered => "✔",
         Status::Attested => "✎",
@@ -136,32 +136,84 @@ fn status_icon(status: Status) -> &'static str {
 }
 
 /// The coverage ring: a circle of circumference 100, so that dash lengths are percentages.
+/// One arc per counted kind of proof, in the order of the statuses: covered, attested,
+/// waived; the grey rest is partial or uncovered.
 #[derive(Serialize)]
 struct Ring {
-    covered: String,
-    covered_gap: String,
-    waived: String,
-    waived_gap: String,
-    waived_offset: String,
+    arcs: Vec<Arc>,
+}
+
+#[derive(Serialize)]
+struct Arc {
+    class: &'static str,
+    length: String,
+    gap: String,
+    offset: String,
 }
 
 fn ring(r: &Report) -> Ring {
     let total = r.summary.controls_total.max(1) as f64;
-    let covered = 100.0 * r.summary.covered as f64 / total;
-    let waived = 100.0 * r.summary.waived as f64 / total;
-    // Arcs start at 12 o'clock (offset 25 on a circle of length 100) and run clockwise.
-    Ring {
-        covered: format!("{covered:.3}"),
-        covered_gap: format!("{:.3}", 100.0 - covered),
-        waived: format!("{waived:.3}"),
-        waived_gap: format!("{:.3}", 100.0 - waived),
-        waived_offset: format!("{:.3}", 25.0 - covered),
+    let mut start = 0.0;
+    let mut arcs = Vec::new();
+    for (class, count) in [
+        ("ring-covered", r.summary.covered),
+        ("ring-attested", r.summary.attested),
+        ("ring-waived", r.summary.waived),
+    ] {
+        let length = 100.0 * count as f64 / total;
+        // Arcs start at 12 o'clock (offset 25 on a circle of length 100) and run clockwise.
+        if count > 0 || class != "ring-attested" {
+            arcs.push(Arc {
+                class,
+                length: format!("{length:.3}"),
+                gap: format!("{:.3}", 100.0 - length),
+                offset: format!("{:.3}", 25.0 - start),
+            });
+        }
+        start += length;
     }
+    Ring { arcs }
+}
+
+/// One entry of the legend under the ring.
+#[derive(Serialize)]
+struct LegendItem {
+    key: &'static str,
+    label: &'static str,
+    count: u64,
+}
+
+fn legend(r: &Report) -> Vec<LegendItem> {
+    let s = &r.summary;
+    let mut items = vec![LegendItem {
+        key: "k-covered",
+        label: "covered",
+        count: s.covered,
+    }];
+    if s.attested > 0 {
+        items.push(LegendItem {
+            key: "k-attested",
+            label: "attested",
+            count: s.attested,
+        });
+    }
+    items.push(LegendItem {
+        key: "k-waived",
+        label: "waived",
+        count: s.waived,
+    });
+    items.push(LegendItem {
+        key: "k-rest",
+        label: "partial or uncovered",
+        count: s.partial + s.uncovered,
+    });
+    items
 }
 
 #[derive(Serialize)]
 struct StatusCount {
     status: &'static str,
+    words: &'static str,
     icon: &'static str,
     count: u64,
     meaning: &'static str,
@@ -172,10 +224,19 @@ struct SummaryView<'a> {
     controls_total: u64,
     coverage_pct: String,
     covered_pct: String,
+    assured_pct: String,
     formula_coverage: &'a str,
     formula_covered: &'a str,
+    formula_assured: &'a str,
     formula_envoy_mean: &'a str,
+    formula_not_applicable: &'a str,
+    covered: u64,
+    attested: u64,
+    waived: u64,
+    uncovered: u64,
+    not_applicable: u64,
     statuses: Vec<StatusCount>,
+    legend: Vec<LegendItem>,
     envoys_in_scope: u64,
     envoy_mean_pct: Option<String>,
     weakest: Option<WeakestView<'a>>,
@@ -198,13 +259,23 @@ fn summary_view(r: &Report) -> SummaryView<'_> {
         controls_total: s.controls_total,
         coverage_pct: pct_text(s.coverage_pct),
         covered_pct: pct_text(s.covered_pct),
+        assured_pct: pct_text(s.assured_pct),
         formula_coverage: formula(r, "coverage_pct"),
         formula_covered: formula(r, "covered_pct"),
+        formula_assured: formula(r, "assured_pct"),
         formula_envoy_mean: formula(r, "envoy_mean_pct"),
+        formula_not_applicable: formula(r, "not_applicable"),
+        covered: s.covered,
+        attested: s.attested,
+        waived: s.waived,
+        uncovered: s.uncovered,
+        not_applicable: s.not_applicable,
+        legend: legend(r),
         statuses: Status::ALL
             .into_iter()
             .map(|status| StatusCount {
                 status: status.as_str(),
+                words: status.words(),
                 icon: status_icon(status),
                 count: match status {
                     Status::Covered => s.covered,
@@ -262,41 +333,58 @@ struct ControlView<'a> {
     title: &'a str,
     category: Option<&'a str>,
     status: &'a str,
+    words: &'static str,
     icon: &'static str,
     configcrates: &'a [String],
     capabilities: &'a [String],
     connwaer: &'a [String],
     envoys_connwaer_only: u64,
     envoys_covered: u64,
+    envoys_attested: u64,
     envoys_waived: u64,
     envoys_uncovered: u64,
     envoys_contradicted: u64,
     envoys_in_scope: u64,
     uncovered_envoys: &'a [String],
     uncovered_not_listed: u64,
+    evidence: Vec<evidence::EvidenceCell<'a>>,
     waivers: Vec<WaiverRef<'a>>,
     last_converged: Option<&'a str>,
 }
 
-fn control_view<'a>(c: &'a ControlRow, waivers: &HashMap<&str, &'a WaiverRow>) -> ControlView<'a> {
+/// What a control row needs from the rest of the report.
+struct Lookups<'a, 'l> {
+    waivers: HashMap<&'a str, &'a WaiverRow>,
+    titles: HashMap<&'a str, &'a str>,
+    links: &'l EvidenceLinks<'l>,
+}
+
+fn control_view<'a>(c: &'a ControlRow, look: &Lookups<'a, '_>) -> ControlView<'a> {
     let listed = &c.uncovered_envoys[..c.uncovered_envoys.len().min(UNCOVERED_LISTED)];
+    let waivers = &look.waivers;
     ControlView {
         id: &c.id,
         title: &c.title,
         category: c.category.as_deref(),
         status: c.status.as_str(),
+        words: c.status.words(),
         icon: status_icon(c.status),
         configcrates: &c.configcrates,
         capabilities: &c.capabilities,
         connwaer: &c.connwaer,
         envoys_connwaer_only: c.envoys_connwaer_only,
         envoys_covered: c.envoys_covered,
+        envoys_attested: c.envoys_attested,
         envoys_waived: c.envoys_waived,
         envoys_uncovered: c.envoys_uncovered,
         envoys_contradicted: c.envoys_contradicted,
-        envoys_in_scope: c.envoys_covered + c.envoys_waived + c.envoys_uncovered,
+        envoys_in_scope: c.envoys_covered
+            + c.envoys_attested
+            + c.envoys_waived
+            + c.envoys_uncovered,
         uncovered_envoys: listed,
         uncovered_not_listed: c.envoys_uncovered.saturating_sub(listed.len() as u64),
+        evidence: evidence::cells(&c.evidence, &look.titles, look.links),
         waivers: c
             .waivers
             .iter()
@@ -326,6 +414,7 @@ struct EnvoyView<'a> {
     hostname: &'a str,
     coverage_pct: String,
     covered: u32,
+    attested: u32,
     waived: u32,
     uncovered: u32,
     environment: Option<&'a str>,
@@ -394,8 +483,8 @@ fn envoys_view<'a>(r: &'a Report) -> EnvoysView<'a> {
     // Weakest first (the same order as `weakest_envoy`: lowest coverage, then hostname).
     let mut order: Vec<&EnvoyRow> = r.envoys.iter().collect();
     order.sort_by(|a, b| {
-        (a.covered + a.waived)
-            .cmp(&(b.covered + b.waived))
+        (a.covered + a.attested + a.waived)
+            .cmp(&(b.covered + b.attested + b.waived))
             .then_with(|| a.hostname.cmp(&b.hostname))
     });
     order.truncate(ENVOYS_LISTED);
@@ -408,6 +497,7 @@ fn envoys_view<'a>(r: &'a Report) -> EnvoysView<'a> {
                 hostname: &e.hostname,
                 coverage_pct: pct_text(e.coverage_pct),
                 covered: e.covered,
+                attested: e.attested,
                 waived: e.waived,
                 uncovered: e.uncovered,
                 environment: e.environment.as_deref(),
@@ -434,31 +524,53 @@ struct ReportView<'a> {
     framework: &'a super::FrameworkInfo,
     scope: String,
     summary: SummaryView<'a>,
+    /// Whether any evidence record names a control of this framework: the evidence column
+    /// and the attested counts appear only then.
+    with_evidence: bool,
+    status_options: Vec<&'static str>,
     controls: Vec<ControlView<'a>>,
     envoys: EnvoysView<'a>,
     waivers: &'a super::WaiverLists,
+    evidence: Vec<evidence::RecordView<'a>>,
+    not_applicable: Vec<evidence::DecisionView<'a>>,
     findings: Vec<FindingView<'a>>,
 }
 
-fn report_view(r: &Report) -> ReportView<'_> {
-    let by_source: HashMap<&str, &WaiverRow> = r
-        .waivers
-        .active
-        .iter()
-        .chain(&r.waivers.expired)
-        .map(|w| (w.source.as_str(), w))
-        .collect();
+fn report_view<'a>(r: &'a Report, links: &EvidenceLinks<'_>) -> ReportView<'a> {
+    let look = Lookups {
+        waivers: r
+            .waivers
+            .active
+            .iter()
+            .chain(&r.waivers.expired)
+            .map(|w| (w.source.as_str(), w))
+            .collect(),
+        titles: evidence::titles(r),
+        links,
+    };
+    let with_evidence = !r.evidence.is_empty();
     ReportView {
         framework: &r.framework,
         scope: super::scope_text(&r.scope, "every envoy (no scope)"),
         summary: summary_view(r),
-        controls: r
-            .controls
-            .iter()
-            .map(|c| control_view(c, &by_source))
-            .collect(),
+        with_evidence,
+        // The statuses a row of the controls table can have (attested only with evidence).
+        status_options: [
+            Status::Covered,
+            Status::Attested,
+            Status::Waived,
+            Status::Partial,
+            Status::Uncovered,
+        ]
+        .into_iter()
+        .filter(|s| *s != Status::Attested || with_evidence)
+        .map(Status::as_str)
+        .collect(),
+        controls: r.controls.iter().map(|c| control_view(c, &look)).collect(),
         envoys: envoys_view(r),
         waivers: &r.waivers,
+        evidence: evidence::records(&r.evidence, links),
+        not_applicable: evidence::decisions(&r.not_applicable),
         findings: r
             .findings
             .iter()
@@ -480,14 +592,28 @@ fn report_title(r: &Report) -> String {
     )
 }
 
-/// One framework as a standalone page (no links to other pages).
+/// One framework as a standalone page (no links to other pages; evidence documents named
+/// as text).
 pub fn render_report(r: &Report) -> Result<String, String> {
-    render_report_page(r, None)
+    render_report_with(r, &EvidenceLinks::Text)
 }
 
-fn render_report_page(r: &Report, nav: Option<Nav>) -> Result<String, String> {
+/// One framework as a standalone page, linking evidence documents as `links` says.
+pub fn render_report_with(r: &Report, links: &EvidenceLinks<'_>) -> Result<String, String> {
+    render_report_page(r, None, links)
+}
+
+fn render_report_page(
+    r: &Report,
+    nav: Option<Nav>,
+    links: &EvidenceLinks<'_>,
+) -> Result<String, String> {
     let meta = PageMeta::new(r, report_title(r), nav);
-    render("report.html.j2", &meta, Value::from(Serde(&report_view(r))))
+    render(
+        "report.html.j2",
+        &meta,
+        Value::from(Serde(&report_view(r, links))),
+    )
 }
 
 /// The file name of a framework's page in the site: its id, with anything that is not
@@ -512,8 +638,10 @@ pub fn page_name(framework_id: &str) -> String {
     }
 }
 
+mod evidence;
 mod site;
-pub use site::render_site;
+pub use evidence::{EvidenceLinks, links_for};
+pub use site::{render_site, render_site_with};
 
 #[cfg(test)]
 mod tests;

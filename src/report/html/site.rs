@@ -11,6 +11,7 @@ struct NextGap<'a> {
     id: &'a str,
     title: &'a str,
     status: &'a str,
+    words: &'static str,
     icon: &'static str,
     envoys_uncovered: u64,
 }
@@ -29,6 +30,7 @@ fn next_gap(r: &Report) -> Option<NextGap<'_>> {
             id: &c.id,
             title: &c.title,
             status: c.status.as_str(),
+            words: c.status.words(),
             icon: status_icon(c.status),
             envoys_uncovered: c.envoys_uncovered,
         })
@@ -90,7 +92,16 @@ struct EnvoyIndexView<'a> {
 
 /// The static dashboard: `index.html`, one page per framework, and the envoy index in
 /// pages of [`ENVOYS_PER_PAGE`]. Returns (file name, content) pairs in a stable order.
+/// Evidence documents are named as text.
 pub fn render_site(reports: &[Report]) -> Result<Vec<(String, String)>, String> {
+    render_site_with(reports, &EvidenceLinks::Text)
+}
+
+/// [`render_site`], the framework pages linking evidence documents as `links` says.
+pub fn render_site_with(
+    reports: &[Report],
+    links: &EvidenceLinks<'_>,
+) -> Result<Vec<(String, String)>, String> {
     let Some(first) = reports.first() else {
         return Err("no framework to report".into());
     };
@@ -133,7 +144,7 @@ pub fn render_site(reports: &[Report]) -> Result<Vec<(String, String)>, String> 
     for r in reports {
         files.push((
             page_name(&r.framework.id),
-            render_report_page(r, Some(nav()))?,
+            render_report_page(r, Some(nav()), links)?,
         ));
     }
 
@@ -159,10 +170,17 @@ pub fn render_site(reports: &[Report]) -> Result<Vec<(String, String)>, String> 
                     .map(|c| {
                         c.map(|e| EnvoyCell {
                             coverage_pct: pct_text(e.coverage_pct),
-                            detail: format!(
-                                "{} covered, {} waived, {} uncovered",
-                                e.covered, e.waived, e.uncovered
-                            ),
+                            detail: if e.attested > 0 {
+                                format!(
+                                    "{} covered, {} attested, {} waived, {} uncovered",
+                                    e.covered, e.attested, e.waived, e.uncovered
+                                )
+                            } else {
+                                format!(
+                                    "{} covered, {} waived, {} uncovered",
+                                    e.covered, e.waived, e.uncovered
+                                )
+                            },
                         })
                     })
                     .collect(),
