@@ -212,4 +212,24 @@ pub enum CatalogCommand {
         /// Framework id or alias (e.g. hipaa, soc2, pci, nist-800-53, cis).
         framework: String,
     },
+    /// List the built-in mappings between frameworks; with --from and --to, their pairs.
+    Mappings(MappingsArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MappingsFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct MappingsArgs {
+    /// Only mappings whose claims come from this framework (id or alias; a profile means its base).
+    #[arg(long, value_name = "FW")]
+    pub from: Option<String>,
+    /// Only mappings into this framework (id or alias; a profile means its base).
+    #[arg(long, value_name = "FW")]
+    pub to: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: MappingsFormat,
 }

@@ -36,6 +36,7 @@ pub const WITHOUT_REPOSITORY: &[&[&str]] = &[
     &["catalog"],
     &["catalog", "list"],
     &["catalog", "show"],
+    &["catalog", "mappings"],
     &["compliance", "diff"],
     &["compliance", "verify"],
 ];

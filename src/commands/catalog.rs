@@ -14,6 +14,7 @@ pub fn run(printer: &Printer, command: &CatalogCommand) -> Outcome {
     let text = match command {
         CatalogCommand::List => list(&cat),
         CatalogCommand::Show { framework } => show(&cat, framework_index(&cat, framework)?),
+        CatalogCommand::Mappings(args) => return super::mappings::run(printer, &cat, args),
     };
     printer.data(&text)?;
     Ok(Exit::Ok)

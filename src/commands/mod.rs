@@ -13,6 +13,7 @@ pub mod check;
 pub mod diff;
 pub mod export;
 pub mod keygen;
+pub mod mappings;
 pub mod push;
 pub mod report;
 pub mod status;
