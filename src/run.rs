@@ -87,6 +87,9 @@ fn run(printer: &Printer, cli: Cli) -> Outcome {
             ComplianceCommand::Push(PushCommand::Grc(args)) => {
                 commands::push::run(printer, &settings()?, &args)
             }
+            ComplianceCommand::MigrateTags(args) => {
+                commands::migrate::run(printer, &settings()?, &args)
+            }
         },
         Command::Audit(c) => {
             let settings = settings()?;

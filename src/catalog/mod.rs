@@ -8,6 +8,7 @@ mod build;
 mod builtin;
 pub mod ids;
 pub mod mapping;
+pub mod migrate;
 mod parse;
 mod subtree;
 

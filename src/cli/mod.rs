@@ -203,4 +203,6 @@ pub enum ComplianceCommand {
     /// Send per-control evidence to another system.
     #[command(subcommand)]
     Push(PushCommand),
+    /// Move control tags to another framework along a mapping (e.g. ISO 27001:2013 to 2022): a plan, or the rewrite with --write.
+    MigrateTags(MigrateTagsArgs),
 }
