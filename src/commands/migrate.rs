@@ -291,11 +291,7 @@ impl<'a> Plan<'a> {
         }
         out.push('\n');
         if self.summary.tags == 0 {
-            let _ = writeln!(
-                out,
-                "no configcrate tags {} (stacks/configcrates/)",
-                self.from
-            );
+            let _ = writeln!(out, "no tag names {} in stacks/configcrates/", self.from);
         }
         let width = self
             .rewrites
