@@ -103,12 +103,19 @@ impl<'c> Migration<'c> {
         for &m in &mappings {
             for p in &cat.mappings[m as usize].pairs {
                 for &f in &p.from {
-                    index.entry(f).or_default().push(Candidate {
-                        mapping: m as usize,
-                        to: p.to,
-                        relationship: p.relationship,
-                        from: p.from.clone(),
-                    });
+                    let list = index.entry(f).or_default();
+                    // The same pair in two mappings (a repository's copy of a built-in one)
+                    // is one candidate, not a choice.
+                    if !list.iter().any(|c| {
+                        c.to == p.to && c.relationship == p.relationship && c.from == p.from
+                    }) {
+                        list.push(Candidate {
+                            mapping: m as usize,
+                            to: p.to,
+                            relationship: p.relationship,
+                            from: p.from.clone(),
+                        });
+                    }
                 }
             }
         }

@@ -50,9 +50,14 @@ const MAP: &str = r#"mappings:
 "#;
 
 fn catalog() -> Catalog {
+    catalog_with(&[])
+}
+
+fn catalog_with(extra: &[(&str, &str)]) -> Catalog {
     let mut diags = Diagnostics::default();
     let mut files: Vec<RawCatalogFile> = Vec::new();
-    for (name, text) in [("old.yaml", OLD), ("new.yaml", NEW), ("map.yaml", MAP)] {
+    let base = [("old.yaml", OLD), ("new.yaml", NEW), ("map.yaml", MAP)];
+    for &(name, text) in base.iter().chain(extra) {
         let (f, d) = parse_catalog_file(&SourceFile::new(name, text.to_string()), false);
         files.extend(f);
         diags.extend(d);
@@ -97,6 +102,28 @@ fn the_rule_rewrites_only_equal_one_to_one_pairs() {
             "O7:no-pair"
         ]
     );
+}
+
+#[test]
+fn the_same_pair_in_two_mappings_is_one_candidate() {
+    let copy = "mappings:\n  - id: copy\n    from: old\n    to: new\n    source: s\n    pairs:\n      \"N1\": { from: [\"O1\"], relationship: equal }\n      \"N6\": { from: [\"O2\"], relationship: equal }\n";
+    let cat = catalog_with(&[("copy.yaml", copy)]);
+    let (old, new) = (cat.framework_index("old"), cat.framework_index("new"));
+    let m = Migration::new(&cat, old.expect("old"), new.expect("new")).expect("mapping");
+    assert_eq!(m.mappings.len(), 2);
+    let o = |id: &str| {
+        cat.resolve_control(old.expect("old"), id)
+            .expect("control")
+            .1
+    };
+    let n = |id: &str| {
+        cat.resolve_control(new.expect("new"), id)
+            .expect("control")
+            .1
+    };
+    assert_eq!(m.fate(o("O1")), Fate::Rewrite(n("N1")));
+    // Two mappings that disagree are a choice.
+    assert_eq!(m.fate(o("O2")), Fate::Decide(Why::OneToMany));
 }
 
 #[test]
