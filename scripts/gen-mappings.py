@@ -12,21 +12,38 @@ Outputs (frameworks/, embedded in the binary):
       from frameworks/cmmc-l2.yaml (itself generated from the DoD practice list): each Level 2
       practice AC.L2-3.1.1 … is the NIST SP 800-171 Rev. 2 requirement of the same number
       (CMMC Assessment Guide – Level 2, version 2.13), so each pair is `equal`.
+  mapping-nist-csf-2-from-nist-800-53.yaml
+      from NIST's CSF 2.0 Reference Tool export (scripts/data/nist-csf-2/csf2.xlsx): the
+      "SP 800-53 Rev 5.1.1" informative references of each of the 106 subcategories. NIST
+      gives no set relationship for them; each pair is `subset-of` (the subcategory's outcome
+      is achieved by the listed controls together), so a subcategory counts only when every
+      control NIST lists for it is covered. Pairs that name a whole 800-53 family, or a control
+      our 800-53 catalog does not hold, are left out (listed in the file's header).
+  mapping-iso-27001-2022-from-iso-27001.yaml
+      from frameworks/iso-27001-2022.yaml: the ISO/IEC 27002:2022 Annex B (Table B.1)
+      correspondence its notes record ("From 2013: …"), checked against the inverse notes of
+      frameworks/iso-27001.yaml ("2022 successor: …"). ISO publishes no machine-readable copy
+      (scripts/data/iso-27002-annex-b/README.md). A 2022 control that corresponds to whole
+      2013 controls is `equal` to them (one, or several merged); one that takes part of a 2013
+      control split across several 2022 controls is `subset-of`. The 11 new controls have none.
 
 Usage:
   python3 scripts/gen-mappings.py          write the YAML files
   python3 scripts/gen-mappings.py --check  exit 1 if a committed file differs
 
-Python standard library only.
+Python standard library only (the .xlsx is read with zipfile and xml.etree).
 """
 import json
 import re
 import sys
+import zipfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "frameworks"
 OSCAL = ROOT / "scripts" / "data" / "nist-oscal" / "NIST_SP800-171_rev3_catalog-min.json"
+CSF_XLSX = ROOT / "scripts" / "data" / "nist-csf-2" / "csf2.xlsx"
 
 NIST_ID = re.compile(r"^([A-Z]{2})-(\d{2})(?:\((\d{2})\))?$")
 
@@ -106,10 +123,194 @@ mappings:
     return head + "\n".join(lines) + "\n"
 
 
+def catalog_controls(name: str) -> dict:
+    """id -> (withdrawn, heading) of a committed catalog (frameworks/<name>.yaml)."""
+    out = {}
+    for line in (OUT / f"{name}.yaml").read_text(encoding="utf-8").splitlines():
+        m = re.match(r'\s*- \{ id: "([^"]+)"', line)
+        if m:
+            out[m.group(1)] = ("withdrawn: true" in line, "assessable: false" in line)
+    return out
+
+
+XLSX_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+def xlsx_rows(path: Path, sheet_name: str) -> list:
+    """The rows of one sheet of an .xlsx file, as {column letter: text}."""
+    z = zipfile.ZipFile(path)
+    strings = []
+    if "xl/sharedStrings.xml" in z.namelist():
+        for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", XLSX_NS):
+            strings.append("".join(t.text or "" for t in si.iter(f"{{{XLSX_NS['m']}}}t")))
+    book = ET.fromstring(z.read("xl/workbook.xml"))
+    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    rid = next(
+        sh.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+        for sh in book.iter(f"{{{XLSX_NS['m']}}}sheet")
+        if sh.get("name") == sheet_name
+    )
+    target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+    sheet = ET.fromstring(z.read("xl/" + target.lstrip("/").removeprefix("xl/")))
+    rows = []
+    for r in sheet.iter(f"{{{XLSX_NS['m']}}}row"):
+        row = {}
+        for c in r.findall("m:c", XLSX_NS):
+            col = re.match(r"[A-Z]+", c.get("r")).group()
+            v = c.find("m:v", XLSX_NS)
+            if c.get("t") == "s" and v is not None:
+                row[col] = strings[int(v.text)]
+            elif c.get("t") == "inlineStr":
+                row[col] = "".join(t.text or "" for t in c.iter(f"{{{XLSX_NS['m']}}}t"))
+            elif v is not None:
+                row[col] = v.text
+        rows.append(row)
+    return rows
+
+
+CSF_REF = "SP 800-53 Rev 5.1.1:"
+# Subcategories whose NIST references cannot be written as "every listed control covered":
+# a whole family is not a control, and IA-13 (added to SP 800-53 in release 5.1) is not in
+# our catalog. Leaving the pair out never claims a subcategory; dropping the reference would.
+CSF_LEFT_OUT = {
+    "GV.OC-03": "references the whole PT family",
+    "PR.AA-04": "references IA-13, which frameworks/nist-800-53.yaml does not hold",
+    "PR.AA-05": "references IA-13, which frameworks/nist-800-53.yaml does not hold",
+    "PR.IR-03": "references the whole CP and IR families",
+}
+
+
+def csf_from_800_53() -> str:
+    rows = xlsx_rows(CSF_XLSX, "CSF 2.0")
+    intro = {r.get("A"): r.get("B") for r in xlsx_rows(CSF_XLSX, "Introduction")}
+    assert intro.get("Change Log") == "Final", intro
+    nist = catalog_controls("nist-800-53")
+    csf = catalog_controls("nist-csf-2")
+    counted = [i for i, (w, h) in csf.items() if not w and not h]
+    lines, left_out, seen = [], {}, []
+    for row in rows:
+        m = re.match(r"([A-Z]{2}\.[A-Z]{2}-\d{2}): ", row.get("C") or "")
+        if not m:
+            continue
+        sub = m.group(1)
+        if sub not in counted:
+            # A CSF 1.1 subcategory that 2.0 withdrew: listed for reference, never mapped.
+            assert "withdrawn" in row["C"].lower() and CSF_REF not in (row.get("E") or ""), sub
+            continue
+        seen.append(sub)
+        refs = []
+        for line in (row.get("E") or "").splitlines():
+            if not line.startswith(CSF_REF):
+                continue
+            label = line[len(CSF_REF):].strip()
+            nid = nist_id(label)
+            if nid is None:
+                assert re.fullmatch(r"[A-Z]{2}", label), label
+                left_out.setdefault(sub, []).append(label)
+            elif nid not in nist:
+                left_out.setdefault(sub, []).append(nid)
+            else:
+                assert nist[nid] == (False, False), (sub, nid, "withdrawn or heading")
+                if nid not in refs:
+                    refs.append(nid)
+        assert refs or sub in left_out, sub
+        if sub in left_out:
+            continue
+        lines.append(f"      {q(sub)}: {{ from: [{', '.join(q(r) for r in refs)}], relationship: subset-of }}")
+    assert sorted(seen) == sorted(counted), "the export lists exactly the catalog's 106 subcategories"
+    assert sorted(left_out) == sorted(CSF_LEFT_OUT), left_out
+    assert len(lines) == 102, len(lines)
+    gone = "\n".join(f"#   {sub}: {why}" for sub, why in sorted(CSF_LEFT_OUT.items()))
+    head = f"""# NIST CSF 2.0 from NIST SP 800-53 Rev. 5 — generated by scripts/gen-mappings.py; do not edit
+# by hand. Source: NIST's CSF 2.0 Reference Tool export (scripts/data/nist-csf-2/csf2.xlsx,
+# "Final"): the "SP 800-53 Rev 5.1.1" informative references of each subcategory.
+# Relationship rule: NIST gives informative references no set relationship. A subcategory
+# states an outcome; the controls NIST lists for it are how SP 800-53 achieves it, so each
+# pair is subset-of (the outcome is part of what the controls ask for together), and the
+# subcategory counts as covered on an envoy only when every listed control is covered there.
+# {len(lines)} of the 106 subcategories; left out (the rule cannot be written for them):
+{gone}
+mappings:
+  - id: nist-csf-2-from-nist-800-53
+    from: nist-800-53
+    to: nist-csf-2
+    source: "NIST Cybersecurity Framework 2.0 informative references to SP 800-53 Rev. 5.1.1 (NIST CSF 2.0 Reference Tool export, Final)"
+    pairs:
+"""
+    return head + "\n".join(lines) + "\n"
+
+
+def iso_2022_from_2013() -> str:
+    text22 = (OUT / "iso-27001-2022.yaml").read_text(encoding="utf-8")
+    text13 = (OUT / "iso-27001.yaml").read_text(encoding="utf-8")
+    iso13 = catalog_controls("iso-27001")
+    counted13 = [i for i, (w, h) in iso13.items() if not w and not h]
+    entries = []
+    for line in text22.splitlines():
+        m = re.match(r'\s*- \{ id: "(A\.\d+\.\d+)".*note: "([^"]*)"', line)
+        if not m:
+            continue
+        cid, note = m.groups()
+        if note.startswith("New in 2022"):
+            entries.append((cid, []))
+            continue
+        m2 = re.match(r"From 2013: ((?:A\.\d+\.\d+\.\d+)(?:, A\.\d+\.\d+\.\d+)*)", note)
+        assert m2, (cid, note)
+        entries.append((cid, m2.group(1).split(", ")))
+    assert len(entries) == 93, len(entries)
+    assert sum(1 for _, p in entries if not p) == 11
+    uses = {}
+    for cid, preds in entries:
+        for p in preds:
+            assert p in counted13, (cid, p)
+            uses.setdefault(p, []).append(cid)
+    assert sorted(uses) == sorted(counted13), "Table B.1 names every 2013 control"
+    # The inverse notes of the 2013 catalog must say the same.
+    for line in text13.splitlines():
+        m = re.match(r'\s*- \{ id: "(A\.\d+\.\d+\.\d+)".*note: "2022 successor: ([^"(]*)', line)
+        if m:
+            assert m.group(2).strip().split(", ") == uses[m.group(1)], m.groups()
+    lines = []
+    for cid, preds in entries:
+        if not preds:
+            continue
+        split = [p for p in preds if len(uses[p]) > 1]
+        rel = "subset-of" if split else "equal"
+        note = ""
+        if split:
+            parts = "; ".join(f"{p} is split between {' and '.join(uses[p])}" for p in split)
+            note = f", note: {q(parts)}"
+        lines.append(f"      {q(cid)}: {{ from: [{', '.join(q(p) for p in preds)}], relationship: {rel}{note} }}")
+    one_to_one = sum(1 for cid, p in entries if len(p) == 1 and len(uses[p[0]]) == 1)
+    merged = sum(1 for cid, p in entries if len(p) > 1 and all(len(uses[x]) == 1 for x in p))
+    split = len(lines) - one_to_one - merged
+    head = f"""# ISO/IEC 27001:2022 Annex A from ISO/IEC 27001:2013 Annex A — generated by
+# scripts/gen-mappings.py from the notes of frameworks/iso-27001-2022.yaml; do not edit by hand.
+# Source: ISO/IEC 27002:2022 Annex B, Table B.1 (correspondence between the 2022 and 2013
+# controls), as that catalog's notes record it and frameworks/iso-27001.yaml's inverse notes
+# confirm; ISO publishes no machine-readable copy (scripts/data/iso-27002-annex-b/README.md).
+# Relationship rule: Table B.1 gives correspondences, not set relationships. A 2022 control
+# that corresponds to whole 2013 controls is the same requirement renumbered: equal to its
+# one predecessor ({one_to_one} pairs) or to its merged predecessors together ({merged} pairs).
+# A 2022 control that takes part of a 2013 control split across two 2022 controls asks for
+# part of what its predecessors ask for: subset-of ({split} pairs). The 11 controls new in
+# 2022 have no pair. `vigocli compliance migrate-tags` rewrites only the one-to-one pairs.
+mappings:
+  - id: iso-27001-2022-from-iso-27001
+    from: iso-27001
+    to: iso-27001-2022
+    source: "ISO/IEC 27002:2022 Annex B, Table B.1 (correspondence of the 2022 controls with ISO/IEC 27002:2013)"
+    pairs:
+"""
+    return head + "\n".join(lines) + "\n"
+
+
 def main() -> int:
     outputs = {
         "mapping-nist-800-171r3-from-nist-800-53.yaml": r3_from_800_53(),
         "mapping-cmmc-l2-from-nist-800-171.yaml": cmmc_from_800_171(),
+        "mapping-nist-csf-2-from-nist-800-53.yaml": csf_from_800_53(),
+        "mapping-iso-27001-2022-from-iso-27001.yaml": iso_2022_from_2013(),
     }
     check = "--check" in sys.argv[1:]
     bad = 0

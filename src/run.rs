@@ -82,6 +82,9 @@ fn run(printer: &Printer, cli: Cli) -> Outcome {
         }
         Command::Catalog(CatalogCommand::List(args)) => commands::catalog::list(printer, &args),
         Command::Catalog(CatalogCommand::Show(args)) => commands::catalog::show(printer, &args),
+        Command::Catalog(CatalogCommand::Mappings(args)) => {
+            commands::mappings::run(printer, &crate::load::builtin_catalog()?, &args)
+        }
         Command::Keygen(args) => commands::keygen::run(printer, &args),
         Command::Compliance(c) => match c {
             ComplianceCommand::Verify(args) => commands::verify::run(printer, &args),
@@ -98,6 +101,9 @@ fn run(printer: &Printer, cli: Cli) -> Outcome {
             ComplianceCommand::Export(args) => commands::export::run(printer, &settings()?, &args),
             ComplianceCommand::Push(PushCommand::Grc(args)) => {
                 commands::push::run(printer, &settings()?, &args)
+            }
+            ComplianceCommand::MigrateTags(args) => {
+                commands::migrate::run(printer, &settings()?, &args)
             }
         },
         Command::Evidence(c) => match c {

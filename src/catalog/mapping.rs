@@ -163,11 +163,8 @@ pub fn parse(r: &mut Reader<'_>, node: &Node, builtin: bool) -> Vec<RawMapping> 
                 from,
                 to,
                 source: source.0,
-                origin: if builtin {
-                    format!("built-in:{}", file.display)
-                } else {
-                    file.display.to_string()
-                },
+                // Built-in files are already shown as `built-in:frameworks/…`.
+                origin: file.display.to_string(),
                 builtin,
                 pairs,
                 loc: loc(item),

@@ -9,6 +9,7 @@ mod builtin;
 pub mod ids;
 pub mod import;
 pub mod mapping;
+pub mod migrate;
 mod parse;
 mod subtree;
 

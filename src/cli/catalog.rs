@@ -1,4 +1,4 @@
-//! Arguments of `catalog list`, `catalog show` and `catalog import`.
+//! Arguments of `catalog list`, `catalog show` and `catalog import` (`catalog mappings` takes [`super::MappingsArgs`]).
 
 use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -11,6 +11,8 @@ pub enum CatalogCommand {
     Show(CatalogShowArgs),
     /// Turn an OSCAL catalog or a CSV list of controls into a framework YAML file (docs/catalogs.md).
     Import(CatalogImportArgs),
+    /// List the built-in mappings between frameworks; with --from and --to, their pairs.
+    Mappings(super::MappingsArgs),
 }
 
 #[derive(Debug, Args)]

@@ -205,3 +205,46 @@ pub struct PushGrcArgs {
     #[arg(long)]
     pub dry_run: bool,
 }
+
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MappingsFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct MappingsArgs {
+    /// Only mappings whose claims come from this framework (id or alias; a profile means its base).
+    #[arg(long, value_name = "FW")]
+    pub from: Option<String>,
+    /// Only mappings into this framework (id or alias; a profile means its base).
+    #[arg(long, value_name = "FW")]
+    pub to: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: MappingsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrateFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Reads every `compliance:` tag of the source framework in stacks/configcrates/ (configcrates and their compliance.vgo) and follows the mapping TO <- FROM backwards: a tag is rewritten only when its control has exactly one pair, `equal` and one-to-one; every other tag is listed with its candidates for a person to decide. Waivers, evidence records and applicability decisions are decisions about a control: they are listed, never rewritten. See docs/catalogs.md.\nExit codes: 0 nothing is left to decide (every tag was, or without --write can be, rewritten; or there is none), 1 something is left for a person (listed), 2 invalid input (the repository does not load, no mapping leads from FROM to TO)."
+)]
+pub struct MigrateTagsArgs {
+    /// The framework the tags name now (id or alias), e.g. iso-27001.
+    #[arg(long, value_name = "FW")]
+    pub from: String,
+    /// The framework they should name, e.g. iso-27001-2022 (a mapping must lead to it from --from).
+    #[arg(long, value_name = "FW")]
+    pub to: String,
+    /// Rewrite the automatic tags in place (each file atomically, comments and layout kept), then reload the repository; without it, only print the plan.
+    #[arg(long)]
+    pub write: bool,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: MigrateFormat,
+}

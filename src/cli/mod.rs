@@ -39,6 +39,7 @@ pub const WITHOUT_REPOSITORY: &[&[&str]] = &[
     &["keygen"],
     &["catalog", "list"],
     &["catalog", "show"],
+    &["catalog", "mappings"],
     &["compliance", "diff"],
     &["compliance", "verify"],
 ];
@@ -208,4 +209,6 @@ pub enum ComplianceCommand {
     /// Send per-control evidence to another system.
     #[command(subcommand)]
     Push(PushCommand),
+    /// Move control tags to another framework along a mapping (e.g. ISO 27001:2013 to 2022): a plan, or the rewrite with --write.
+    MigrateTags(MigrateTagsArgs),
 }

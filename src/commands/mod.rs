@@ -14,6 +14,8 @@ pub mod diff;
 pub mod evidence;
 pub mod export;
 pub mod keygen;
+pub mod mappings;
+pub mod migrate;
 pub mod push;
 pub mod report;
 pub mod status;

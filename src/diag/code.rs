@@ -54,6 +54,7 @@ codes! {
     BadCatalogFile = "bad-catalog-file": "A file in frameworks/ is neither a framework nor a capability/bundle catalog.",
     BadProfile = "bad-profile": "A framework has both `controls:` and `based_on:`.",
     BadMapping = "bad-mapping": "A mapping between frameworks (`mappings:` in a catalog file) is malformed, or `infer_from` names a framework no mapping leads from.",
+    NoMapping = "no-mapping": "`compliance migrate-tags` names two frameworks that no mapping leads between (from --from to --to).",
     ProfileOfProfile = "profile-of-profile": "A profile is based on another profile.",
     BadImport = "bad-import": "A file given to `catalog import` (OSCAL JSON or CSV) is malformed: bad syntax, a control without an id, a duplicate id, an unknown or circular parent, a bad `assessable` value.",
     BadInventory = "bad-inventory": "An inventory file or record is malformed.",

@@ -24,6 +24,7 @@ mod hardening_output;
 mod html;
 mod load;
 mod mappings;
+mod mappings_data;
 mod precommit;
 mod reports;
 mod schemas;
