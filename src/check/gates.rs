@@ -13,8 +13,10 @@ pub fn severity(old: Status, new: Status) -> Option<&'static str> {
         return None;
     }
     Some(match (old, new) {
-        (Status::Covered, Status::Uncovered) => "critical",
-        (Status::Covered, Status::Partial) | (Status::Waived, Status::Uncovered) => "high",
+        // Proof (configuration or reviewed evidence) gone on every envoy, or on some.
+        (Status::Covered | Status::Attested, Status::Uncovered) => "critical",
+        (Status::Covered | Status::Attested, Status::Partial)
+        | (Status::Waived, Status::Uncovered) => "high",
         _ => "medium",
     })
 }
@@ -259,6 +261,10 @@ mod tests {
         assert_eq!(regression_severity("covered", "partial"), Some("high"));
         assert_eq!(regression_severity("waived", "uncovered"), Some("high"));
         assert_eq!(regression_severity("covered", "waived"), Some("medium"));
+        assert_eq!(regression_severity("attested", "uncovered"), Some("critical"));
+        assert_eq!(regression_severity("attested", "partial"), Some("high"));
+        assert_eq!(regression_severity("covered", "attested"), Some("medium"));
+        assert_eq!(regression_severity("attested", "waived"), Some("medium"));
         assert_eq!(regression_severity("partial", "uncovered"), Some("medium"));
         assert_eq!(regression_severity("uncovered", "covered"), None);
         assert_eq!(regression_severity("waived", "waived"), None);
