@@ -82,6 +82,8 @@ fn run(printer: &Printer, cli: Cli) -> Outcome {
         }
         Command::Catalog(CatalogCommand::List(args)) => commands::catalog::list(printer, &args),
         Command::Catalog(CatalogCommand::Show(args)) => commands::catalog::show(printer, &args),
+        Command::Completions(args) => commands::manual::completions(printer, &args),
+        Command::Man(args) => commands::manual::man(printer, &args),
         Command::Catalog(CatalogCommand::Mappings(args)) => {
             commands::mappings::run(printer, &crate::load::builtin_catalog()?, &args)
         }

@@ -261,7 +261,10 @@ mod tests {
         assert_eq!(regression_severity("covered", "partial"), Some("high"));
         assert_eq!(regression_severity("waived", "uncovered"), Some("high"));
         assert_eq!(regression_severity("covered", "waived"), Some("medium"));
-        assert_eq!(regression_severity("attested", "uncovered"), Some("critical"));
+        assert_eq!(
+            regression_severity("attested", "uncovered"),
+            Some("critical")
+        );
         assert_eq!(regression_severity("attested", "partial"), Some("high"));
         assert_eq!(regression_severity("covered", "attested"), Some("medium"));
         assert_eq!(regression_severity("attested", "waived"), Some("medium"));

@@ -206,7 +206,6 @@ pub struct PushGrcArgs {
     pub dry_run: bool,
 }
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MappingsFormat {
     Table,

@@ -37,6 +37,8 @@ pub struct Cli {
 /// are not shown in their help, and refused when given (see [`command`]).
 pub const WITHOUT_REPOSITORY: &[&[&str]] = &[
     &["keygen"],
+    &["completions"],
+    &["man"],
     &["catalog", "list"],
     &["catalog", "show"],
     &["catalog", "mappings"],
@@ -186,6 +188,37 @@ pub enum Command {
     Evidence(EvidenceCommand),
     /// Make an ed25519 key pair for signing audit bundles.
     Keygen(KeygenArgs),
+    /// Print a shell completion script (e.g. `source <(vigocli completions bash)`).
+    Completions(CompletionsArgs),
+    /// Write the manual pages (vigocli.1 and one page per command) into a directory.
+    Man(ManArgs),
+}
+
+/// Shells `completions` writes scripts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "bash: `source <(vigocli completions bash)`, or save it as /etc/bash_completion.d/vigocli.\nzsh: `vigocli completions zsh > \"${fpath[1]}/_vigocli\"`.\nfish: `vigocli completions fish > ~/.config/fish/completions/vigocli.fish`.\npowershell: `vigocli completions powershell | Out-String | Invoke-Expression`."
+)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Directory to write the pages into (created if missing): vigocli.1, vigocli-compliance.1, vigocli-compliance-report.1, …
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

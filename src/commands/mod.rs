@@ -14,6 +14,7 @@ pub mod diff;
 pub mod evidence;
 pub mod export;
 pub mod keygen;
+pub mod manual;
 pub mod mappings;
 pub mod migrate;
 pub mod push;

@@ -23,6 +23,7 @@ mod hardening_misc;
 mod hardening_output;
 mod html;
 mod load;
+mod manual;
 mod mappings;
 mod mappings_data;
 mod precommit;
