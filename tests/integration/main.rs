@@ -11,6 +11,7 @@ mod differential;
 mod docs;
 mod errors;
 mod evidence;
+mod evidence_bundle;
 mod exports;
 mod formats;
 mod fuzz;
