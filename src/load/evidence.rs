@@ -87,9 +87,10 @@ pub(super) fn load(
     let as_of = settings.as_of.to_zoned(jiff::tz::TimeZone::UTC).date();
     let repo = settings.paths.repo.canonicalize().ok();
     let audit = AuditLog::new(settings, &records);
+    let documents = inspect_documents(settings, repo.as_deref(), &records);
     let evaluated: Vec<(Result<Evidence, Diagnostic>, Filter)> = records
-        .into_par_iter()
-        .map(|(w, f)| (evaluate(w, settings, repo.as_deref(), &audit, as_of), f))
+        .into_iter()
+        .map(|(w, f)| (evaluate(w, settings, &documents, &audit, as_of), f))
         .collect();
     let mut out = Vec::new();
     let mut kept = Vec::new();
@@ -614,11 +615,69 @@ fn scan_prefix(files: &[PathBuf], n: usize) -> Result<Vec<String>, ()> {
     Ok(leaves)
 }
 
+/// What a document of kind file is as of the run, found once per distinct path.
+enum Document {
+    /// Nothing at the path.
+    Missing,
+    /// The path resolves outside the repository; it is not read.
+    Outside,
+    /// Its SHA-256, hex.
+    Hashed(String),
+    /// It cannot be hashed (not a regular file, unreadable): the diagnostic, positioned
+    /// at each record that names it.
+    Unreadable(Diagnostic),
+}
+
+/// Every distinct document the records name, each hashed once and all in parallel (with
+/// the run's thread count): thousands of records over one document cost one hash.
+fn inspect_documents(
+    settings: &Settings,
+    repo: Option<&Path>,
+    records: &[(Written, Filter)],
+) -> HashMap<PathBuf, Document> {
+    let mut paths: Vec<PathBuf> = records
+        .iter()
+        .filter(|(w, _)| w.evidence.kind == EvidenceKind::File)
+        .map(|(w, _)| document_path(settings, &w.evidence))
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths
+        .into_par_iter()
+        .map(|full| {
+            let found = if std::fs::symlink_metadata(&full).is_err() {
+                Document::Missing
+            } else if !full
+                .canonicalize()
+                .ok()
+                .zip(repo)
+                .is_some_and(|(c, r)| c.starts_with(r))
+            {
+                Document::Outside
+            } else {
+                match settings.scope.hash_checked(&full) {
+                    Ok(h) => Document::Hashed(crate::hex::encode(&h)),
+                    Err(d) => Document::Unreadable(d),
+                }
+            };
+            (full, found)
+        })
+        .collect()
+}
+
+/// Where a file record's document is: its path as written, under the repository.
+fn document_path(settings: &Settings, e: &Evidence) -> PathBuf {
+    settings
+        .paths
+        .repo
+        .join(e.path.as_deref().unwrap_or_default())
+}
+
 /// Dates a record and checks that its document is intact.
 fn evaluate(
     w: Written,
     settings: &Settings,
-    repo: Option<&Path>,
+    documents: &HashMap<PathBuf, Document>,
     audit: &AuditLog,
     as_of: jiff::civil::Date,
 ) -> Result<Evidence, Diagnostic> {
@@ -632,14 +691,9 @@ fn evaluate(
     match e.kind {
         EvidenceKind::File => {
             let written = e.path.clone().unwrap_or_default();
-            let full = settings.paths.repo.join(&written);
-            if std::fs::symlink_metadata(&full).is_ok() {
-                let inside = full
-                    .canonicalize()
-                    .ok()
-                    .zip(repo)
-                    .is_some_and(|(c, r)| c.starts_with(r));
-                if !inside {
+            match documents.get(&document_path(settings, &e)) {
+                Some(Document::Hashed(h)) => e.current_sha256 = Some(h.clone()),
+                Some(Document::Outside) => {
                     return Err(Diagnostic::error(
                         Code::BadEvidence,
                         format!("evidence path `{written}` resolves outside the repository; vigocli does not read it"),
@@ -647,12 +701,10 @@ fn evaluate(
                     .at_opt(w.path_loc.clone())
                     .help("copy the document into the repository (e.g. evidence/files/) and point `path:` at the copy"));
                 }
-                match settings.scope.hash_checked(&full) {
-                    Ok(h) => e.current_sha256 = Some(crate::hex::encode(&h)),
-                    Err(d) => return Err(d.at_opt(w.path_loc.clone())),
+                Some(Document::Unreadable(d)) => return Err(d.clone().at_opt(w.path_loc.clone())),
+                Some(Document::Missing) | None => {
+                    e.broken = Some(format!("`{written}` does not exist"));
                 }
-            } else {
-                e.broken = Some(format!("`{written}` does not exist"));
             }
             if e.broken.is_none() && e.sha256.is_some() && e.sha256 != e.current_sha256 {
                 e.broken = Some(format!("`{written}` has changed since it was reviewed"));

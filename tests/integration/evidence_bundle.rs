@@ -697,3 +697,81 @@ fn documents_whose_bundle_names_clash_stop_the_bundle() {
     );
     assert!(!r.path().join("b.zip").exists(), "no half-written bundle");
 }
+
+/// The loader hashes each distinct document once; every record that names a document
+/// still gets its own diagnostic, at its own `path:`.
+#[test]
+fn each_record_naming_a_bad_document_is_reported_at_its_own_path() {
+    let r = clinic_with_log(0);
+    std::fs::create_dir_all(r.path().join("evidence/files/folder")).unwrap();
+    let outside = Repo::new();
+    outside.file("secret.md", "outside\n");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        r.path().join("evidence/files/link.md"),
+    )
+    .unwrap();
+    let pending = "    expires: 2027-03-01\n    status: pending_review\n";
+    let records = [
+        record(
+            "dir-a",
+            "[\"hipaa:164.308(a)(1)(ii)(A)\"]",
+            &file("evidence/files/folder"),
+            pending,
+        ),
+        record(
+            "dir-b",
+            "[\"hipaa:164.308(a)(1)(ii)(B)\"]",
+            &file("evidence/files/folder"),
+            pending,
+        ),
+        record(
+            "link-a",
+            "[\"hipaa:164.308(a)(1)(ii)(A)\"]",
+            &file("evidence/files/link.md"),
+            pending,
+        ),
+        record(
+            "link-b",
+            "[\"hipaa:164.308(a)(1)(ii)(B)\"]",
+            &file("evidence/files/link.md"),
+            pending,
+        ),
+    ];
+    r.file(
+        "evidence/records.yaml",
+        &format!("evidence:\n{}", records.concat()),
+    );
+    let run = r
+        .run(&["compliance", "report", "hipaa", "--format", "json"])
+        .invalid();
+    assert_eq!(run.stdout, "", "no half-written output");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    for (line, what) in [
+        (
+            6,
+            "cannot read `evidence/files/folder`: it is a directory, not a regular file",
+        ),
+        (
+            15,
+            "cannot read `evidence/files/folder`: it is a directory, not a regular file",
+        ),
+        (
+            24,
+            "evidence path `evidence/files/link.md` resolves outside the repository",
+        ),
+        (
+            33,
+            "evidence path `evidence/files/link.md` resolves outside the repository",
+        ),
+    ] {
+        let at = format!("  --> evidence/records.yaml:{line}:11");
+        assert!(
+            lines.windows(2).any(|w| w[0].contains(what) && w[1] == at),
+            "`{what}` at {at}:\n{}",
+            run.stderr
+        );
+    }
+    // And once more where the walk of the repository meets the link.
+    assert_eq!(run.stderr.matches("error[").count(), 5, "{}", run.stderr);
+}
