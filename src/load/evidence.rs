@@ -61,27 +61,28 @@ pub(super) fn load(
         |p| matches!(super::ext(p), Some("yaml" | "yml")) && p.parent() == Some(dir.as_path()),
         diags,
     );
+    // Files are parsed in parallel (thousands of records), then taken in path order.
+    let parsed: Vec<Parsed> = files
+        .par_iter()
+        .map(|path| {
+            let src = read_source(settings, path, inputs)?;
+            let root = yaml::parse(&src)?;
+            let mut r = Reader::new(&src);
+            let records = parse_file(&mut r, &root, catalog);
+            Ok((ids_of(&src, &root), records, r.diags))
+        })
+        .collect();
     let mut records = Vec::new();
     let mut ids = Vec::new();
-    for path in files {
-        let src = match read_source(settings, &path, inputs) {
-            Ok(src) => src,
-            Err(d) => {
-                diags.push(d);
-                continue;
+    for p in parsed {
+        match p {
+            Ok((file_ids, file_records, file_diags)) => {
+                ids.extend(file_ids);
+                records.extend(file_records);
+                diags.extend(file_diags);
             }
-        };
-        let root = match yaml::parse(&src) {
-            Ok(root) => root,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        ids.extend(ids_of(&src, &root));
-        let mut r = Reader::new(&src);
-        records.extend(parse_file(&mut r, &root, catalog));
-        diags.extend(r.diags);
+            Err(d) => diags.push(d),
+        }
     }
     duplicates(&ids, diags);
     let as_of = settings.as_of.to_zoned(jiff::tz::TimeZone::UTC).date();
@@ -105,6 +106,17 @@ pub(super) fn load(
     }
     (out, kept)
 }
+
+/// One evidence file: its ids with positions, its records, its diagnostics; or why it
+/// could not be read or parsed.
+type Parsed = Result<
+    (
+        Vec<(String, Location)>,
+        Vec<(Written, Filter)>,
+        Vec<Diagnostic>,
+    ),
+    Diagnostic,
+>;
 
 /// A record as written, every field checked, not yet evaluated.
 pub(super) struct Written {
@@ -781,30 +793,68 @@ pub(super) fn apply(model: &mut Model, filters: Vec<Filter>) {
                 .collect()
         })
         .collect();
+    // Classes share few label filters: each distinct one is checked once per envoy. An
+    // envoy then visits only the classes of the globs it matches and of the label filters
+    // without globs it passes, never all of them (thousands of records make hundreds).
+    let mut label_sets: Vec<&[(String, String)]> =
+        classes.iter().map(|(f, _)| f.labels.as_slice()).collect();
+    label_sets.sort_unstable();
+    label_sets.dedup();
+    let label_of: Vec<usize> = classes
+        .iter()
+        .map(|(f, _)| {
+            label_sets
+                .binary_search(&f.labels.as_slice())
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut by_glob: Vec<Vec<u32>> = vec![Vec::new(); distinct.len()];
+    let mut unglobbed: Vec<Vec<u32>> = vec![Vec::new(); label_sets.len()];
+    for (c, ((f, _), ids)) in classes.iter().zip(&glob_ids).enumerate() {
+        if f.globs.is_empty() {
+            unglobbed[label_of[c]].push(c as u32);
+        }
+        for &g in ids {
+            by_glob[g].push(c as u32);
+        }
+    }
     let declared = model.mode == Mode::Declared;
     let per_envoy: Vec<Vec<u32>> = model
         .envoys
         .par_iter()
-        .map(|envoy| {
-            if declared {
-                return (0..classes.len() as u32).collect();
-            }
-            let matched = if distinct.is_empty() {
-                Vec::new()
-            } else {
-                set.matches(&envoy.hostname)
-            };
-            classes
-                .iter()
-                .zip(&glob_ids)
-                .enumerate()
-                .filter(|(_, ((f, _), ids))| {
-                    (f.globs.is_empty() || ids.iter().any(|g| matched.binary_search(g).is_ok()))
-                        && f.labels.iter().all(|(k, v)| envoy.labels.get(k) == Some(v))
-                })
-                .map(|(c, _)| c as u32)
-                .collect()
-        })
+        .map_init(
+            || (Vec::new(), vec![false; label_sets.len()]),
+            |(matched, label_hit), envoy| {
+                if declared {
+                    return (0..classes.len() as u32).collect();
+                }
+                for (hit, labels) in label_hit.iter_mut().zip(&label_sets) {
+                    *hit = labels.iter().all(|(k, v)| envoy.labels.get(k) == Some(v));
+                }
+                let mut out: Vec<u32> = Vec::new();
+                for (l, cs) in unglobbed.iter().enumerate() {
+                    if label_hit[l] {
+                        out.extend_from_slice(cs);
+                    }
+                }
+                if !distinct.is_empty() {
+                    set.matches_candidate_into(
+                        &globset::Candidate::new(envoy.hostname.as_str()),
+                        matched,
+                    );
+                    for &g in matched.iter() {
+                        out.extend(
+                            by_glob[g]
+                                .iter()
+                                .filter(|&&c| label_hit[label_of[c as usize]]),
+                        );
+                    }
+                }
+                out.sort_unstable();
+                out.dedup();
+                out
+            },
+        )
         .collect();
     let mut envoys_per_class = vec![0usize; classes.len()];
     for (envoy, list) in model.envoys.iter_mut().zip(per_envoy) {

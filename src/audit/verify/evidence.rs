@@ -32,6 +32,9 @@ struct Record {
     sha256: Option<String>,
 }
 
+/// Warnings named one by one in the check's line; the rest are counted.
+const WARNINGS_SHOWN: usize = 5;
+
 /// The outcome of the check: a record that no longer matched its pinned hash when the
 /// bundle was made is disclosed in the manifest, and is a warning, not a failure.
 pub(super) enum Verdict {
@@ -57,7 +60,17 @@ pub(super) fn check(
     Some(match check_all(digests, s, entries, &members, records) {
         Err(why) => Verdict::Fail(why),
         Ok((detail, warnings)) if warnings.is_empty() => Verdict::Ok(detail),
-        Ok((detail, warnings)) => Verdict::Warn(format!("{detail}; {}", warnings.join("; "))),
+        Ok((detail, warnings)) => {
+            let shown = warnings.len().min(WARNINGS_SHOWN);
+            let more = match warnings.len() - shown {
+                0 => String::new(),
+                n => format!(
+                    "; and {n} more (every record's state is in the manifest and in {})",
+                    evidence::RECORDS
+                ),
+            };
+            Verdict::Warn(format!("{detail}; {}{more}", warnings[..shown].join("; ")))
+        }
     })
 }
 
