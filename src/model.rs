@@ -322,6 +322,8 @@ pub struct Decision {
     pub review_by: Date,
     /// `review_by` is before the run's date: the decision counts for nothing.
     pub lapsed: bool,
+    /// `approved_at` is after the run's date: the decision did not exist yet at `as_of`.
+    pub approved_later: bool,
 }
 
 #[derive(Debug)]
@@ -342,6 +344,9 @@ pub struct Model {
     /// Each framework's label filter, by framework index: `--scope` over its
     /// `[frameworks.<id>] scope` (by id or alias), resolved once by the loader.
     pub scopes: Vec<BTreeMap<String, String>>,
+    /// Per framework, the mappings (indices into `catalog.mappings`) whose source claims
+    /// count for it (`infer_from` in vigocli.toml); empty: nothing is inferred.
+    pub inferred: Vec<Vec<u32>>,
     /// When each fresh Connwaer result that counts was checked: (envoy index, capability).
     pub trait_checked_at: BTreeMap<(u32, usize), Timestamp>,
     /// Every input file read (repository-relative path, SHA-256 hex), sorted by path.
@@ -369,7 +374,7 @@ impl Model {
     pub fn not_applicable(&self, base: usize) -> BTreeMap<u32, u32> {
         let mut out = BTreeMap::new();
         for (d, decision) in self.decisions.iter().enumerate() {
-            if decision.lapsed {
+            if decision.lapsed || decision.approved_later {
                 continue;
             }
             for c in decision.controls.iter().filter(|c| c.framework == base) {

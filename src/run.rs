@@ -2,7 +2,9 @@
 //! its outcome to an exit code. Every byte shown goes through one [`Printer`]: data to
 //! stdout, messages to stderr.
 
-use crate::cli::{AuditCommand, Cli, Command, ComplianceCommand, PushCommand};
+use crate::cli::{
+    AuditCommand, CatalogCommand, Cli, Command, ComplianceCommand, EvidenceCommand, PushCommand,
+};
 use crate::commands::{self, Outcome};
 use crate::diag::{Code, Diagnostic};
 use crate::exit::Exit;
@@ -59,7 +61,8 @@ fn run(printer: &Printer, cli: Cli) -> Outcome {
             .build_global();
     }
     // Settings are read only by the commands that use a repository: an auditor verifies a
-    // bundle anywhere, and the catalog and keygen read no repository at all.
+    // bundle anywhere, `catalog list|show` and keygen read no repository at all, and
+    // `catalog import` reads one only to find where to write.
     let flags = settings::Flags {
         repo: cli.global.repo.clone(),
         inventory: cli.global.inventory.clone(),
@@ -69,7 +72,16 @@ fn run(printer: &Printer, cli: Cli) -> Outcome {
     };
     let settings = || Settings::from_args(&flags);
     match cli.command {
-        Command::Catalog(c) => commands::catalog::run(printer, &c),
+        Command::Catalog(CatalogCommand::Import(args)) => {
+            // The repository only says where to write when --output does not.
+            let settings = match args.output {
+                Some(_) => None,
+                None => Some(settings()?),
+            };
+            commands::catalog::import(printer, settings.as_ref(), &args)
+        }
+        Command::Catalog(CatalogCommand::List(args)) => commands::catalog::list(printer, &args),
+        Command::Catalog(CatalogCommand::Show(args)) => commands::catalog::show(printer, &args),
         Command::Keygen(args) => commands::keygen::run(printer, &args),
         Command::Compliance(c) => match c {
             ComplianceCommand::Verify(args) => commands::verify::run(printer, &args),
@@ -87,6 +99,13 @@ fn run(printer: &Printer, cli: Cli) -> Outcome {
             ComplianceCommand::Push(PushCommand::Grc(args)) => {
                 commands::push::run(printer, &settings()?, &args)
             }
+        },
+        Command::Evidence(c) => match c {
+            EvidenceCommand::Add(args) => commands::evidence::add(printer, &settings()?, &args),
+            EvidenceCommand::Review(args) => {
+                commands::evidence::review(printer, &settings()?, &args)
+            }
+            EvidenceCommand::List(args) => commands::evidence::list(printer, &settings()?, &args),
         },
         Command::Audit(c) => {
             let settings = settings()?;

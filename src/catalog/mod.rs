@@ -7,6 +7,8 @@
 mod build;
 mod builtin;
 pub mod ids;
+pub mod import;
+pub mod mapping;
 mod parse;
 mod subtree;
 
@@ -90,17 +92,35 @@ pub struct Catalog {
     capability_index: HashMap<String, usize>,
     pub bundles: Vec<Bundle>,
     bundle_index: HashMap<String, usize>,
+    /// Crosswalks between frameworks, by id.
+    pub mappings: Vec<mapping::Mapping>,
 }
 
-/// Why a control reference did not resolve.
+/// Why a control reference did not resolve. `Ambiguous`: the spelling reads as two
+/// different controls (canonical ids), an SP 800-53A assessment objective of `base` or
+/// the enhancement `enhancement`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ControlError {
     Unknown { suggestion: Option<String> },
     Heading { children: Vec<String> },
     Withdrawn { into: Option<String> },
+    Ambiguous { base: String, enhancement: String },
 }
 
 impl Catalog {
+    /// The mappings (indices) that lead into framework `fw` from any of `sources`
+    /// (framework indices; profiles stand for their base).
+    pub fn mappings_into(&self, fw: usize, sources: &[usize]) -> Vec<u32> {
+        let to = self.frameworks[fw].base;
+        let from: Vec<usize> = sources.iter().map(|&s| self.frameworks[s].base).collect();
+        (0..self.mappings.len() as u32)
+            .filter(|&m| {
+                let m = &self.mappings[m as usize];
+                m.to == to && from.contains(&m.from)
+            })
+            .collect()
+    }
+
     pub fn framework_index(&self, name: &str) -> Option<usize> {
         self.names.get(&ids::key(name)).copied()
     }
@@ -141,27 +161,7 @@ impl Catalog {
     pub fn resolve_control(&self, fw: usize, text: &str) -> Result<(usize, u32), ControlError> {
         let base_i = self.frameworks[fw].base;
         let base = &self.frameworks[base_i];
-        let k = ids::key(text);
-        let found = base.index.get(&k).copied().or_else(|| {
-            if base.nist_style {
-                ids::nist_candidates(text)
-                    .iter()
-                    .find_map(|c| base.index.get(c).copied())
-            } else {
-                None
-            }
-        });
-        let Some(idx) = found else {
-            let suggestion = crate::diag::did_you_mean(
-                text,
-                base.controls
-                    .iter()
-                    .filter(|c| c.counts())
-                    .map(|c| c.id.as_str()),
-            )
-            .map(str::to_string);
-            return Err(ControlError::Unknown { suggestion });
-        };
+        let idx = self.lookup(base_i, text)?;
         let c = &base.controls[idx as usize];
         if c.withdrawn {
             return Err(ControlError::Withdrawn {
@@ -178,6 +178,60 @@ impl Catalog {
             return Err(ControlError::Heading { children });
         }
         Ok((base_i, idx))
+    }
+
+    /// The control a spelling names in the base framework `base_i`, whatever it is
+    /// (heading and withdrawn included): the exact key, else the NIST-style readings
+    /// ([`ids::nist_reading`]; two readings that both name a control are refused). A
+    /// spelling that names nothing but stands above controls of the catalog (HIPAA
+    /// `164.310(d)(2)` above `164.310(d)(2)(i)`–`(iv)`) is a heading of them.
+    fn lookup(&self, base_i: usize, text: &str) -> Result<u32, ControlError> {
+        let base = &self.frameworks[base_i];
+        let k = ids::key(text);
+        if let Some(&idx) = base.index.get(&k) {
+            return Ok(idx);
+        }
+        let found = if base.nist_style {
+            match ids::nist_reading(text) {
+                ids::NistReading::NotNist => None,
+                ids::NistReading::One(c) => base.index.get(&c).copied(),
+                ids::NistReading::Either {
+                    objective_of,
+                    enhancement,
+                } => match (base.index.get(&objective_of), base.index.get(&enhancement)) {
+                    (Some(&a), Some(&b)) if a != b => {
+                        return Err(ControlError::Ambiguous {
+                            base: base.controls[a as usize].id.clone(),
+                            enhancement: base.controls[b as usize].id.clone(),
+                        });
+                    }
+                    (a, b) => a.or(b).copied(),
+                },
+            }
+        } else {
+            // A legal citation spelled another way (`500.12.a`, `Art 32(1)(a)`): only when
+            // every candidate that names a control names the same one.
+            let mut hits = ids::legal_candidates(text)
+                .into_iter()
+                .filter_map(|c| base.index.get(&c).copied());
+            hits.next().filter(|&first| hits.all(|h| h == first))
+        };
+        if let Some(idx) = found {
+            return Ok(idx);
+        }
+        let children = implied_children(base, &k);
+        if !children.is_empty() {
+            return Err(ControlError::Heading { children });
+        }
+        let suggestion = crate::diag::did_you_mean(
+            text,
+            base.controls
+                .iter()
+                .filter(|c| c.counts())
+                .map(|c| c.id.as_str()),
+        )
+        .map(str::to_string);
+        Err(ControlError::Unknown { suggestion })
     }
 
     /// The diagnostic for a control reference that did not resolve.
@@ -217,12 +271,25 @@ impl Catalog {
                 Diagnostic::error(
                     Code::HeadingControl,
                     format!(
-                        "\"{text}\" is a section heading of {} {}, not an assessable control",
+                        "\"{text}\" is a heading of {} {}, not an assessable control",
                         base.name, base.version
                     ),
                 )
                 .help(list)
             }
+            ControlError::Ambiguous {
+                base: control,
+                enhancement,
+            } => Diagnostic::error(
+                Code::AmbiguousControl,
+                format!(
+                    "\"{text}\" could name two controls of {} {}",
+                    base.name, base.version
+                ),
+            )
+            .help(format!(
+                "{text} reads as an assessment objective of {control}, or as enhancement {enhancement}; write {control} or {enhancement}"
+            )),
             ControlError::Withdrawn { into } => Diagnostic::error(
                 Code::WithdrawnControl,
                 format!(
@@ -243,6 +310,7 @@ impl Catalog {
         let mut raw_fw: Vec<parse::RawFramework> = Vec::new();
         let mut raw_caps: Vec<parse::RawCapability> = Vec::new();
         let mut raw_bundles: Vec<parse::RawBundle> = Vec::new();
+        let mut raw_mappings: Vec<mapping::RawMapping> = Vec::new();
         for file in files {
             match file {
                 RawCatalogFile::Framework(f) => {
@@ -268,7 +336,19 @@ impl Catalog {
                 RawCatalogFile::Catalog {
                     capabilities,
                     bundles,
+                    mappings,
                 } => {
+                    for m in mappings {
+                        replace_or_push(
+                            &mut raw_mappings,
+                            m,
+                            |x| &x.id,
+                            |x| x.builtin,
+                            |x| &x.loc,
+                            "mapping",
+                            diags,
+                        );
+                    }
                     for c in capabilities {
                         replace_or_push(
                             &mut raw_caps,
@@ -409,6 +489,8 @@ impl Catalog {
                 origin: b.loc.file.to_string(),
             });
         }
+        raw_mappings.sort_by(|a, b| a.id.cmp(&b.id));
+        cat.mappings = mapping::build(&cat, raw_mappings, diags);
         cat
     }
 
@@ -451,6 +533,37 @@ impl Catalog {
         }
         out
     }
+}
+
+/// The controls directly beneath a spelling that is no control of `base` but prefixes
+/// some (`164.310(d)(2)` → `164.310(d)(2)(i)`, …; `3.1` → `3.1.1`, …), those that count,
+/// in catalog order: the shortest ids below it, not their own children.
+fn implied_children(base: &Framework, k: &str) -> Vec<String> {
+    if k.is_empty() {
+        return Vec::new();
+    }
+    let below: Vec<(String, &Control)> = base
+        .controls
+        .iter()
+        .filter(|c| c.counts())
+        .map(|c| (ids::key(&c.id), c))
+        .filter(|(ck, _)| {
+            ck.strip_prefix(k)
+                .is_some_and(|rest| rest.starts_with('(') || rest.starts_with('.'))
+        })
+        .collect();
+    below
+        .iter()
+        .filter(|(ck, _)| {
+            !below.iter().any(|(other, _)| {
+                other != ck
+                    && ck
+                        .strip_prefix(other.as_str())
+                        .is_some_and(|rest| rest.starts_with('(') || rest.starts_with('.'))
+            })
+        })
+        .map(|(_, c)| c.id.clone())
+        .collect()
 }
 
 pub fn suggest_framework(cat: &Catalog, name: &str) -> String {

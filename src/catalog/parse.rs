@@ -65,6 +65,7 @@ pub enum RawCatalogFile {
     Catalog {
         capabilities: Vec<RawCapability>,
         bundles: Vec<RawBundle>,
+        mappings: Vec<super::mapping::RawMapping>,
     },
 }
 
@@ -105,10 +106,21 @@ pub fn parse_catalog_file(
     let loc = |n: &Node| file.location(n.line, n.col);
     let out = if root.get("id").is_some() {
         parse_framework(&mut r, &root, builtin).map(|f| RawCatalogFile::Framework(Box::new(f)))
-    } else if root.get("capabilities").is_some() || root.get("bundles").is_some() {
+    } else if root.get("capabilities").is_some()
+        || root.get("bundles").is_some()
+        || root.get("mappings").is_some()
+    {
         let mut capabilities = Vec::new();
         let mut bundles = Vec::new();
-        r.strict_map(&root, "a capability catalog", &["capabilities", "bundles"]);
+        r.strict_map(
+            &root,
+            "a capability catalog",
+            &["capabilities", "bundles", "mappings"],
+        );
+        let mappings = root
+            .get("mappings")
+            .map(|m| super::mapping::parse(&mut r, m, builtin))
+            .unwrap_or_default();
         if let Some(caps) = root.get("capabilities") {
             for (knode, name, v) in r.map(caps, "capabilities") {
                 if r.strict_map(
@@ -183,12 +195,13 @@ pub fn parse_catalog_file(
         Some(RawCatalogFile::Catalog {
             capabilities,
             bundles,
+            mappings,
         })
     } else {
         r.error(
             &root,
             Code::BadCatalogFile,
-            "this file is neither a framework (top-level `id:`) nor a capability/bundle catalog (`capabilities:` or `bundles:`)".into(),
+            "this file is neither a framework (top-level `id:`) nor a catalog of capabilities, bundles or mappings (`capabilities:`, `bundles:`, `mappings:`)".into(),
             "add `id:` and `controls:` for a framework, or move the file out of frameworks/".into(),
         );
         None

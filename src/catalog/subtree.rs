@@ -1,7 +1,7 @@
 //! Controls and the controls under them: what an applicability decision names
 //! (docs/evidence.md), where a section heading stands for everything beneath it.
 
-use super::{Catalog, ControlError, ids};
+use super::{Catalog, ControlError};
 
 impl Catalog {
     /// Resolves a reference that may name a section heading as well as a control (an
@@ -16,19 +16,9 @@ impl Catalog {
         match self.resolve_control(fw, text) {
             Err(ControlError::Heading { children }) => {
                 let base_i = self.frameworks[fw].base;
-                let base = &self.frameworks[base_i];
-                let found = base.index.get(&ids::key(text)).copied().or_else(|| {
-                    base.nist_style
-                        .then(|| {
-                            ids::nist_candidates(text)
-                                .iter()
-                                .find_map(|c| base.index.get(c).copied())
-                        })
-                        .flatten()
-                });
-                found
+                self.lookup(base_i, text)
                     .map(|idx| (base_i, idx))
-                    .ok_or(ControlError::Heading { children })
+                    .map_err(|_| ControlError::Heading { children })
             }
             other => other,
         }

@@ -78,13 +78,15 @@ pub fn gate_framework(
     };
 
     if let Some(min) = th.min_coverage {
-        let actual = exact_pct(s.covered + s.waived, s.controls_total);
+        // coverage_pct counts every proof and waivers (docs/semantics.md).
+        let counted = s.covered + s.attested + s.waived;
+        let actual = exact_pct(counted, s.controls_total);
         if actual < min {
             fail(
                 Code::CoverageBelowMinimum,
                 format!(
                     "{id}: coverage {} is below the minimum {min:.2} %",
-                    fmt_pct(s.covered + s.waived, s.controls_total)
+                    fmt_pct(counted, s.controls_total)
                 ),
                 "cover (or, with a rationale and an expiry, waive) the controls listed, or lower the threshold deliberately",
                 refs(report, |st| {
@@ -105,6 +107,23 @@ pub fn gate_framework(
                 ),
                 "cover the controls listed: waivers do not count towards min_covered",
                 refs(report, |st| st != Status::Covered).collect(),
+            );
+        }
+    }
+    if let Some(min) = th.min_assured {
+        let actual = exact_pct(s.covered + s.attested, s.controls_total);
+        if actual < min {
+            fail(
+                Code::AssuredBelowMinimum,
+                format!(
+                    "{id}: assured {} (covered + attested, waivers not counted) is below the minimum {min:.2} %",
+                    fmt_pct(s.covered + s.attested, s.controls_total)
+                ),
+                "cover the controls listed, or prove them with reviewed evidence (`vigocli evidence add`, then `evidence review --accept`): waivers do not count towards min_assured",
+                refs(report, |st| {
+                    !matches!(st, Status::Covered | Status::Attested)
+                })
+                .collect(),
             );
         }
     }
@@ -212,11 +231,14 @@ pub fn gate_framework(
         scope: report.scope.clone(),
         controls_total: s.controls_total,
         covered: s.covered,
+        attested: s.attested,
         waived: s.waived,
         partial: s.partial,
         uncovered: s.uncovered,
+        not_applicable: s.not_applicable,
         coverage_pct: s.coverage_pct,
         covered_pct: s.covered_pct,
+        assured_pct: s.assured_pct,
         thresholds: th.clone(),
         baseline: target.baseline.as_ref().map(|(f, _)| f.clone()),
         passed,

@@ -1,11 +1,12 @@
 //! `vigocli compliance check`: validate the repository, then gate on coverage thresholds,
-//! must-cover controls, waivers and a baseline report (docs/ci.md). Also the `waivers` and
+//! must-cover controls, waivers, evidence and a baseline report (docs/ci.md). Also the `waivers` and
 //! `diff` commands, which share the report reading and the regression rules.
 //!
 //! Which frameworks are gated: every framework with a `[frameworks.<id>]` table in
 //! vigocli.toml, every `--framework`, and the framework of every `--baseline`.
 
 pub mod diff;
+pub mod evidence;
 pub mod gates;
 mod plan;
 pub mod waivers;
@@ -93,6 +94,7 @@ impl From<Diagnostic> for Problem {
 pub struct Thresholds {
     pub min_coverage: Option<f64>,
     pub min_covered: Option<f64>,
+    pub min_assured: Option<f64>,
     pub must_cover: Vec<String>,
     pub max_partial: Option<u64>,
 }
@@ -106,11 +108,15 @@ pub struct FrameworkGate {
     pub scope: BTreeMap<String, String>,
     pub controls_total: u64,
     pub covered: u64,
+    pub attested: u64,
     pub waived: u64,
     pub partial: u64,
     pub uncovered: u64,
+    /// Controls removed by applicability decisions (not in `controls_total`).
+    pub not_applicable: u64,
     pub coverage_pct: f64,
     pub covered_pct: f64,
+    pub assured_pct: f64,
     pub thresholds: Thresholds,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<String>,
@@ -254,6 +260,10 @@ pub fn evaluate(model: &Model, plan: &Plan) -> CheckResult {
             warnings.push(d.clone().into());
         }
     }
+    // A changed evidence document fails; expired and expiring records warn.
+    let (changed, dated) = evidence::problems(model, plan.expiring_days);
+    failures.extend(changed);
+    warnings.extend(dated);
     for w in &model.waivers {
         if WaiverState::of(w.days_left, plan.expiring_days) == WaiverState::Expiring {
             warnings.push(

@@ -25,6 +25,7 @@ pub struct Target {
 pub struct CheckFlags<'a> {
     pub frameworks: &'a [String],
     pub min_coverage: Option<f64>,
+    pub min_assured: Option<f64>,
     pub baselines: &'a [PathBuf],
     pub expiring_days: Option<i64>,
 }
@@ -52,6 +53,7 @@ pub fn plan(
         for (key, v) in [
             ("min_coverage", fc.min_coverage),
             ("min_covered", fc.min_covered),
+            ("min_assured", fc.min_assured),
         ] {
             if let Some(v) = v.filter(|v| !percent_ok(*v)) {
                 errors.push(
@@ -69,6 +71,7 @@ pub fn plan(
             thresholds: Thresholds {
                 min_coverage: fc.min_coverage,
                 min_covered: fc.min_covered,
+                min_assured: fc.min_assured,
                 must_cover: fc.must_cover.iter().map(|c| c.control.clone()).collect(),
                 max_partial: fc.max_partial,
             },
@@ -98,24 +101,41 @@ pub fn plan(
             });
         }
     }
-    if let Some(min) = flags.min_coverage {
+    // A flag's threshold applies to the frameworks given with --framework, else to every
+    // gated framework, over vigocli.toml.
+    type Set = fn(&mut Thresholds, f64);
+    let threshold_flags: [(&str, Option<f64>, Set); 2] = [
+        ("--min-coverage", flags.min_coverage, |t, v| {
+            t.min_coverage = Some(v)
+        }),
+        ("--min-assured", flags.min_assured, |t, v| {
+            t.min_assured = Some(v)
+        }),
+    ];
+    for (flag, value, set) in threshold_flags {
+        let Some(min) = value else {
+            continue;
+        };
         if !percent_ok(min) {
             errors.push(
                 Diagnostic::error(
                     Code::BadArgument,
-                    format!("--min-coverage {min} is not a percentage"),
+                    format!("{flag} {min} is not a percentage"),
                 )
-                .help("use a number from 0 to 100, e.g. --min-coverage 90"),
+                .help(format!("use a number from 0 to 100, e.g. {flag} 90")),
             );
         } else if flags.frameworks.is_empty() && targets.is_empty() {
             errors.push(
-                Diagnostic::error(Code::BadArgument, "--min-coverage has no framework to gate")
-                    .help("add --framework ID, or a `[frameworks.<id>]` table to vigocli.toml"),
+                Diagnostic::error(
+                    Code::BadArgument,
+                    format!("{flag} has no framework to gate"),
+                )
+                .help("add --framework ID, or a `[frameworks.<id>]` table to vigocli.toml"),
             );
         }
         for t in &mut targets {
             if flagged.is_empty() || flagged.contains(&t.framework) {
-                t.thresholds.min_coverage = Some(min);
+                set(&mut t.thresholds, min);
             }
         }
     }

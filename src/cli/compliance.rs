@@ -64,10 +64,13 @@ pub struct CheckArgs {
     /// Fail when coverage_pct of a gated framework is below PCT (overrides vigocli.toml).
     #[arg(long, value_name = "PCT")]
     pub min_coverage: Option<f64>,
+    /// Fail when assured_pct (covered + attested, waivers not counted) of a gated framework is below PCT (overrides `min_assured` in vigocli.toml).
+    #[arg(long, value_name = "PCT")]
+    pub min_assured: Option<f64>,
     /// Fail when a control regressed against this earlier JSON report (repeatable, one per framework).
     #[arg(long = "baseline", value_name = "OLD.json")]
     pub baselines: Vec<PathBuf>,
-    /// Warn about waivers that expire within DAYS (default: `[waivers] expiring_days`, else 30).
+    /// Warn about waivers and evidence records that expire within DAYS (default: `[waivers] expiring_days`, else 30).
     #[arg(long, value_name = "DAYS")]
     pub expiring_days: Option<i64>,
     #[arg(long, value_enum, default_value = "human")]
@@ -201,15 +204,4 @@ pub struct PushGrcArgs {
     /// Print what would be sent (token redacted) and send nothing.
     #[arg(long)]
     pub dry_run: bool,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum CatalogCommand {
-    /// List the frameworks, capabilities and bundles.
-    List,
-    /// Show the controls of one framework.
-    Show {
-        /// Framework id or alias (e.g. hipaa, soc2, pci, nist-800-53, cis).
-        framework: String,
-    },
 }

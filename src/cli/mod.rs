@@ -2,10 +2,14 @@
 //! `vigocli.toml` and the environment.
 
 mod audit;
+mod catalog;
 mod compliance;
+mod evidence;
 
 pub use audit::*;
+pub use catalog::*;
 pub use compliance::*;
+pub use evidence::*;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -20,7 +24,7 @@ pub const MAX_THREADS: u64 = 256;
     version,
     about = "Compliance-as-code reports for Vigo fleets",
     long_about = "Reads configcrate control tags, waivers, Connwaer trait checks and the envoy inventory of a Vigo stacks repository, and reports per-control coverage that an auditor can verify.",
-    after_help = "Options given before the command apply to the commands that use them; keygen, catalog, compliance diff and compliance verify read no repository and ignore them (after their name, they are refused).\nExit codes: 0 success, 1 a gate or verification failed, 2 invalid input or usage."
+    after_help = "Options given before the command apply to the commands that use them; keygen, catalog list, catalog show, compliance diff and compliance verify read no repository and ignore them (after their name, they are refused).\nExit codes: 0 success, 1 a gate or verification failed, 2 invalid input or usage."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -33,7 +37,6 @@ pub struct Cli {
 /// are not shown in their help, and refused when given (see [`command`]).
 pub const WITHOUT_REPOSITORY: &[&[&str]] = &[
     &["keygen"],
-    &["catalog"],
     &["catalog", "list"],
     &["catalog", "show"],
     &["compliance", "diff"],
@@ -171,12 +174,15 @@ pub enum Command {
     /// Compliance reports and checks.
     #[command(subcommand)]
     Compliance(ComplianceCommand),
-    /// Inspect the framework catalogs.
+    /// Inspect the framework catalogs, or import one (OSCAL, CSV).
     #[command(subcommand)]
     Catalog(CatalogCommand),
     /// The hash-chained audit log (audit-chain/v1, docs/audit.md).
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Evidence records: add a document, review it, list what needs attention (docs/evidence.md).
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
     /// Make an ed25519 key pair for signing audit bundles.
     Keygen(KeygenArgs),
 }

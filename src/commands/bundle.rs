@@ -75,7 +75,7 @@ pub fn run(
     };
     if log.entries.is_empty() {
         printer.note(format!(
-            "note: the audit log `{}` has no entries; the bundle holds the report only",
+            "note: the audit log `{}` has no entries; the bundle holds no audit entries",
             path.display()
         ));
     }

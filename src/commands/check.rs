@@ -44,6 +44,7 @@ pub fn run(printer: &Printer, settings: &Settings, args: &CheckArgs) -> Outcome 
     let flags = check::CheckFlags {
         frameworks: &args.frameworks,
         min_coverage: args.min_coverage,
+        min_assured: args.min_assured,
         baselines: &args.baselines,
         expiring_days: args.expiring_days,
     };

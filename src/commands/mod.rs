@@ -11,6 +11,7 @@ pub mod bundle;
 pub mod catalog;
 pub mod check;
 pub mod diff;
+pub mod evidence;
 pub mod export;
 pub mod keygen;
 pub mod push;

@@ -40,6 +40,9 @@ pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome
         }
         None => emit(printer, args.output.as_deref(), &text)?,
     }
+    if args.output.is_some() || args.output_dir.is_some() {
+        printer.note(report::headline(&report));
+    }
     if let Some(line) = report::warnings_line(&report) {
         printer.note(format!("note: {line}"));
     }

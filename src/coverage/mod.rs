@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod contradicted;
+mod inferred;
 mod status;
 pub use contradicted::{Contradiction, contradicted_claims};
 pub use status::Status;
@@ -40,6 +41,10 @@ pub struct ControlCoverage {
     pub envoys_connwaer_only: u64,
     /// Evidence records (indices) that attest it on at least one in-scope envoy.
     pub evidence: Vec<u32>,
+    /// In-scope envoys covered only through a mapping (`infer_from`).
+    pub envoys_via_mapping: u64,
+    /// The (mapping, pair) indices that cover it on at least one of those envoys.
+    pub via_mapping: Vec<(u32, u32)>,
     /// Waivers (indices) that waive it on at least one in-scope envoy.
     pub waivers: Vec<u32>,
     /// In hostname order, at most [`UNCOVERED_ENVOYS_LIMIT`].
@@ -113,6 +118,10 @@ pub struct EnvoyGroup {
     pub contradicted: FixedBitSet,
     /// Covered through a Connwaer pass and not claimed by any configcrate.
     pub connwaer_only: FixedBitSet,
+    /// Covered only through a mapping (part of `covered`).
+    pub via_mapping: FixedBitSet,
+    /// (position, mapping, pair) of the mapping pairs behind `via_mapping`.
+    pub via_pairs: Vec<(usize, u32, u32)>,
     pub oldest_converged: Option<Timestamp>,
 }
 
@@ -237,6 +246,8 @@ pub fn compute(
         .map(|w| bits_for(&mut w.controls.iter().map(|c| (c.framework, c.control))))
         .collect();
 
+    let inference = inferred::Inference::new(model, fw.0, &positions, n);
+
     // Group in-scope envoys by identical inputs; groups in order of first member.
     let scoped: Vec<EnvoyIdx> = (0..model.envoys.len() as u32)
         .map(EnvoyIdx)
@@ -285,6 +296,16 @@ pub fn compute(
             covered.union_with(&passed);
             let mut connwaer_only = passed;
             connwaer_only.difference_with(&claimed);
+            let (via_mapping, via_pairs) = match &inference {
+                Some(inf) => {
+                    let (mut via, fired) = inf.covered(e);
+                    via.difference_with(&covered);
+                    covered.union_with(&via);
+                    let fired = fired.into_iter().filter(|f| via.contains(f.0)).collect();
+                    (via, fired)
+                }
+                None => (FixedBitSet::with_capacity(n), Vec::new()),
+            };
             let mut attested = FixedBitSet::with_capacity(n);
             for &c in &e.evidence {
                 attested.union_with(&class_bits[c as usize]);
@@ -309,6 +330,8 @@ pub fn compute(
             EnvoyGroup {
                 oldest_converged: times.iter().flatten().min().copied(),
                 connwaer_only,
+                via_mapping,
+                via_pairs,
                 members,
                 covered,
                 attested,
@@ -327,6 +350,7 @@ pub fn compute(
         waived: Vec<u64>,
         contradicted: Vec<u64>,
         connwaer_only: Vec<u64>,
+        via_mapping: Vec<u64>,
         oldest: Vec<Option<Timestamp>>,
     }
     let empty = Acc {
@@ -335,6 +359,7 @@ pub fn compute(
         waived: vec![0; n],
         contradicted: vec![0; n],
         connwaer_only: vec![0; n],
+        via_mapping: vec![0; n],
         oldest: vec![None; n],
     };
     let acc = groups
@@ -359,6 +384,9 @@ pub fn compute(
                 for p in g.connwaer_only.ones() {
                     acc.connwaer_only[p] += size;
                 }
+                for p in g.via_mapping.ones() {
+                    acc.via_mapping[p] += size;
+                }
                 acc
             },
         )
@@ -371,6 +399,7 @@ pub fn compute(
                     a.waived[p] += b.waived[p];
                     a.contradicted[p] += b.contradicted[p];
                     a.connwaer_only[p] += b.connwaer_only[p];
+                    a.via_mapping[p] += b.via_mapping[p];
                     a.oldest[p] = min_opt(a.oldest[p], b.oldest[p]);
                 }
                 a
@@ -382,11 +411,15 @@ pub fn compute(
     let mut passes_used: BTreeSet<usize> = BTreeSet::new();
     let mut waivers_used: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
     let mut evidence_used: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
+    let mut pairs_used: Vec<BTreeSet<(u32, u32)>> = vec![BTreeSet::new(); n];
     // A record stands behind a control where some group holding its class has the control
     // attested: the union of those groups' `attested` per class, then one intersection
     // per record (not one per record and group, which grows with groups × records).
     let mut attested_by_class: Vec<Option<FixedBitSet>> = vec![None; model.evidence_classes.len()];
     for g in &groups {
+        for &(p, m, pair) in &g.via_pairs {
+            pairs_used[p].insert((m, pair));
+        }
         let e = &model.envoys[g.members[0]];
         for &c in &e.configcrates {
             crates_used.insert(c as usize);
@@ -475,6 +508,8 @@ pub fn compute(
                 connwaer: connwaer_of[p].iter().copied().collect(),
                 envoys_connwaer_only: acc.connwaer_only[p],
                 evidence: evidence_used[p].iter().copied().collect(),
+                envoys_via_mapping: acc.via_mapping[p],
+                via_mapping: pairs_used[p].iter().copied().collect(),
                 waivers: waivers_used[p].iter().copied().collect(),
                 uncovered_envoys: std::mem::take(&mut uncovered_envoys[p]),
                 last_converged: acc.oldest[p],

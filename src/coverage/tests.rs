@@ -119,6 +119,7 @@ fn model(
     envoys: Vec<Envoy>,
 ) -> Model {
     Model {
+        inferred: Vec::new(),
         catalog: cat,
         mode: Mode::Fleet,
         as_of: Timestamp::UNIX_EPOCH,

@@ -161,6 +161,7 @@ fn parse(
             approved_at,
             review_by,
             lapsed: review_by < as_of,
+            approved_later: approved_at > as_of,
         });
     }
     out

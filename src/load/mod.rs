@@ -174,6 +174,37 @@ fn check_config(settings: &Settings, catalog: &Catalog, diags: &mut Diagnostics)
                 diags.push(src.diag_at(catalog.control_diagnostic(fw, &c.control, &e), line, col));
             }
         }
+        for source in &fc.infer_from {
+            let (line, col) = (source.location.line, source.location.col);
+            let name = &source.control;
+            let Some(from) = catalog.framework_index(name) else {
+                diags.push(
+                    src.diag_at(
+                        Diagnostic::error(
+                            Code::UnknownFramework,
+                            format!(
+                                "`infer_from` in `[frameworks.{id}]` names no framework: `{name}`"
+                            ),
+                        )
+                        .help(catalog::suggest_framework(catalog, name)),
+                        line,
+                        col,
+                    ),
+                );
+                continue;
+            };
+            if catalog.mappings_into(fw, &[from]).is_empty() {
+                diags.push(src.diag_at(
+                    Diagnostic::error(
+                        Code::BadMapping,
+                        format!("no mapping leads from `{name}` to `{id}`; `infer_from` has nothing to use"),
+                    )
+                    .help("`vigocli catalog mappings` lists the mappings; a repository can add its own under `mappings:` in frameworks/ (docs/catalogs.md#mappings)"),
+                    line,
+                    col,
+                ));
+            }
+        }
     }
 }
 

@@ -133,7 +133,24 @@ pub fn build(
             settings.scope_for(&ids)
         })
         .collect();
+    let inferred = catalog
+        .frameworks
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let ids: Vec<&str> = std::iter::once(f.id.as_str())
+                .chain(f.aliases.iter().map(String::as_str))
+                .collect();
+            let sources: Vec<usize> = settings
+                .infer_from_for(&ids)
+                .iter()
+                .filter_map(|name| catalog.framework_index(name))
+                .collect();
+            catalog.mappings_into(i, &sources)
+        })
+        .collect();
     Model {
+        inferred,
         catalog,
         mode,
         as_of: settings.as_of,

@@ -79,6 +79,10 @@ pub struct Summary {
     pub envoys_in_scope: u64,
     pub envoy_mean_pct: Option<f64>,
     pub weakest_envoy: Option<Weakest>,
+    /// With `infer_from`: covered controls whose coverage rests on a mapping on at least
+    /// one envoy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covered_via_mapping: Option<u64>,
     /// Each number with the formula and the values it was computed from.
     pub formulas: BTreeMap<&'static str, String>,
 }
@@ -107,9 +111,25 @@ pub struct ControlRow {
     pub envoys_connwaer_only: u64,
     /// The evidence records that attest it on at least one in-scope envoy.
     pub evidence: Vec<EvidenceRef>,
+    /// With `infer_from`: in-scope envoys covered only through a mapping.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub envoys_via_mapping: Option<u64>,
+    /// The mapping pairs that cover it on those envoys.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub via_mapping: Vec<ViaMapping>,
     pub waivers: Vec<String>,
     pub uncovered_envoys: Vec<String>,
     pub last_converged: Option<String>,
+}
+
+/// A mapping pair behind a control covered through `infer_from`.
+#[derive(Debug, Serialize)]
+pub struct ViaMapping {
+    /// The mapping's id.
+    pub mapping: String,
+    /// Its source controls, as `framework:ID`.
+    pub from: Vec<String>,
+    pub relationship: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -204,6 +224,16 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
             ),
         });
     let not_applicable = cov.not_applicable.len() as u64;
+    let infers = model
+        .inferred
+        .get(cov.framework.0)
+        .is_some_and(|m| !m.is_empty());
+    let covered_via_mapping = infers.then(|| {
+        cov.controls
+            .iter()
+            .filter(|c| c.status == Status::Covered && c.envoys_via_mapping > 0)
+            .count() as u64
+    });
     // A repository without evidence records shows the formulas it always did (docs/evidence.md).
     let with_evidence = !model.evidence.is_empty();
     let mut formulas = BTreeMap::new();
@@ -233,6 +263,19 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
             fmt_pct(covered, total)
         ),
     );
+    if let Some(k) = covered_via_mapping {
+        let ids: Vec<&str> = model.inferred[cov.framework.0]
+            .iter()
+            .map(|&m| cat.mappings[m as usize].id.as_str())
+            .collect();
+        formulas.insert(
+            "covered_via_mapping",
+            format!(
+                "covered controls whose coverage rests on a mapping on at least one envoy = {k} of covered = {covered} (infer_from, mappings: {})",
+                ids.join(", ")
+            ),
+        );
+    }
     formulas.insert(
         "envoy_mean_pct",
         if n_envoys == 0 {
@@ -278,6 +321,25 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
                     .evidence
                     .iter()
                     .map(|&i| EvidenceRef::of(&model.evidence[i as usize]))
+                    .collect(),
+                envoys_via_mapping: infers.then_some(c.envoys_via_mapping),
+                via_mapping: c
+                    .via_mapping
+                    .iter()
+                    .map(|&(m, p)| {
+                        let m = &cat.mappings[m as usize];
+                        let pair = &m.pairs[p as usize];
+                        let from_fw = &cat.frameworks[m.from];
+                        ViaMapping {
+                            mapping: m.id.clone(),
+                            from: pair
+                                .from
+                                .iter()
+                                .map(|&c| format!("{}:{}", from_fw.id, cat.control(m.from, c).id))
+                                .collect(),
+                            relationship: pair.relationship.as_str(),
+                        }
+                    })
                     .collect(),
                 waivers: c
                     .waivers
@@ -407,6 +469,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
             envoy_mean_pct: (n_envoys > 0)
                 .then(|| pct(sum_envoy, u128::from(n_envoys) * u128::from(total))),
             weakest_envoy: weakest,
+            covered_via_mapping,
             formulas,
         },
         controls,
@@ -423,16 +486,39 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
 /// (the same count and words in both): its warnings, about the inputs and about this
 /// framework's coverage. `None` without warnings.
 pub fn warnings_line(report: &Report) -> Option<String> {
-    let n = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .count();
-    (n > 0).then(|| {
-        format!(
-            "{n} warning(s) under `findings` in the JSON report (about the inputs and this framework's coverage)"
-        )
-    })
+    let count = |sev: Severity| report.findings.iter().filter(|f| f.severity == sev).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let what = match (errors, warnings) {
+        (0, 0) => return None,
+        (0, w) => format!("{w} warning(s)"),
+        (e, 0) => format!("{e} error(s)"),
+        (e, w) => format!("{e} error(s) and {w} warning(s)"),
+    };
+    Some(format!(
+        "{what} under `findings` in the JSON report (about the inputs and this framework's coverage)"
+    ))
+}
+
+/// One line with the three percentages side by side, for the terminal after a report was
+/// written to a file: technical proof, proof, and proof plus accepted risk.
+pub fn headline(report: &Report) -> String {
+    let s = &report.summary;
+    let mut line = format!(
+        "{}: covered {} · assured {} · coverage {} of {} controls",
+        report.framework.id,
+        pct_text(s.covered_pct),
+        pct_text(s.assured_pct),
+        pct_text(s.coverage_pct),
+        s.controls_total,
+    );
+    if s.not_applicable > 0 {
+        line.push_str(&format!(" ({} not applicable)", s.not_applicable));
+    }
+    line
+}
+
+fn pct_text(p: f64) -> String {
+    format!("{p:.2} %")
 }
 
 pub(crate) fn scope_text(scope: &BTreeMap<String, String>, empty: &str) -> String {

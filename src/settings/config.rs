@@ -44,9 +44,14 @@ pub struct FrameworkConfig {
     pub scope: BTreeMap<String, toml::Value>,
     pub min_coverage: Option<f64>,
     pub min_covered: Option<f64>,
+    /// Gate on assured_pct (covered + attested, waivers not counted).
+    pub min_assured: Option<f64>,
     #[serde(default)]
     pub must_cover: Vec<Spanned<String>>,
     pub max_partial: Option<u64>,
+    /// Frameworks whose claims count for this one through a built-in or repository mapping.
+    #[serde(default)]
+    pub infer_from: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -65,8 +70,11 @@ pub struct FrameworkSettings {
     pub scope: BTreeMap<String, String>,
     pub min_coverage: Option<f64>,
     pub min_covered: Option<f64>,
+    pub min_assured: Option<f64>,
     pub must_cover: Vec<MustCover>,
     pub max_partial: Option<u64>,
+    /// `infer_from`: source frameworks as written, each with where it is written.
+    pub infer_from: Vec<MustCover>,
 }
 
 /// One entry of `must_cover`, and where it is written.
@@ -106,6 +114,7 @@ pub(super) fn resolve_frameworks(
                     .collect(),
                 min_coverage: table.min_coverage,
                 min_covered: table.min_covered,
+                min_assured: table.min_assured,
                 must_cover: table
                     .must_cover
                     .into_iter()
@@ -115,6 +124,14 @@ pub(super) fn resolve_frameworks(
                     })
                     .collect(),
                 max_partial: table.max_partial,
+                infer_from: table
+                    .infer_from
+                    .into_iter()
+                    .map(|c| MustCover {
+                        location: at(c.span().start),
+                        control: c.into_inner(),
+                    })
+                    .collect(),
             };
             (id.into_inner(), resolved)
         })

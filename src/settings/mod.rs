@@ -246,6 +246,14 @@ impl Settings {
         .help("run vigocli in the root of your stacks repository, or pass --repo DIR (or set VIGO_REPO); a repository holds vigocli.toml, a stacks/ directory, or configcrates/ at its top"))
     }
 
+    /// The `infer_from` sources of a framework's table (by id or alias), as written.
+    pub fn infer_from_for(&self, ids: &[&str]) -> Vec<String> {
+        ids.iter()
+            .filter_map(|id| self.frameworks.get(*id))
+            .flat_map(|f| f.infer_from.iter().map(|c| c.control.clone()))
+            .collect()
+    }
+
     /// The label filter of a framework: `--scope` over `[frameworks.<id>] scope` (by id or alias).
     pub fn scope_for(&self, ids: &[&str]) -> BTreeMap<String, String> {
         let mut scope = ids

@@ -32,7 +32,7 @@ fn shown_ids(id: &str) -> Vec<String> {
 }
 
 /// Runs one generator with `--check` (python3 standard library only).
-fn generator_is_current(script: &str) {
+pub(crate) fn generator_is_current(script: &str) {
     let out = Command::new("python3")
         .arg(root().join("scripts").join(script))
         .arg("--check")

@@ -655,3 +655,76 @@ fn a_repository_without_evidence_reports_what_it_reported_before() {
         assert_eq!(strip_new_fields(now), before, "{fw}");
     }
 }
+
+#[test]
+fn a_decision_approved_after_as_of_does_not_count_yet() {
+    let r = three_envoy_fleet();
+    r.file(
+        "stacks/waivers.vgo",
+        "not_applicable:\n  - controls: [\"tf:T5\"]\n    rationale: r\n    owner: o\n    approved_by: a\n    approved_at: 2026-12-01\n    review_by: 2027-12-01\n",
+    );
+    let rep = r.report("tf", &[]);
+    assert_eq!(rep["summary"]["not_applicable"], 0);
+    assert_eq!(status(&rep, "T5"), "uncovered");
+}
+
+#[test]
+fn the_example_tells_its_story_and_the_first_command_says_so() {
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/healthcare-saas");
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("hipaa.json");
+    let args: Vec<String> = [
+        "--repo",
+        &example.display().to_string(),
+        "--as-of",
+        AS_OF,
+        "compliance",
+        "report",
+        "hipaa",
+        "--format",
+        "json",
+        "--output",
+        &file.display().to_string(),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let run = run_raw(&args, out.path()).ok();
+    assert!(
+        run.stderr.contains(
+            "hipaa: covered 21.31 % · assured 54.10 % · coverage 78.69 % of 61 controls (7 not applicable)"
+        ),
+        "{}",
+        run.stderr
+    );
+    let rep: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let states: Vec<(String, String)> = rep["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap().into(),
+                e["state"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let want = [
+        ("security-policies-2026", "attesting"),
+        ("workforce-training-2025", "expired"),
+        ("workforce-training-2026", "attesting"),
+        ("baa-register-2026-q3", "attesting"),
+        ("contingency-plan-2026", "attesting"),
+        ("incident-response-tabletop-2026", "changed"),
+        ("risk-assessment-2026", "pending-review"),
+    ];
+    assert_eq!(
+        states,
+        want.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(status(&rep, "164.308(a)(5)(i)"), "attested");
+    assert_eq!(status(&rep, "164.308(a)(6)(i)"), "uncovered");
+    assert_eq!(rep["not_applicable"].as_array().map(Vec::len), Some(7));
+}

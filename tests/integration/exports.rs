@@ -322,15 +322,16 @@ fn siem_per_envoy_counts_add_up_to_the_report() {
             .ok()
             .json();
         let events = lines(&export(repo, "siem", &["--framework", fw, "--per-envoy"]));
-        let mut counts: BTreeMap<String, [u64; 3]> = BTreeMap::new();
+        let mut counts: BTreeMap<String, [u64; 4]> = BTreeMap::new();
         for e in &events {
             let c = counts
                 .entry(e["compliance"]["control"].as_str().unwrap().into())
                 .or_default();
             match e["unmapped"]["vigocli_status"].as_str().unwrap() {
                 "covered" => c[0] += 1,
-                "waived" => c[1] += 1,
-                _ => c[2] += 1,
+                "attested" => c[1] += 1,
+                "waived" => c[2] += 1,
+                _ => c[3] += 1,
             }
         }
         let n_envoys = rep["summary"]["envoys_in_scope"].as_u64().unwrap();
@@ -341,6 +342,7 @@ fn siem_per_envoy_counts_add_up_to_the_report() {
                 .unwrap_or_default();
             let want = [
                 c["envoys_covered"].as_u64().unwrap(),
+                c["envoys_attested"].as_u64().unwrap(),
                 c["envoys_waived"].as_u64().unwrap(),
                 c["envoys_uncovered"].as_u64().unwrap(),
             ];

@@ -3,6 +3,8 @@
 
 mod audit;
 mod bundle_zip;
+mod catalog_import;
+mod catalogs_cis_dfs_gdpr;
 mod catalogs_new;
 mod check;
 mod common;
@@ -12,6 +14,7 @@ mod docs;
 mod errors;
 mod evidence;
 mod evidence_bundle;
+mod evidence_cmd;
 mod exports;
 mod formats;
 mod fuzz;
@@ -20,6 +23,7 @@ mod hardening_misc;
 mod hardening_output;
 mod html;
 mod load;
+mod mappings;
 mod precommit;
 mod reports;
 mod schemas;

@@ -89,7 +89,7 @@ fn errors(schema: &str, doc: &Value) -> Vec<String> {
 }
 
 #[track_caller]
-fn assert_valid(schema: &str, doc: &Value, what: &str) {
+pub(crate) fn assert_valid(schema: &str, doc: &Value, what: &str) {
     let errors = errors(schema, doc);
     assert!(
         errors.is_empty(),
@@ -1268,6 +1268,8 @@ mod mirror {
         envoys_in_scope: u64,
         envoy_mean_pct: Option<f64>,
         weakest_envoy: Option<Weakest>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        covered_via_mapping: Option<u64>,
         formulas: Formulas,
     }
 
@@ -1284,6 +1286,8 @@ mod mirror {
         assured_pct: String,
         coverage_pct: String,
         covered_pct: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        covered_via_mapping: Option<String>,
         envoy_mean_pct: String,
         not_applicable: String,
     }
@@ -1306,9 +1310,21 @@ mod mirror {
         connwaer: Vec<String>,
         envoys_connwaer_only: u64,
         evidence: Vec<EvidenceRef>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        envoys_via_mapping: Option<u64>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        via_mapping: Vec<ViaMapping>,
         waivers: Vec<String>,
         uncovered_envoys: Vec<String>,
         last_converged: Option<String>,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields)]
+    struct ViaMapping {
+        mapping: String,
+        from: Vec<String>,
+        relationship: String,
     }
 
     #[derive(Deserialize, Serialize)]
@@ -1419,11 +1435,14 @@ mod mirror {
         scope: Map,
         controls_total: u64,
         covered: u64,
+        attested: u64,
         waived: u64,
         partial: u64,
         uncovered: u64,
+        not_applicable: u64,
         coverage_pct: f64,
         covered_pct: f64,
+        assured_pct: f64,
         thresholds: Thresholds,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         baseline: Option<String>,
@@ -1435,6 +1454,7 @@ mod mirror {
     struct Thresholds {
         min_coverage: Option<f64>,
         min_covered: Option<f64>,
+        min_assured: Option<f64>,
         must_cover: Vec<String>,
         max_partial: Option<u64>,
     }

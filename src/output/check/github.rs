@@ -56,9 +56,10 @@ fn github(r: &CheckResult) -> String {
     for f in &r.frameworks {
         let _ = writeln!(
             out,
-            "{}: coverage {:.2} %, covered {:.2} %, {} partial: {}",
+            "{}: coverage {:.2} %, assured {:.2} %, covered {:.2} %, {} partial: {}",
             terminal(&f.id),
             f.coverage_pct,
+            f.assured_pct,
             f.covered_pct,
             f.partial,
             if f.passed { "passed" } else { "FAILED" }

@@ -59,6 +59,9 @@ fn human(r: &CheckResult) -> String {
         if let Some(v) = th.min_covered {
             limits.push(format!("min_covered {v:.2} %"));
         }
+        if let Some(v) = th.min_assured {
+            limits.push(format!("min_assured {v:.2} %"));
+        }
         if !th.must_cover.is_empty() {
             limits.push(format!("must_cover {}", th.must_cover.len()));
         }
@@ -70,9 +73,10 @@ fn human(r: &CheckResult) -> String {
         }
         let _ = writeln!(
             out,
-            "  {:<16} coverage {:>6.2} %  covered {:>6.2} %  partial {:<4} {}  [{}]",
+            "  {:<16} coverage {:>6.2} %  assured {:>6.2} %  covered {:>6.2} %  partial {:<4} {}  [{}]",
             terminal(&f.id),
             f.coverage_pct,
+            f.assured_pct,
             f.covered_pct,
             f.partial,
             if f.passed { "passed" } else { "FAILED" },

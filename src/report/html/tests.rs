@@ -48,6 +48,8 @@ fn sample() -> Report {
         envoys_connwaer_only: 0,
         waivers,
         evidence: vec![],
+        envoys_via_mapping: None,
+        via_mapping: vec![],
         uncovered_envoys: vec!["b".into()],
         last_converged: None,
     };
@@ -99,6 +101,7 @@ fn sample() -> Report {
                 hostname: "a".into(),
                 coverage_pct: 50.0,
             }),
+            covered_via_mapping: None,
             formulas: BTreeMap::new(),
         },
         controls: vec![
