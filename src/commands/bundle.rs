@@ -169,27 +169,28 @@ fn evidence_of(
         }
     }
     let mut diags = Vec::new();
-    let members = match evidence::member_names(sources.keys().copied()) {
-        Ok(m) => m,
-        Err(errors) => {
-            for (source, why) in errors {
-                let at = sources.get(source.as_str()).map(|(e, _)| e.loc.clone());
-                diags.push(
-                    Diagnostic::error(
-                        Code::EvidenceNotBundlable,
-                        format!("evidence document `{source}` cannot go into the bundle: {why}"),
-                    )
-                    .at_opt(at)
-                    .help("rename one of the documents (its SHA-256 does not change) and update the record's `path:`"),
-                );
-            }
-            BTreeMap::new()
-        }
-    };
+    let (members, clashes) = evidence::member_names(sources.keys().copied());
+    for (source, why) in clashes {
+        let at = sources.get(source.as_str()).map(|(e, _)| e.loc.clone());
+        diags.push(
+            Diagnostic::error(
+                Code::EvidenceNotBundlable,
+                format!("evidence document `{source}` cannot go into the bundle: {why}"),
+            )
+            .at_opt(at)
+            .help("rename one of the documents (its SHA-256 does not change) and update the record's `path:`"),
+        );
+    }
     let read: Vec<Result<(String, Document), Diagnostic>> = members
         .into_par_iter()
         .map(|(source, member)| {
-            let (e, loaded) = sources[source.as_str()];
+            let Some(&(e, loaded)) = sources.get(source.as_str()) else {
+                return Err(Diagnostic::error(
+                    Code::RenderFailed,
+                    format!("evidence document `{source}` was lost on the way into the bundle"),
+                )
+                .help("report this as a bug"));
+            };
             let bytes = settings
                 .scope
                 .read(&settings.paths.repo.join(&source))
