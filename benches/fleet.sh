@@ -34,7 +34,7 @@ bin=target/release/vigocli
 if [ -n "$evidence" ]; then
   runs=${3:-5}
   report() {
-    if ! /usr/bin/time -f "%e %M" -o "$out/time" "$bin" --repo "$out" --as-of 2026-11-22T12:00:00Z \
+    if ! /usr/bin/time -f "%e %M %U %S" -o "$out/time" "$bin" --repo "$out" --as-of 2026-11-22T12:00:00Z \
       compliance report nist-800-53 --format json --output "$out/nist.json" 2>"$out/stderr"; then
       cat "$out/stderr" >&2
       exit 1
@@ -42,7 +42,7 @@ if [ -n "$evidence" ]; then
     cat "$out/time"
   }
   echo "report nist-800-53 --format json ($envoys envoys, $crates configcrates, $(nproc) cores), $runs alternating runs:"
-  echo "  run  without evidence (s, KiB)  with evidence (s, KiB)"
+  echo "  run  without evidence (wall s, peak KiB, user s, sys s)  with evidence (same)"
   without=()
   with=()
   for i in $(seq "$runs"); do
@@ -51,16 +51,20 @@ if [ -n "$evidence" ]; then
     mv "$out/evidence.off" "$out/evidence"
     b=$(report)
     echo "  $i    $a    $b"
-    without+=("${a%% *}")
-    with+=("${b%% *}")
+    without+=("$a")
+    with+=("$b")
   done
-  python3 - "${without[*]}" "${with[*]}" <<'PY'
+  python3 - "$(printf '%s\n' "${without[@]}")" "$(printf '%s\n' "${with[@]}")" <<'PY'
 import statistics, sys
-a = [float(x) for x in sys.argv[1].split()]
-b = [float(x) for x in sys.argv[2].split()]
-ma, mb = statistics.median(a), statistics.median(b)
-print(f"  median: without {ma:.2f} s, with {mb:.2f} s: evidence adds {100 * (mb - ma) / ma:+.1f} % (target <= +20 %)")
-print(f"  best:   without {min(a):.2f} s, with {min(b):.2f} s: {100 * (min(b) - min(a)) / min(a):+.1f} %")
+rows = lambda s: [[float(x) for x in line.split()] for line in s.splitlines() if line.strip()]
+a, b = rows(sys.argv[1]), rows(sys.argv[2])
+wa, wb = [r[0] for r in a], [r[0] for r in b]
+ca, cb = [r[2] + r[3] for r in a], [r[2] + r[3] for r in b]
+ma, mb = statistics.median(wa), statistics.median(wb)
+print(f"  median wall: without {ma:.2f} s, with {mb:.2f} s: evidence adds {100 * (mb - ma) / ma:+.1f} % (target <= +20 %)")
+print(f"  best wall:   without {min(wa):.2f} s, with {min(wb):.2f} s: {100 * (min(wb) - min(wa)) / min(wa):+.1f} %")
+xa, xb = statistics.median(ca), statistics.median(cb)
+print(f"  median CPU (user+sys): without {xa:.2f} s, with {xb:.2f} s: {100 * (xb - xa) / xa:+.1f} %")
 PY
   python3 -c "import json,collections,sys; r=json.load(open(sys.argv[1])); print('  report:', len(r['evidence']), 'evidence rows', dict(collections.Counter(e['state'] for e in r['evidence'])), '; attested', r['summary']['attested'])" "$out/nist.json"
   echo "audit-bundle nist-800-53 (with the framework's evidence documents), then verify:"
