@@ -2,14 +2,24 @@
 """Generate a large, realistic Vigo stacks repository for the scale benchmark.
 
     benches/gen_fleet.py OUT_DIR [--envoys 100000] [--configcrates 2000] [--seed 7]
+                         [--evidence 5000 [--evidence-files 2000] [--evidence-kib 64]]
 
 The fleet looks like a real one: envoys are matched by hostname globs in an envoy tree
 of regions and environments, get configcrates through roles and common.vgo, a fifth of
 them carry a server-resolved configcrate list (which makes many distinct assignment
 groups), Connwaer results cover half the fleet (some stale, some failing), and waivers
 sit at several directory levels. Control IDs are sampled from the built-in catalogs.
+
+With --evidence N, N evidence records (evidence/records-*.yaml) over --evidence-files
+documents of --evidence-kib KiB each (evidence/files/) are added; the fleet itself is
+the same with or without them (they draw from their own random stream). Half of the
+records name controls of nist-800-53 (the framework the benchmark reports on), the rest
+controls of the other catalogs; they apply fleet-wide, by label, by hostname glob, or by
+both; most are accepted with the document's right hash, and some are changed (a wrong
+hash), expiring, expired, pending or rejected.
 """
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -45,6 +55,9 @@ def main():
     ap.add_argument("--envoys", type=int, default=100_000)
     ap.add_argument("--configcrates", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--evidence", type=int, default=0, help="evidence records to add (0: none)")
+    ap.add_argument("--evidence-files", type=int, default=2000)
+    ap.add_argument("--evidence-kib", type=int, default=64)
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     out = Path(a.out)
@@ -120,6 +133,62 @@ def main():
                                      "checked_at": f"2026-11-{22 if hours < 12 else 21}T{(12 - hours) % 24:02d}:00:00Z"}) + "\n")
     write(out / "vigocli.toml", "[frameworks.hipaa]\nscope = { phi = true }\n[frameworks.pci-dss]\nscope = { cde = true }\n")
     print(f"generated {a.envoys} envoys, {a.configcrates} configcrates in {out}")
+    if a.evidence:
+        evidence(out, ids, a.evidence, a.evidence_files, a.evidence_kib, random.Random(a.seed + 1))
+
+
+def evidence(out, ids, records, files, kib, rnd):
+    """Evidence records over documents, drawn from `rnd` alone."""
+    docs = out / "evidence" / "files"
+    docs.mkdir(parents=True, exist_ok=True)
+    digests = []
+    for i in range(files):
+        body = rnd.randbytes(kib * 1024)
+        (docs / f"doc-{i:04d}.pdf").write_bytes(body)
+        digests.append(hashlib.sha256(body).hexdigest())
+    labels = ["{ phi: true }", "{ env: production }", "{ env: staging }", "{ cde: true }", "{ managed: true }"]
+    others = [fw for fw in FRAMEWORKS if fw != "nist-800-53"]
+    per_file = 500
+    for part in range(0, records, per_file):
+        lines = ["evidence:"]
+        for n in range(part, min(records, part + per_file)):
+            fw = "nist-800-53" if n % 2 == 0 else rnd.choice(others)
+            controls = [f"{fw}:{c}" for c in rnd.sample(ids[fw], min(len(ids[fw]), rnd.randint(1, 3)))]
+            doc = rnd.randrange(files)
+            roll = rnd.random()
+            collected = f"2026-{rnd.randint(1, 9):02d}-{rnd.randint(1, 28):02d}"
+            expires = rnd.choice(["2027-03-01", "2027-06-30", "2027-11-01"])
+            if roll < 0.03:
+                collected, expires = "2025-06-30", "2026-06-30"     # expired
+            elif roll < 0.06:
+                expires = "2026-12-10"                              # expiring within 30 days
+            lines += [f"  - id: ev-{n:05d}", f'    title: "Evidence {n}"', f"    controls: {json.dumps(controls)}",
+                      "    kind: file", f"    path: evidence/files/doc-{doc:04d}.pdf",
+                      f"    collected: {collected}", f"    expires: {expires}", '    owner: "grc@example.com"']
+            if roll < 0.85:
+                lines += ["    status: accepted", '    reviewed_by: "auditor@example.com"', "    reviewed_at: 2026-10-01",
+                          f'    sha256: "{digests[doc]}"']
+            elif roll < 0.90:                                       # changed after review
+                lines += ["    status: accepted", '    reviewed_by: "auditor@example.com"', "    reviewed_at: 2026-10-01",
+                          f'    sha256: "{hashlib.sha256(str(n).encode()).hexdigest()}"']
+            elif roll < 0.96:
+                lines.append("    status: pending_review")
+            else:
+                lines += ["    status: rejected", '    reviewed_by: "auditor@example.com"', "    reviewed_at: 2026-10-01"]
+            f = rnd.random()
+            if f < 0.3:
+                pass                                                # fleet-wide
+            elif f < 0.6:
+                lines.append(f"    labels: {rnd.choice(labels)}")
+            elif f < 0.9:
+                t = rnd.choice(TIERS)
+                lines.append(f'    envoys: ["{t}{rnd.randrange(10)}-*"]' if rnd.random() < 0.5
+                             else f'    envoys: ["{t}*-{rnd.choice(REGIONS)}-*"]')
+            else:
+                lines.append(f'    envoys: ["{rnd.choice(TIERS)}*"]')
+                lines.append(f"    labels: {rnd.choice(labels)}")
+        write(out / "evidence" / f"records-{part // per_file:02d}.yaml", "\n".join(lines) + "\n")
+    print(f"generated {records} evidence records over {files} documents of {kib} KiB")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
-//! Building an audit bundle: the report, the log window with its boundary proof,
-//! `SHA256SUMS`, an in-toto Statement as manifest, an optional DSSE signature and a
-//! note for the auditor, zipped byte-reproducibly.
+//! Building an audit bundle: the report, the log window with its boundary proof, the
+//! framework's evidence, `SHA256SUMS`, an in-toto Statement as manifest, an optional DSSE
+//! signature and a note for the auditor, zipped byte-reproducibly.
 
 use super::chain::{self, Entry, GENESIS, Hash, Log};
-use super::{keys, zipfmt};
+use super::{evidence, keys, zipfmt};
 use ed25519_dalek::SigningKey;
 use jiff::Timestamp;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -61,6 +62,11 @@ pub struct Predicate {
     pub report: ReportRef,
     pub generator: Generator,
     pub previous: Option<Previous>,
+    /// The evidence records of the framework, each with the member holding its document
+    /// and the hash `compliance verify` checks it against; absent when there are none (so
+    /// a bundle without evidence is the same as before evidence existed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<evidence::Entry>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -149,6 +155,8 @@ pub struct BundleInput<'a> {
     pub mtime: Timestamp,
     pub sign_key: Option<&'a SigningKey>,
     pub previous: Option<Previous>,
+    /// The framework's evidence records and documents (empty: none).
+    pub evidence: evidence::Evidence,
 }
 
 /// The index range of the window in the log (ts is non-decreasing in a verified log).
@@ -215,9 +223,10 @@ pub fn build(input: &BundleInput) -> Result<Vec<u8>, String> {
         (BOUNDARY.into(), pretty(&boundary)?),
     ];
     files.extend(input.extra_reports.iter().cloned());
+    files.extend(input.evidence.members.iter().cloned());
     files.push((
         README.into(),
-        readme(&input.framework, &window, &boundary).into_bytes(),
+        readme(&input.framework, &window, &boundary, &input.evidence).into_bytes(),
     ));
     files.sort();
 
@@ -263,6 +272,7 @@ pub fn build(input: &BundleInput) -> Result<Vec<u8>, String> {
                 head: p.head.clone(),
                 next_seq: p.next_seq,
             }),
+            evidence: input.evidence.entries.clone(),
         },
     };
     let manifest = pretty(&statement)?;
@@ -290,23 +300,43 @@ fn pretty<T: Serialize>(v: &T) -> Result<Vec<u8>, String> {
 
 /// Byte-reproducible zip: members in name order, one fixed time, mode 0644, deflate at a
 /// fixed level, no extra fields: the one layout `compliance verify` accepts (zipfmt).
+/// Members are deflated in parallel (evidence documents can be many); the bytes are the
+/// same as deflating them one by one.
 fn write_zip(files: &[(String, Vec<u8>)], mtime: Timestamp) -> Result<Vec<u8>, String> {
     let mut sorted: Vec<&(String, Vec<u8>)> = files.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let deflated: Vec<Result<(Vec<u8>, u32), String>> = sorted
+        .par_iter()
+        .map(|(_, bytes)| zipfmt::deflate(bytes))
+        .collect();
     let mut w = zipfmt::Writer::new(zipfmt::DosTime::of(mtime));
-    for (name, bytes) in sorted {
-        w.add(name, bytes)?;
+    for ((name, bytes), d) in sorted.into_iter().zip(deflated) {
+        let (stream, crc) = d?;
+        w.add_deflated(name, &stream, crc, bytes.len() as u64)?;
     }
     w.finish()
 }
 
-fn readme(fw: &FrameworkRef, window: &Window, b: &Boundary) -> String {
+fn readme(fw: &FrameworkRef, window: &Window, b: &Boundary, ev: &evidence::Evidence) -> String {
     let or = |s: &Option<String>, d: &str| s.clone().unwrap_or_else(|| d.to_string());
+    let evidence = if ev.entries.is_empty() {
+        String::new()
+    } else {
+        let documents = ev.members.len().saturating_sub(1);
+        format!(
+            "Evidence: {} record(s) in {}, {documents} document(s) under {} (each as it was
+when the bundle was made; verify checks each against the sha256 its record pins)
+",
+            ev.entries.len(),
+            evidence::RECORDS,
+            evidence::FILES,
+        )
+    };
     format!(
         "vigocli audit bundle — {name} {version} ({id})
 Window: {since} .. {until} (since inclusive, until exclusive)
 Audit log: {count} entries from seq {first}; anchor {anchor}; head {head}
-
+{evidence}
 To verify (offline; nothing is extracted):
   vigocli compliance verify THIS.zip --key PUBLISHER.pub [--previous EARLIER.zip]
 Without vigocli:

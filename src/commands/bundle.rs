@@ -1,12 +1,13 @@
-//! `compliance report audit-bundle FRAMEWORK`: the report, its renderings and the audit
-//! log window in one reproducible zip an auditor verifies offline (docs/audit.md).
+//! `compliance report audit-bundle FRAMEWORK`: the report, its renderings, the audit log
+//! window and the framework's evidence in one reproducible zip an auditor verifies
+//! offline (docs/audit.md).
 
 use super::Outcome;
 use super::audit::{err, log_path, read_log, window_bound};
 use super::verify::open_bundle;
 use crate::audit::bundle::{self, BundleInput, FrameworkRef, Previous};
 use crate::audit::chain::{self, Log};
-use crate::audit::{keys, verify, zipfmt};
+use crate::audit::{evidence, keys, verify, zipfmt};
 use crate::cli::AuditBundleArgs;
 use crate::diag::{Code, Diagnostic, Location};
 use crate::exit::Exit;
@@ -15,6 +16,8 @@ use crate::printer::Printer;
 use crate::report::Report;
 use crate::settings::Settings;
 use jiff::Timestamp;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// Renderings of the report beside `report.json`, each added to the bundle as a subject.
@@ -72,7 +75,7 @@ pub fn run(
     };
     if log.entries.is_empty() {
         printer.note(format!(
-            "note: the audit log `{}` has no entries; the bundle holds the report only",
+            "note: the audit log `{}` has no entries; the bundle holds no audit entries",
             path.display()
         ));
     }
@@ -91,7 +94,10 @@ pub fn run(
         },
     };
     let report = crate::report::build_for_framework(model, fw);
+    let evidence = evidence_of(settings, model, &report)?;
     let f = &model.catalog.frameworks[fw];
+    let records = evidence.entries.len();
+    let documents = evidence.members.len().saturating_sub(1);
     let input = BundleInput {
         framework: FrameworkRef {
             id: f.id.clone(),
@@ -107,6 +113,7 @@ pub fn run(
         mtime: zip_mtime(settings),
         sign_key: sign_key.as_ref(),
         previous,
+        evidence,
     };
     let zip =
         bundle::build(&input).map_err(|e| err(Code::WriteFailed, e, "report this as a bug"))?;
@@ -122,8 +129,105 @@ pub fn run(
     } else {
         "unsigned"
     };
-    super::note_wrote(printer, &args.output, &format!(": {entries}, {signed}"));
+    let evidence = match records {
+        0 => String::new(),
+        n => format!(", {n} evidence record(s) with {documents} document(s)"),
+    };
+    super::note_wrote(
+        printer,
+        &args.output,
+        &format!(": {entries}{evidence}, {signed}"),
+    );
     Ok(Exit::Ok)
+}
+
+/// A document for the bundle: its member name and its bytes.
+type Document = (String, Vec<u8>);
+
+/// The framework's evidence for the bundle: every record the report lists (all states),
+/// and each document of kind file read as it is now, once however many records name it.
+/// A document that cannot be read, whose bundle name clashes with another's, or that is
+/// not what loading hashed a moment ago stops the bundle (every such error in one run).
+fn evidence_of(
+    settings: &Settings,
+    model: &Model,
+    report: &Report,
+) -> Result<evidence::Evidence, Vec<Diagnostic>> {
+    let by_id: HashMap<&str, &crate::model::Evidence> =
+        model.evidence.iter().map(|e| (e.id.as_str(), e)).collect();
+    // Each document once, with the first record that names it (for positions) and what
+    // loading found it hashes to; a missing document has no hash and is not bundled.
+    let mut sources: BTreeMap<&str, (&crate::model::Evidence, &str)> = BTreeMap::new();
+    for row in &report.evidence {
+        let Some(e) = by_id.get(row.id.as_str()) else {
+            continue;
+        };
+        if let (crate::model::EvidenceKind::File, Some(path), Some(hash)) =
+            (e.kind, e.path.as_deref(), e.current_sha256.as_deref())
+        {
+            sources.entry(path).or_insert((e, hash));
+        }
+    }
+    let mut diags = Vec::new();
+    let (members, clashes) = evidence::member_names(sources.keys().copied());
+    for (source, why) in clashes {
+        let at = sources.get(source.as_str()).map(|(e, _)| e.loc.clone());
+        diags.push(
+            Diagnostic::error(
+                Code::EvidenceNotBundlable,
+                format!("evidence document `{source}` cannot go into the bundle: {why}"),
+            )
+            .at_opt(at)
+            .help("rename one of the documents (its SHA-256 does not change) and update the record's `path:`"),
+        );
+    }
+    let read: Vec<Result<(String, Document), Diagnostic>> = members
+        .into_par_iter()
+        .map(|(source, member)| {
+            let Some(&(e, loaded)) = sources.get(source.as_str()) else {
+                return Err(Diagnostic::error(
+                    Code::RenderFailed,
+                    format!("evidence document `{source}` was lost on the way into the bundle"),
+                )
+                .help("report this as a bug"));
+            };
+            let bytes = settings
+                .scope
+                .read(&settings.paths.repo.join(&source))
+                .map_err(|d| d.at(e.loc.clone()))?;
+            let now = bundle::sha256_hex(&bytes);
+            if now != loaded {
+                return Err(Diagnostic::error(
+                    Code::EvidenceNotBundlable,
+                    format!(
+                        "evidence document `{source}` changed while the bundle was made (sha256 {loaded}, then {now})"
+                    ),
+                )
+                .at(e.loc.clone())
+                .help("build the bundle again once nothing is writing the document"));
+            }
+            Ok((source, (member, bytes)))
+        })
+        .collect();
+    let mut documents = BTreeMap::new();
+    for r in read {
+        match r {
+            Ok((source, doc)) => {
+                documents.insert(source, doc);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    evidence::build(
+        &report.framework.id,
+        &report.as_of,
+        &report.evidence,
+        &documents,
+    )
+    .map_err(|e| err(Code::RenderFailed, e, "report this as a bug"))
 }
 
 /// The previous bundle must verify and agree with the log on every entry it holds: it

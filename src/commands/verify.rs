@@ -76,6 +76,7 @@ pub fn run(printer: &Printer, args: &BundleVerifyArgs) -> Outcome {
                     verify::Status::Ok => "ok",
                     verify::Status::Fail => "FAIL",
                     verify::Status::Skip => "skip",
+                    verify::Status::Warn => "warn",
                 };
                 s.push_str(&format!(
                     "{status:<5} {:<14} {}\n",
@@ -84,10 +85,14 @@ pub fn run(printer: &Printer, args: &BundleVerifyArgs) -> Outcome {
                 ));
             }
             let count = |st| outcome.checks.iter().filter(|c| c.status == st).count();
+            let warned = match count(verify::Status::Warn) {
+                0 => String::new(),
+                n => format!(" ({n} with a warning)"),
+            };
             match outcome.first_failure() {
                 None => s.push_str(&format!(
-                    "verified: {} checks passed, {} skipped\n",
-                    count(verify::Status::Ok),
+                    "verified: {} checks passed{warned}, {} skipped\n",
+                    count(verify::Status::Ok) + count(verify::Status::Warn),
                     count(verify::Status::Skip)
                 )),
                 Some(f) => s.push_str(&format!(

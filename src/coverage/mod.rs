@@ -412,6 +412,10 @@ pub fn compute(
     let mut waivers_used: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
     let mut evidence_used: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
     let mut pairs_used: Vec<BTreeSet<(u32, u32)>> = vec![BTreeSet::new(); n];
+    // A record stands behind a control where some group holding its class has the control
+    // attested: the union of those groups' `attested` per class, then one intersection
+    // per record (not one per record and group, which grows with groups × records).
+    let mut attested_by_class: Vec<Option<FixedBitSet>> = vec![None; model.evidence_classes.len()];
     for g in &groups {
         for &(p, m, pair) in &g.via_pairs {
             pairs_used[p].insert((m, pair));
@@ -430,11 +434,20 @@ pub fn compute(
                 waivers_used[p].insert(w);
             }
         }
+        if g.attested.is_clear() {
+            continue;
+        }
         for &class in &e.evidence {
-            for &r in &model.evidence_classes[class as usize].records {
-                for p in evidence_bits[r as usize].intersection(&g.attested) {
-                    evidence_used[p].insert(r);
-                }
+            attested_by_class[class as usize]
+                .get_or_insert_with(|| FixedBitSet::with_capacity(n))
+                .union_with(&g.attested);
+        }
+    }
+    for (class, attested) in model.evidence_classes.iter().zip(&attested_by_class) {
+        let Some(attested) = attested else { continue };
+        for &r in &class.records {
+            for p in evidence_bits[r as usize].intersection(attested) {
+                evidence_used[p].insert(r);
             }
         }
     }

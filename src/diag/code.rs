@@ -68,6 +68,7 @@ codes! {
     EvidenceExpiring = "evidence-expiring": "An attesting evidence record expires within the notification window (30 days unless configured).",
     EvidenceNotAccepted = "evidence-not-accepted": "An evidence record is pending review, rejected, or collected after the as-of date; it attests nothing.",
     UnusedEvidence = "unused-evidence": "An attesting evidence record applies to no envoy (its `envoys:`/`labels:` filters match none).",
+    EvidenceNotBundlable = "evidence-not-bundlable": "An evidence document cannot go into an audit bundle: its path becomes the same bundle name as another document's (names are compared ignoring case, and one cannot be both a file and a directory), its name is longer than a zip name may be, or the file changed while the bundle was made.",
     BadApplicability = "bad-applicability": "A `not_applicable:` decision is malformed or is not at the stacks root (stacks/waivers.vgo or stacks/compliance.vgo).",
     ApplicabilityLapsed = "applicability-lapsed": "An applicability decision's `review_by` date is before the as-of date; its controls count again.",
     ClaimedNotApplicable = "claimed-not-applicable": "A control declared not applicable is also claimed (tagged, provided or escalated): why claim what does not apply?",

@@ -61,35 +61,37 @@ pub(super) fn load(
         |p| matches!(super::ext(p), Some("yaml" | "yml")) && p.parent() == Some(dir.as_path()),
         diags,
     );
+    // Files are parsed in parallel (thousands of records), then taken in path order.
+    let parsed: Vec<Parsed> = files
+        .par_iter()
+        .map(|path| {
+            let src = read_source(settings, path, inputs)?;
+            let root = yaml::parse(&src)?;
+            let mut r = Reader::new(&src);
+            let records = parse_file(&mut r, &root, catalog);
+            Ok((ids_of(&src, &root), records, r.diags))
+        })
+        .collect();
     let mut records = Vec::new();
     let mut ids = Vec::new();
-    for path in files {
-        let src = match read_source(settings, &path, inputs) {
-            Ok(src) => src,
-            Err(d) => {
-                diags.push(d);
-                continue;
+    for p in parsed {
+        match p {
+            Ok((file_ids, file_records, file_diags)) => {
+                ids.extend(file_ids);
+                records.extend(file_records);
+                diags.extend(file_diags);
             }
-        };
-        let root = match yaml::parse(&src) {
-            Ok(root) => root,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        ids.extend(ids_of(&src, &root));
-        let mut r = Reader::new(&src);
-        records.extend(parse_file(&mut r, &root, catalog));
-        diags.extend(r.diags);
+            Err(d) => diags.push(d),
+        }
     }
     duplicates(&ids, diags);
     let as_of = settings.as_of.to_zoned(jiff::tz::TimeZone::UTC).date();
     let repo = settings.paths.repo.canonicalize().ok();
     let audit = AuditLog::new(settings, &records);
+    let documents = inspect_documents(settings, repo.as_deref(), &records);
     let evaluated: Vec<(Result<Evidence, Diagnostic>, Filter)> = records
-        .into_par_iter()
-        .map(|(w, f)| (evaluate(w, settings, repo.as_deref(), &audit, as_of), f))
+        .into_iter()
+        .map(|(w, f)| (evaluate(w, settings, &documents, &audit, as_of), f))
         .collect();
     let mut out = Vec::new();
     let mut kept = Vec::new();
@@ -104,6 +106,17 @@ pub(super) fn load(
     }
     (out, kept)
 }
+
+/// One evidence file: its ids with positions, its records, its diagnostics; or why it
+/// could not be read or parsed.
+type Parsed = Result<
+    (
+        Vec<(String, Location)>,
+        Vec<(Written, Filter)>,
+        Vec<Diagnostic>,
+    ),
+    Diagnostic,
+>;
 
 /// A record as written, every field checked, not yet evaluated.
 pub(super) struct Written {
@@ -614,11 +627,69 @@ fn scan_prefix(files: &[PathBuf], n: usize) -> Result<Vec<String>, ()> {
     Ok(leaves)
 }
 
+/// What a document of kind file is as of the run, found once per distinct path.
+enum Document {
+    /// Nothing at the path.
+    Missing,
+    /// The path resolves outside the repository; it is not read.
+    Outside,
+    /// Its SHA-256, hex.
+    Hashed(String),
+    /// It cannot be hashed (not a regular file, unreadable): the diagnostic, positioned
+    /// at each record that names it.
+    Unreadable(Diagnostic),
+}
+
+/// Every distinct document the records name, each hashed once and all in parallel (with
+/// the run's thread count): thousands of records over one document cost one hash.
+fn inspect_documents(
+    settings: &Settings,
+    repo: Option<&Path>,
+    records: &[(Written, Filter)],
+) -> HashMap<PathBuf, Document> {
+    let mut paths: Vec<PathBuf> = records
+        .iter()
+        .filter(|(w, _)| w.evidence.kind == EvidenceKind::File)
+        .map(|(w, _)| document_path(settings, &w.evidence))
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths
+        .into_par_iter()
+        .map(|full| {
+            let found = if std::fs::symlink_metadata(&full).is_err() {
+                Document::Missing
+            } else if !full
+                .canonicalize()
+                .ok()
+                .zip(repo)
+                .is_some_and(|(c, r)| c.starts_with(r))
+            {
+                Document::Outside
+            } else {
+                match settings.scope.hash_checked(&full) {
+                    Ok(h) => Document::Hashed(crate::hex::encode(&h)),
+                    Err(d) => Document::Unreadable(d),
+                }
+            };
+            (full, found)
+        })
+        .collect()
+}
+
+/// Where a file record's document is: its path as written, under the repository.
+fn document_path(settings: &Settings, e: &Evidence) -> PathBuf {
+    settings
+        .paths
+        .repo
+        .join(e.path.as_deref().unwrap_or_default())
+}
+
 /// Dates a record and checks that its document is intact.
 fn evaluate(
     w: Written,
     settings: &Settings,
-    repo: Option<&Path>,
+    documents: &HashMap<PathBuf, Document>,
     audit: &AuditLog,
     as_of: jiff::civil::Date,
 ) -> Result<Evidence, Diagnostic> {
@@ -632,14 +703,9 @@ fn evaluate(
     match e.kind {
         EvidenceKind::File => {
             let written = e.path.clone().unwrap_or_default();
-            let full = settings.paths.repo.join(&written);
-            if std::fs::symlink_metadata(&full).is_ok() {
-                let inside = full
-                    .canonicalize()
-                    .ok()
-                    .zip(repo)
-                    .is_some_and(|(c, r)| c.starts_with(r));
-                if !inside {
+            match documents.get(&document_path(settings, &e)) {
+                Some(Document::Hashed(h)) => e.current_sha256 = Some(h.clone()),
+                Some(Document::Outside) => {
                     return Err(Diagnostic::error(
                         Code::BadEvidence,
                         format!("evidence path `{written}` resolves outside the repository; vigocli does not read it"),
@@ -647,12 +713,10 @@ fn evaluate(
                     .at_opt(w.path_loc.clone())
                     .help("copy the document into the repository (e.g. evidence/files/) and point `path:` at the copy"));
                 }
-                match settings.scope.hash_checked(&full) {
-                    Ok(h) => e.current_sha256 = Some(crate::hex::encode(&h)),
-                    Err(d) => return Err(d.at_opt(w.path_loc.clone())),
+                Some(Document::Unreadable(d)) => return Err(d.clone().at_opt(w.path_loc.clone())),
+                Some(Document::Missing) | None => {
+                    e.broken = Some(format!("`{written}` does not exist"));
                 }
-            } else {
-                e.broken = Some(format!("`{written}` does not exist"));
             }
             if e.broken.is_none() && e.sha256.is_some() && e.sha256 != e.current_sha256 {
                 e.broken = Some(format!("`{written}` has changed since it was reviewed"));
@@ -729,30 +793,68 @@ pub(super) fn apply(model: &mut Model, filters: Vec<Filter>) {
                 .collect()
         })
         .collect();
+    // Classes share few label filters: each distinct one is checked once per envoy. An
+    // envoy then visits only the classes of the globs it matches and of the label filters
+    // without globs it passes, never all of them (thousands of records make hundreds).
+    let mut label_sets: Vec<&[(String, String)]> =
+        classes.iter().map(|(f, _)| f.labels.as_slice()).collect();
+    label_sets.sort_unstable();
+    label_sets.dedup();
+    let label_of: Vec<usize> = classes
+        .iter()
+        .map(|(f, _)| {
+            label_sets
+                .binary_search(&f.labels.as_slice())
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut by_glob: Vec<Vec<u32>> = vec![Vec::new(); distinct.len()];
+    let mut unglobbed: Vec<Vec<u32>> = vec![Vec::new(); label_sets.len()];
+    for (c, ((f, _), ids)) in classes.iter().zip(&glob_ids).enumerate() {
+        if f.globs.is_empty() {
+            unglobbed[label_of[c]].push(c as u32);
+        }
+        for &g in ids {
+            by_glob[g].push(c as u32);
+        }
+    }
     let declared = model.mode == Mode::Declared;
     let per_envoy: Vec<Vec<u32>> = model
         .envoys
         .par_iter()
-        .map(|envoy| {
-            if declared {
-                return (0..classes.len() as u32).collect();
-            }
-            let matched = if distinct.is_empty() {
-                Vec::new()
-            } else {
-                set.matches(&envoy.hostname)
-            };
-            classes
-                .iter()
-                .zip(&glob_ids)
-                .enumerate()
-                .filter(|(_, ((f, _), ids))| {
-                    (f.globs.is_empty() || ids.iter().any(|g| matched.binary_search(g).is_ok()))
-                        && f.labels.iter().all(|(k, v)| envoy.labels.get(k) == Some(v))
-                })
-                .map(|(c, _)| c as u32)
-                .collect()
-        })
+        .map_init(
+            || (Vec::new(), vec![false; label_sets.len()]),
+            |(matched, label_hit), envoy| {
+                if declared {
+                    return (0..classes.len() as u32).collect();
+                }
+                for (hit, labels) in label_hit.iter_mut().zip(&label_sets) {
+                    *hit = labels.iter().all(|(k, v)| envoy.labels.get(k) == Some(v));
+                }
+                let mut out: Vec<u32> = Vec::new();
+                for (l, cs) in unglobbed.iter().enumerate() {
+                    if label_hit[l] {
+                        out.extend_from_slice(cs);
+                    }
+                }
+                if !distinct.is_empty() {
+                    set.matches_candidate_into(
+                        &globset::Candidate::new(envoy.hostname.as_str()),
+                        matched,
+                    );
+                    for &g in matched.iter() {
+                        out.extend(
+                            by_glob[g]
+                                .iter()
+                                .filter(|&&c| label_hit[label_of[c as usize]]),
+                        );
+                    }
+                }
+                out.sort_unstable();
+                out.dedup();
+                out
+            },
+        )
         .collect();
     let mut envoys_per_class = vec![0usize; classes.len()];
     for (envoy, list) in model.envoys.iter_mut().zip(per_envoy) {

@@ -230,13 +230,23 @@ pub fn load(settings: &Settings) -> Result<Model, Vec<Diagnostic>> {
         // Without a sound catalog every tag would be misreported; stop here.
         return Err(diags.into_sorted());
     }
-    let tree = stacks::load(settings, &catalog, &inputs, &mut diags);
-    let inventory = if settings.paths.inventory.is_empty() {
-        None
-    } else {
-        Some(inventory::load(settings, &inputs, &mut diags))
-    };
-    let (evidence, evidence_filters) = evidence::load(settings, &catalog, &inputs, &mut diags);
+    // Evidence records (parsing them, hashing their documents) depend on nothing but the
+    // catalog: they load while the stacks tree and the inventory do. Their diagnostics are
+    // added after the others', in the order they always had.
+    let mut evidence_diags = Diagnostics::default();
+    let ((tree, inventory), (evidence, evidence_filters)) = rayon::join(
+        || {
+            let tree = stacks::load(settings, &catalog, &inputs, &mut diags);
+            let inventory = if settings.paths.inventory.is_empty() {
+                None
+            } else {
+                Some(inventory::load(settings, &inputs, &mut diags))
+            };
+            (tree, inventory)
+        },
+        || evidence::load(settings, &catalog, &inputs, &mut evidence_diags),
+    );
+    diags.extend(evidence_diags.into_sorted());
     let mut model = resolve::build(settings, catalog, tree, inventory, &inputs, &mut diags);
     model.evidence = evidence;
     evidence::apply(&mut model, evidence_filters);

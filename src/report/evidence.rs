@@ -103,11 +103,25 @@ pub struct DecisionRow {
     pub review_by: String,
 }
 
+/// The counted controls of the report's framework, collected once per report (not once
+/// per record: thousands of records would rebuild it thousands of times).
+fn counted(model: &Model, cov: &FrameworkCoverage) -> BTreeSet<u32> {
+    model.catalog.frameworks[cov.framework]
+        .counted
+        .iter()
+        .copied()
+        .collect()
+}
+
 /// The controls of this framework a record names, as `framework:ID` in catalog spelling.
-fn relevant(model: &Model, cov: &FrameworkCoverage, e: &Evidence) -> Vec<String> {
+fn relevant(
+    model: &Model,
+    cov: &FrameworkCoverage,
+    counted: &BTreeSet<u32>,
+    e: &Evidence,
+) -> Vec<String> {
     let cat = &model.catalog;
     let fw = &cat.frameworks[cov.framework];
-    let counted: BTreeSet<u32> = fw.counted.iter().copied().collect();
     e.controls
         .iter()
         .filter(|c| c.framework == fw.base && counted.contains(&c.control))
@@ -116,11 +130,12 @@ fn relevant(model: &Model, cov: &FrameworkCoverage, e: &Evidence) -> Vec<String>
 }
 
 pub(super) fn rows(model: &Model, cov: &FrameworkCoverage) -> Vec<EvidenceRow> {
+    let counted = counted(model, cov);
     model
         .evidence
         .iter()
         .filter_map(|e| {
-            let controls = relevant(model, cov, e);
+            let controls = relevant(model, cov, &counted, e);
             (!controls.is_empty()).then(|| EvidenceRow {
                 id: e.id.clone(),
                 title: e.title.clone(),
@@ -193,8 +208,9 @@ pub(super) fn not_applicable_formula(cov: &FrameworkCoverage, total: u64) -> Str
 /// lapsed decision are warnings, records that attest nothing yet are notes.
 pub(super) fn findings(model: &Model, cov: &FrameworkCoverage) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let counted_controls = counted(model, cov);
     for e in &model.evidence {
-        if relevant(model, cov, e).is_empty() {
+        if relevant(model, cov, &counted_controls, e).is_empty() {
             continue;
         }
         let d = match e.state {

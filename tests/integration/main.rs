@@ -13,6 +13,7 @@ mod differential;
 mod docs;
 mod errors;
 mod evidence;
+mod evidence_bundle;
 mod evidence_cmd;
 mod evidence_outputs;
 mod exports;

@@ -1,7 +1,9 @@
 //! `vigocli compliance verify`: every check of a bundle, offline, streaming each member
 //! once (peak memory does not grow with the bundle; docs/audit.md). The checks of the
-//! members live in `members`, those of the log window and the series in `window`.
+//! members live in `members`, those of the log window and the series in `window`, that
+//! of the evidence documents in `evidence`.
 
+mod evidence;
 mod members;
 mod window;
 
@@ -19,8 +21,9 @@ use std::collections::BTreeMap;
 use std::io::{Read, Seek};
 
 /// The largest manifest, signature, SHA256SUMS or boundary file a bundle can hold: they
-/// are read whole, so their size is capped before they are inflated.
-pub const MAX_META: u64 = 1024 * 1024;
+/// are read whole, so their size is capped before they are inflated. The manifest and
+/// SHA256SUMS list every evidence document and record, so thousands of them fit.
+pub const MAX_META: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -28,6 +31,8 @@ pub enum Status {
     Ok,
     Fail,
     Skip,
+    /// Passed, with something the auditor should read (the bundle discloses it).
+    Warn,
 }
 
 #[derive(Debug, Serialize)]
@@ -66,6 +71,18 @@ impl Outcome {
             name,
             status: Status::Skip,
             detail: detail.into(),
+        });
+    }
+    fn verdict(&mut self, name: &'static str, v: evidence::Verdict) {
+        let (status, detail) = match v {
+            evidence::Verdict::Ok(d) => (Status::Ok, d),
+            evidence::Verdict::Warn(d) => (Status::Warn, d),
+            evidence::Verdict::Fail(d) => (Status::Fail, d),
+        };
+        self.checks.push(Check {
+            name,
+            status,
+            detail,
         });
     }
 }
@@ -206,6 +223,7 @@ struct Contents {
     boundary: Result<Boundary, String>,
     chained: Option<Result<Chained, String>>,
     report: Option<Result<ReportHead, String>>,
+    records: Option<Result<evidence::Records, String>>,
 }
 
 fn is_meta(name: &str) -> bool {
@@ -237,7 +255,7 @@ fn read_contents(zip: &mut dyn Source, limits: Limits, want: &[u64]) -> Result<C
         .ok()
         .map(|s| s.predicate.report.name.clone());
     let mut digests = BTreeMap::new();
-    let (mut chained, mut report) = (None, None);
+    let (mut chained, mut report, mut records) = (None, None, None);
     for (i, name) in names.iter().enumerate() {
         if let Some(bytes) = meta.get(name) {
             digests.insert(name.clone(), bundle::sha256_hex(bytes));
@@ -253,6 +271,11 @@ fn read_contents(zip: &mut dyn Source, limits: Limits, want: &[u64]) -> Result<C
                 serde_json::from_reader::<_, ReportHead>(&mut r)
                     .map_err(|e| format!("`{name}` is not JSON: {e}")),
             );
+        } else if name == super::evidence::RECORDS {
+            records = Some(
+                serde_json::from_reader::<_, evidence::Records>(&mut r)
+                    .map_err(|e| format!("not a records document: {e}")),
+            );
         }
         digests.insert(name.clone(), r.finish()?);
     }
@@ -264,6 +287,7 @@ fn read_contents(zip: &mut dyn Source, limits: Limits, want: &[u64]) -> Result<C
         boundary,
         chained,
         report,
+        records,
     })
 }
 
@@ -333,6 +357,9 @@ fn run(
         }
     }
     out.push("report", check_report(&c.digests, c.report, &statement));
+    if let Some(v) = evidence::check(&c.digests, &statement, c.records) {
+        out.verdict("evidence", v);
+    }
     match (opts.key, c.meta.get(bundle::SIGNATURE)) {
         (Some(key), Some(env)) => {
             out.push(

@@ -22,7 +22,7 @@ mod write;
 use std::io::Read as _;
 
 pub use read::{Archive, Entry, Member};
-pub use write::Writer;
+pub use write::{Writer, deflate};
 
 /// "Version made by": host 3 (Unix), format version 2.0.
 pub const MADE_BY: u16 = (3 << 8) | 20;
@@ -31,8 +31,9 @@ pub const VERSION_NEEDED: u16 = 20;
 pub(crate) const METHOD_DEFLATE: u16 = 8;
 /// Regular file, rw-r--r--.
 pub const MODE: u32 = 0o100_644;
-/// A bundle holds a handful of files; more is not a bundle.
-pub const MAX_MEMBERS: usize = 64;
+/// As many members as a zip without zip64 holds (65,535 would be the zip64 marker): a
+/// bundle carries the framework's evidence documents, which can be thousands.
+pub const MAX_MEMBERS: usize = 65_534;
 pub(crate) const MAX_NAME: usize = 255;
 
 pub(crate) const LOCAL_SIG: u32 = 0x0403_4b50;
@@ -76,8 +77,13 @@ impl DosTime {
     }
 }
 
-/// Why a member name is refused, if it is: bundles hold flat files with plain names, so
-/// no reader can map a name to a different path, and no two names to one file.
+/// The one directory a bundle may hold: the evidence documents and their records, under
+/// the paths they have in the repository.
+pub const EVIDENCE_DIR: &str = "evidence/";
+
+/// Why a member name is refused, if it is: bundles hold plain names (and, under
+/// `evidence/`, plain names separated by `/`), so no reader can map a name to a
+/// different path; [`Names`] keeps two names from becoming one file.
 pub fn unsafe_name(name: &str) -> Option<&'static str> {
     if name.is_empty() || name.contains('\0') {
         return Some("unsafe name (empty or NUL in name)");
@@ -91,22 +97,70 @@ pub fn unsafe_name(name: &str) -> Option<&'static str> {
     if name.split('/').any(|c| c == ".." || c == ".") {
         return Some("unsafe name (`..` or `.` path component)");
     }
-    if name.contains('/') {
-        return Some("unsafe name (a bundle has no directories)");
+    if name.contains('/') && !name.starts_with(EVIDENCE_DIR) {
+        return Some("unsafe name (a bundle has no directories, except `evidence/`)");
     }
     if name.len() > MAX_NAME {
         return Some("unsafe name (longer than 255 bytes)");
     }
-    if name.starts_with('.') || name.starts_with('-') {
+    if name.split('/').any(str::is_empty) {
+        return Some("unsafe name (an empty path component, or a directory entry)");
+    }
+    name.split('/').find_map(unsafe_component)
+}
+
+/// The rules for one path component (a whole name outside `evidence/`).
+fn unsafe_component(c: &str) -> Option<&'static str> {
+    if c.starts_with('.') || c.starts_with('-') {
         return Some("unsafe name (leading `.` or `-`)");
     }
-    if !name
+    if !c
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
     {
         return Some("unsafe name (only ASCII letters, digits, `.`, `_` and `-`)");
     }
     None
+}
+
+/// The names of an archive so far, as a disk would see them once extracted: two names
+/// that differ only in case are one file on a case-insensitive disk, and a name cannot be
+/// both a file and a directory (`evidence/a` and `evidence/a/b`). Names are ASCII
+/// ([`unsafe_name`]), so folding ASCII case is the whole of Unicode folding and
+/// normalisation here.
+#[derive(Debug, Default)]
+pub struct Names {
+    exact: std::collections::HashSet<String>,
+    files: std::collections::HashSet<String>,
+    dirs: std::collections::HashSet<String>,
+}
+
+impl Names {
+    /// Adds `name`, or says why it would clash with a name already added.
+    pub fn insert(&mut self, name: &str) -> Result<(), String> {
+        if self.exact.contains(name) {
+            return Err(format!("member `{name}` appears twice"));
+        }
+        let folded = name.to_ascii_lowercase();
+        if self.files.contains(&folded) {
+            return Err(format!(
+                "member `{name}` differs from another only in case (one file on a case-insensitive disk)"
+            ));
+        }
+        let parents: Vec<&str> = folded
+            .match_indices('/')
+            .map(|(i, _)| &folded[..i])
+            .collect();
+        if self.dirs.contains(&folded) || parents.iter().any(|d| self.files.contains(*d)) {
+            return Err(format!(
+                "member `{name}` is a file where another member needs a directory, or the reverse"
+            ));
+        }
+        self.dirs.extend(parents.into_iter().map(String::from));
+        self.files.insert(folded);
+        self.exact.insert(name.to_string());
+        Ok(())
+    }
 }
 
 /// Caps checked against declared sizes before anything is inflated.
@@ -168,6 +222,43 @@ mod tests {
         let mut before = vec![0u8];
         before.extend_from_slice(&z);
         assert!(read_all(&before, DEFAULT_LIMITS).is_err());
+    }
+
+    #[test]
+    fn directories_only_under_evidence_each_component_plain() {
+        for ok in [
+            "report.json",
+            "evidence/records.json",
+            "evidence/files/a/b_c-1.md",
+        ] {
+            assert_eq!(unsafe_name(ok), None, "{ok}");
+        }
+        for (bad, why) in [
+            ("docs/a.md", "no directories"),
+            ("evidence/", "directory entry"),
+            ("evidence//a", "empty path component"),
+            ("evidence/.git/x", "leading `.`"),
+            ("evidence/a b", "only ASCII"),
+            ("evidence/../x", "`..`"),
+            ("evidence\\x", "backslash"),
+        ] {
+            let got = unsafe_name(bad).unwrap_or_default();
+            assert!(got.contains(why), "{bad}: {got}");
+        }
+    }
+
+    #[test]
+    fn names_that_one_disk_would_merge_clash() {
+        let mut n = Names::default();
+        n.insert("evidence/files/a.md").expect("first");
+        let clash = |n: &mut Names, name: &str| n.insert(name).expect_err(name);
+        assert!(clash(&mut n, "evidence/files/a.md").contains("appears twice"));
+        assert!(clash(&mut n, "EVIDENCE/files/A.md").contains("only in case"));
+        assert!(clash(&mut n, "evidence/files/a.md/x").contains("needs a directory"));
+        n.insert("evidence/files/d/x.md").expect("a directory d");
+        assert!(clash(&mut n, "evidence/files/D").contains("needs a directory"));
+        n.insert("evidence/files/d-x.md")
+            .expect("sorts between, no clash");
     }
 
     #[test]

@@ -165,7 +165,7 @@ impl<R: Read + Seek> Archive<R> {
         let mut entries: Vec<Entry> = Vec::with_capacity(usize::from(total));
         let mut offsets = Vec::with_capacity(usize::from(total));
         let mut at = 0usize;
-        let mut folded = std::collections::HashSet::new();
+        let mut names = super::Names::default();
         for _ in 0..total {
             if cd.len() < at + CENTRAL_LEN || u32_at(&cd, at) != CENTRAL_SIG {
                 return Err(
@@ -200,14 +200,7 @@ impl<R: Read + Seek> Archive<R> {
             if let Some(why) = unsafe_name(&name) {
                 return Err(m(why));
             }
-            if entries.iter().any(|e| e.name == name) {
-                return Err(format!("member `{name}` appears twice"));
-            }
-            if !folded.insert(name.to_ascii_lowercase()) {
-                return Err(format!(
-                    "member `{name}` differs from another only in case (one file on a case-insensitive disk)"
-                ));
-            }
+            names.insert(&name)?;
             // A link or device is refused whatever host the entry claims: some unzips apply
             // Unix modes from other hosts too.
             let kind = (external >> 16) & 0o170_000;

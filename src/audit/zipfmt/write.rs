@@ -5,12 +5,23 @@ use super::{
     VERSION_NEEDED, unsafe_name,
 };
 
+/// `data` deflated the one way the writer does (level 6), and its CRC-32: for callers
+/// that deflate members in parallel before adding them in order.
+pub fn deflate(data: &[u8]) -> Result<(Vec<u8>, u32), String> {
+    use std::io::Write as _;
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::new(6));
+    enc.write_all(data).map_err(|e| format!("zip: {e}"))?;
+    let deflated = enc.finish().map_err(|e| format!("zip: {e}"))?;
+    Ok((deflated, crc32fast::hash(data)))
+}
+
 /// Writes members in ascending name order, each deflated at level 6, with `time`.
 pub struct Writer {
     out: Vec<u8>,
     central: Vec<u8>,
     count: usize,
     last: Option<String>,
+    names: super::Names,
     time: DosTime,
 }
 
@@ -21,17 +32,15 @@ impl Writer {
             central: Vec::new(),
             count: 0,
             last: None,
+            names: super::Names::default(),
             time,
         }
     }
 
     /// Adds a member; names must be safe and come in strictly ascending order.
     pub fn add(&mut self, name: &str, data: &[u8]) -> Result<(), String> {
-        use std::io::Write as _;
-        let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::new(6));
-        enc.write_all(data).map_err(|e| format!("zip: {e}"))?;
-        let deflated = enc.finish().map_err(|e| format!("zip: {e}"))?;
-        self.add_deflated(name, &deflated, crc32fast::hash(data), data.len() as u64)
+        let (deflated, crc) = deflate(data)?;
+        self.add_deflated(name, &deflated, crc, data.len() as u64)
     }
 
     /// Adds a member from an already deflated stream (for streams too large to hold
@@ -49,6 +58,7 @@ impl Writer {
         if self.last.as_deref().is_some_and(|l| l >= name) {
             return Err(format!("zip: member `{name}` is out of order"));
         }
+        self.names.insert(name).map_err(|e| format!("zip: {e}"))?;
         if self.count >= MAX_MEMBERS {
             return Err(format!("zip: more than {MAX_MEMBERS} members"));
         }
