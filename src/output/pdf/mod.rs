@@ -12,6 +12,7 @@
 //! - Deterministic: no creation date, no document ID, no random names; the same document
 //!   gives the same bytes.
 
+pub mod audit;
 mod metrics;
 
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
