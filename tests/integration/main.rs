@@ -27,6 +27,7 @@ mod load;
 mod manual;
 mod mappings;
 mod mappings_data;
+mod pdf;
 mod precommit;
 mod reports;
 mod schemas;
