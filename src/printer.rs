@@ -42,6 +42,28 @@ impl Printer {
         }
     }
 
+    /// Writes bytes that are not text (a PDF) to stdout; refused when stdout is a terminal,
+    /// where they would only garble the screen.
+    pub fn binary(&self, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
+        if std::io::stdout().is_terminal() {
+            return Err(vec![
+                Diagnostic::error(
+                    Code::BadArgument,
+                    "this output is binary (PDF) and stdout is a terminal",
+                )
+                .help("write it to a file with --output FILE, or redirect stdout"),
+            ]);
+        }
+        let mut out = std::io::stdout().lock();
+        match out.write_all(bytes).and_then(|()| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(vec![
+                Diagnostic::error(Code::WriteFailed, format!("cannot write to stdout: {e}"))
+                    .help("write to a file with --output instead"),
+            ]),
+            _ => Ok(()),
+        }
+    }
+
     /// One message line on stderr (`wrote …`, `note: …`), control characters escaped.
     pub fn note(&self, line: impl AsRef<str>) {
         let line = crate::escape::terminal(line.as_ref());

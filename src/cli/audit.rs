@@ -100,14 +100,25 @@ pub struct AuditExportArgs {
     /// Window start, inclusive (RFC 3339 or a date).
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
-    /// Window end, exclusive (RFC 3339 or a date).
-    #[arg(long, value_name = "TIME")]
+    /// Window end, exclusive (RFC 3339 or a date). `--to` is the same.
+    #[arg(long, visible_alias = "to", value_name = "TIME")]
     pub until: Option<String>,
+    /// jsonl: the entries as written; pdf: a document for the auditor's file.
+    #[arg(long, value_enum, default_value_t = AuditExportFormat::Jsonl)]
+    pub format: AuditExportFormat,
     /// Write to this file (atomically) instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub log: AuditLogArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditExportFormat {
+    /// The entries as they are written in the log, one per line.
+    Jsonl,
+    /// A PDF: the window, its anchor and head, and a table of the entries.
+    Pdf,
 }
 
 #[derive(Debug, Args)]

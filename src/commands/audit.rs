@@ -2,7 +2,9 @@
 
 use super::Outcome;
 use crate::audit::chain::{self, Log, NewEntry};
-use crate::cli::{AuditAppendArgs, AuditExportArgs, AuditLogArg, AuditVerifyArgs};
+use crate::cli::{
+    AuditAppendArgs, AuditExportArgs, AuditExportFormat, AuditLogArg, AuditVerifyArgs,
+};
 use crate::diag::{Code, Diagnostic, Location};
 use crate::exit::Exit;
 use crate::printer::Printer;
@@ -189,14 +191,42 @@ pub fn export(printer: &Printer, settings: &Settings, args: &AuditExportArgs) ->
     } else {
         log.entries[range.end - 1].chain
     };
-    let mut text = String::new();
-    for e in &log.entries[range.clone()] {
-        text.push_str(&e.line);
-        text.push('\n');
-    }
-    match &args.output {
-        Some(p) => super::write_file(p, text.as_bytes())?,
-        None => printer.data(&text)?,
+    let entries = &log.entries[range.clone()];
+    match args.format {
+        AuditExportFormat::Jsonl => {
+            let mut text = String::new();
+            for e in entries {
+                text.push_str(&e.line);
+                text.push('\n');
+            }
+            match &args.output {
+                Some(p) => super::write_file(p, text.as_bytes())?,
+                None => printer.data(&text)?,
+            }
+        }
+        AuditExportFormat::Pdf => {
+            let path = log_path(settings, &args.log);
+            // Relative to the repository when inside it: the same log gives the same PDF
+            // wherever the repository is checked out.
+            let shown = path
+                .strip_prefix(&settings.paths.repo)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            let window = crate::output::pdf::audit::Window {
+                log: &shown,
+                since: args.since.as_deref(),
+                until: args.until.as_deref(),
+                anchor: &anchor,
+                head: &head,
+            };
+            let doc = crate::output::pdf::audit::document(&window, entries);
+            let bytes = crate::output::pdf::render(&doc);
+            match &args.output {
+                Some(p) => super::write_file(p, &bytes)?,
+                None => printer.binary(&bytes)?,
+            }
+        }
     }
     printer.note(format!(
         "{} entries from seq {}; anchor {}; head {}",

@@ -100,6 +100,22 @@ pub(crate) fn emit(
     }
 }
 
+/// Bytes that are not text (a PDF) to `output`, or to stdout unless it is a terminal.
+pub(crate) fn emit_binary(
+    printer: &Printer,
+    output: Option<&Path>,
+    bytes: &[u8],
+) -> Result<(), Vec<Diagnostic>> {
+    match output {
+        Some(path) => {
+            write_file(path, bytes)?;
+            note_wrote(printer, path, "");
+            Ok(())
+        }
+        None => printer.binary(bytes),
+    }
+}
+
 /// The input warnings of a run that writes several reports or an export (a single report
 /// notes its own findings: [`crate::report::warnings_line`]).
 pub(crate) fn note_findings(printer: &Printer, model: &Model) {

@@ -1,6 +1,6 @@
 //! `compliance report FRAMEWORK` and `compliance report all`.
 
-use super::{Outcome, emit, framework_index, note_findings, note_wrote};
+use super::{Outcome, emit, emit_binary, framework_index, note_findings, note_wrote};
 use crate::cli::{ReportArgs, ReportFormat, ReportKind};
 use crate::diag::{Code, Diagnostic};
 use crate::exit::Exit;
@@ -44,14 +44,19 @@ pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome
         repo: &settings.paths.repo,
         out_dir: out_dir.as_deref(),
     };
-    let text = format.render_at(&report, colour, &place)?;
+    let bytes = format.render_bytes(&report, colour, &place)?;
     match &args.output_dir {
         Some(dir) => {
             let name = output::report::file_name(&report, format.extension());
-            write_files(dir, &[(name.clone(), text)])?;
+            write_files(dir, &[(name.clone(), bytes)])?;
             note_wrote(printer, &dir.join(name), "");
         }
-        None => emit(printer, args.output.as_deref(), &text)?,
+        None if format.binary() => emit_binary(printer, args.output.as_deref(), &bytes)?,
+        None => emit(
+            printer,
+            args.output.as_deref(),
+            &String::from_utf8_lossy(&bytes),
+        )?,
     }
     if args.output.is_some() || args.output_dir.is_some() {
         printer.note(report::headline(&report));
@@ -83,9 +88,9 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
         return Err(vec![
             Diagnostic::error(
                 Code::BadArgument,
-                "`compliance report all` writes HTML or JSON, not a terminal table",
+                "`compliance report all` writes files, not a terminal table",
             )
-            .help("use --format html or --format json, or `vigocli compliance status` for a table"),
+            .help("use --format html, json or pdf, or `vigocli compliance status` for a table"),
         ]);
     }
     let model = load::load(settings)?;
@@ -96,7 +101,7 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
         repo: &settings.paths.repo,
         out_dir: Some(dir),
     };
-    let files = format.render_all_at(&reports, &place)?;
+    let files = format.render_all_bytes(&reports, &place)?;
     let paths: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
     let targets: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
     crate::source::refuse_overwriting_inputs(&targets, &[dir])?;
@@ -118,14 +123,14 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
 }
 
 /// Writes every file into `dir` (created if missing), each atomically.
-fn write_files(dir: &Path, files: &[(String, String)]) -> Result<(), Vec<Diagnostic>> {
+fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Vec<Diagnostic>> {
     let paths: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
     let targets: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
     crate::source::refuse_overwriting_inputs(&targets, &[dir])?;
     std::fs::create_dir_all(dir).map_err(|e| super::write_failed(dir, e))?;
-    for (name, text) in files {
+    for (name, bytes) in files {
         let path = dir.join(name);
-        output::write_atomic(&path, text.as_bytes()).map_err(|e| super::write_failed(&path, e))?;
+        output::write_atomic(&path, bytes).map_err(|e| super::write_failed(&path, e))?;
     }
     Ok(())
 }

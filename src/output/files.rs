@@ -130,7 +130,7 @@ pub const SITE_MANIFEST: &str = ".vigocli-site";
 /// [`SITE_MANIFEST`] does not list (and the new site does not overwrite) is hard-linked
 /// (or copied) into the new one. Old files the manifest lists but the new run does not
 /// write (e.g. `envoys-7.html` of a larger fleet) are removed. See docs/html-report.md.
-pub fn write_site(dir: &Path, files: &[(String, String)]) -> std::io::Result<()> {
+pub fn write_site<B: AsRef<[u8]>>(dir: &Path, files: &[(String, B)]) -> std::io::Result<()> {
     use std::io::{Error, ErrorKind};
     if std::fs::symlink_metadata(dir).is_err() {
         std::fs::create_dir_all(dir)?;
@@ -162,7 +162,7 @@ pub fn write_site(dir: &Path, files: &[(String, String)]) -> std::io::Result<()>
     let mut written = std::collections::BTreeSet::new();
     for (name, text) in files {
         let mut f = std::fs::File::create_new(staging.path.join(name))?;
-        f.write_all(text.as_bytes())?;
+        f.write_all(text.as_ref())?;
         f.sync_all()?;
         written.insert(name.as_str());
     }

@@ -1,9 +1,11 @@
 //! Where results leave the program: files written atomically ([`files`]) and the registries
-//! of report and check formats ([`report`], [`check`]), each format one module that owns its rendering and its
+//! of report and check formats ([`report`], [`check`]) and the PDF writer they share with
+//! `audit export` ([`pdf`]), each format one module that owns its rendering and its
 //! file extension (docs/architecture.md, "To add a report format").
 
 pub mod check;
 mod files;
+pub mod pdf;
 pub mod report;
 
 pub use files::*;

@@ -5,6 +5,7 @@
 
 mod html;
 mod json;
+mod pdf;
 mod table;
 
 use crate::diag::Diagnostic;
@@ -18,6 +19,8 @@ pub enum ReportFormat {
     Table,
     /// A self-contained HTML page (with framework `all` and --output-dir: a static dashboard site).
     Html,
+    /// A PDF document (with framework `all` and --output-dir: one per framework).
+    Pdf,
 }
 
 impl ReportFormat {
@@ -27,6 +30,7 @@ impl ReportFormat {
             ReportFormat::Json => &json::Json,
             ReportFormat::Table => &table::Table,
             ReportFormat::Html => &html::Html,
+            ReportFormat::Pdf => &pdf::Pdf,
         }
     }
 }
@@ -72,6 +76,36 @@ pub trait Format: Sync {
             .iter()
             .map(|r| Ok((file_name(r, self.extension()), self.render(r, false)?)))
             .collect()
+    }
+
+    /// Whether its output is bytes rather than text (PDF): never shown on a terminal.
+    fn binary(&self) -> bool {
+        false
+    }
+
+    /// The bytes of one report written at `place`: what the command writes. By default
+    /// the text of [`Format::render_at`]; a binary format renders here.
+    fn render_bytes(
+        &self,
+        report: &Report,
+        colour: bool,
+        place: &Place<'_>,
+    ) -> Result<Vec<u8>, Vec<Diagnostic>> {
+        self.render_at(report, colour, place)
+            .map(String::into_bytes)
+    }
+
+    /// The files of `report all` as bytes. By default those of [`Format::render_all_at`].
+    fn render_all_bytes(
+        &self,
+        reports: &[Report],
+        place: &Place<'_>,
+    ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+        Ok(self
+            .render_all_at(reports, place)?
+            .into_iter()
+            .map(|(name, text)| (name, text.into_bytes()))
+            .collect())
     }
 }
 
