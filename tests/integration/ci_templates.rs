@@ -4,7 +4,7 @@
 //! tests/schemas/, see its README), validated with Python's `jsonschema` and PyYAML from
 //! PyPI (installed by `.ci/run`; in CI a missing module fails the test).
 
-use crate::common::require_tool;
+use crate::common::{in_ci, require_tool};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -51,9 +51,8 @@ fn validate(schema: &str, file: &Path) -> Option<(bool, String)> {
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     if out.status.code() == Some(3) {
-        let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
         assert!(
-            !in_ci,
+            !in_ci(),
             "ci_templates: {text} and CI must run this test ({INSTALL})"
         );
         eprintln!("ignored ci_templates: {text} ({INSTALL}; in CI this fails)");

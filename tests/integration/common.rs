@@ -242,6 +242,12 @@ pub fn three_envoy_fleet() -> Repo {
     r
 }
 
+/// Whether this is a CI run (`CI` set and not `false`, as `.ci/run` and CI services set
+/// it): there a test that cannot run fails instead of being ignored.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
 /// Whether an external tool a test needs runs (`tool version_arg` succeeds). When it does
 /// not, in CI (`CI` set, as `.ci/run` and CI services set it) the calling test fails: a
 /// test that cannot run must not pass. Elsewhere it says on stderr that it is ignored, and
@@ -255,9 +261,8 @@ pub fn require_tool(tool: &str, version_arg: &str, test: &str, install: &str) ->
     if runs {
         return true;
     }
-    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
     assert!(
-        !in_ci,
+        !in_ci(),
         "{test}: `{tool}` is not on PATH, and CI must run this test ({install})"
     );
     eprintln!("ignored {test}: `{tool}` is not on PATH ({install}; in CI this fails)");
