@@ -35,6 +35,26 @@ pub fn terminal(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `s` for a document that lays out white space itself (an HTML page, a PDF): every
+/// [unsafe](is_unsafe) character written as a visible escape, as [`terminal`] writes it,
+/// except the line breaks and tabs such a document shows as white space. A bidirectional
+/// override in a waiver's owner cannot reverse what a page shows, and an ESC reads `\x1b`.
+pub fn document(s: &str) -> Cow<'_, str> {
+    let hidden = |c: char| is_unsafe(c) && !matches!(c, '\n' | '\r' | '\t');
+    if !s.chars().any(hidden) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            push_char(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Appends `c`, escaped when it is unsafe.
 pub fn push_char(out: &mut String, c: char) {
     match c {
@@ -92,6 +112,15 @@ pub fn markdown(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn document_keeps_white_space_and_shows_what_would_act() {
+        assert_eq!(document("plain\ttext\r\n"), "plain\ttext\r\n");
+        assert_eq!(
+            document("a\u{1b}[2J\u{7}\u{202e}b\nc"),
+            "a\\x1b[2J\\x07\\u{202e}b\nc"
+        );
+    }
 
     #[test]
     fn controls_become_visible() {

@@ -198,6 +198,55 @@ fn data_with_control_characters_is_escaped_in_every_human_output() {
     );
 }
 
+/// An HTML page and a PDF show the same data visibly escaped: a bidirectional override in a
+/// framework's name cannot reverse what the page shows, and an ESC reads `\x1b`. Line
+/// breaks and tabs stay white space there.
+#[test]
+fn data_with_control_characters_is_shown_visibly_in_html_and_pdf() {
+    let r = hostile_fleet();
+    let dir = tempfile::tempdir().unwrap();
+    let (html, pdf) = (dir.path().join("tf.html"), dir.path().join("tf.pdf"));
+    for (format, out) in [("html", &html), ("pdf", &pdf)] {
+        let args = with_repo(
+            &r,
+            &["compliance", "report", "tf", "--format", format, "--output"],
+        );
+        let mut args = args;
+        args.push(out.display().to_string());
+        let run = run_env(&args, Path::new("."), &[]);
+        assert!(run.code == 0 || run.code == 1, "{format}: {}", run.stderr);
+    }
+    let hidden = |c: char| {
+        (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+    };
+    let page = std::fs::read_to_string(&html).unwrap();
+    let bad: Vec<char> = page.chars().filter(|&c| hidden(c)).collect();
+    assert!(bad.is_empty(), "html: raw characters {bad:?}");
+    assert!(page.contains("Test\\x1b[31m Framework\\x07\\u{202e}"));
+    if !crate::common::require_tool(
+        "pdftotext",
+        "-v",
+        "hardening_output",
+        "apt-get install poppler-utils",
+    ) {
+        return;
+    }
+    let out = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    // pdftotext ends each page with a form feed.
+    let bad: Vec<char> = text.chars().filter(|&c| hidden(c) && c != '\x0c').collect();
+    assert!(bad.is_empty(), "pdf: raw characters {bad:?} in\n{text}");
+    assert!(
+        text.contains("Test\\x1b[31m Framework\\x07\\u{202e}"),
+        "{text}"
+    );
+}
+
 #[test]
 fn diff_table_and_markdown_escape_data() {
     let r = hostile_fleet();

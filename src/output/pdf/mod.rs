@@ -115,11 +115,14 @@ fn text_width(text: &str, font: Font, size: f32) -> f32 {
     units as f32 * size / 1000.0
 }
 
-/// Control characters (tabs, carriage returns, escape sequences) become spaces: nothing a
-/// file contains can move the text or hide it.
+/// Characters that would act rather than read (escape sequences, bidirectional overrides)
+/// are written as visible escapes, as every other human output writes them
+/// (`escape::document`); tabs and carriage returns become spaces: nothing a file contains
+/// can move the text or hide it.
 fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+    crate::escape::document(text)
+        .chars()
+        .map(|c| if matches!(c, '\t' | '\r') { ' ' } else { c })
         .collect()
 }
 

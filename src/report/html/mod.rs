@@ -13,6 +13,7 @@ use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
@@ -53,6 +54,17 @@ static ENV: LazyLock<Result<Environment<'static>, String>> = LazyLock::new(|| {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::Html);
+    // Data is HTML-escaped by minijinja; before that, characters a browser would act on
+    // rather than show (bidirectional overrides, escape sequences) become visible escapes,
+    // as in every other human output (`escape::document`).
+    env.set_formatter(
+        |out, state, value| match value.as_str().map(crate::escape::document) {
+            Some(Cow::Owned(shown)) if !value.is_safe() => {
+                minijinja::escape_formatter(out, state, &Value::from(shown))
+            }
+            _ => minijinja::escape_formatter(out, state, value),
+        },
+    );
     for (name, source) in TEMPLATES {
         env.add_template(name, source)
             .map_err(|e| format!("template {name}: {e:#}"))?;
