@@ -133,6 +133,8 @@ pub enum ExportCommand {
     Cmdb(ExportArgs),
     /// Per-control pass/fail evidence payload for a GRC platform (see docs/exports.md).
     Grc(GrcArgs),
+    /// CSV (RFC 4180) for spreadsheets: one row per control, or per envoy and control.
+    Csv(CsvArgs),
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +152,15 @@ pub struct SiemArgs {
     #[command(flatten)]
     pub export: ExportArgs,
     /// One event per (envoy, framework, control) instead of per (framework, control).
+    #[arg(long)]
+    pub per_envoy: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CsvArgs {
+    #[command(flatten)]
+    pub export: ExportArgs,
+    /// One row per (framework, envoy, control) instead of per (framework, control).
     #[arg(long)]
     pub per_envoy: bool,
 }

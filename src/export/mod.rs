@@ -1,9 +1,10 @@
 //! Exports for the rest of the ecosystem (docs/exports.md): OSCAL assessment results, SIEM
-//! JSON Lines, CMDB JSON and GRC evidence payloads, plus pushing those payloads to an
+//! JSON Lines, CMDB JSON, CSV tables and GRC evidence payloads, plus pushing those payloads to an
 //! endpoint. Every export is built from the same coverage result and report model as
 //! `compliance report`, so its numbers are the report's numbers.
 
 pub mod cmdb;
+pub mod csv;
 pub mod grc;
 pub mod oscal;
 pub mod push;

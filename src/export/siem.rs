@@ -253,7 +253,7 @@ pub fn write(
             let attesting = AttestingRecords::new(model, &a.cov);
             // Per engine group (its members share their evidence classes): the records
             // that attest each control on its members, computed once.
-            let mut by_group: Vec<Option<Vec<Vec<&str>>>> = vec![None; a.cov.groups.len()];
+            let mut by_group: Vec<Option<Attesting>> = vec![None; a.cov.groups.len()];
             for ec in &a.cov.envoys {
                 let group = a.cov.group(ec);
                 let envoy = &model.envoys[ec.envoy];
@@ -279,7 +279,7 @@ pub fn write(
                         labels: labels.clone(),
                         environment: envoy.environment.as_deref(),
                     };
-                    let evidence: &[&str] = records.get(p).map_or(&[], Vec::as_slice);
+                    let evidence: &[&str] = records.at(p);
                     event(
                         status,
                         row,
@@ -303,12 +303,12 @@ pub fn write(
 
 /// The attesting evidence records of a framework, each as the positions of the counted
 /// controls it names.
-struct AttestingRecords {
+pub(crate) struct AttestingRecords {
     positions: Vec<Option<FixedBitSet>>,
 }
 
 impl AttestingRecords {
-    fn new(model: &Model, cov: &FrameworkCoverage) -> AttestingRecords {
+    pub(crate) fn new(model: &Model, cov: &FrameworkCoverage) -> AttestingRecords {
         let pos = Positions::of(&model.catalog, cov);
         AttestingRecords {
             positions: model
@@ -325,29 +325,52 @@ impl AttestingRecords {
 
     /// Per control position, the ids of the records that attest it on `envoy` (whose
     /// group is `group`): records of the envoy's evidence classes that name the control,
-    /// where the envoy's status is attested.
-    fn of<'m>(&self, model: &'m Model, envoy: &Envoy, group: &EnvoyGroup) -> Vec<Vec<&'m str>> {
-        let mut found: Vec<Vec<u32>> = vec![Vec::new(); group.attested.len()];
+    /// where the envoy's status is attested. Sparse (only attested positions), so that
+    /// caching it per group costs nothing for the many groups without evidence.
+    pub(crate) fn of<'m>(
+        &self,
+        model: &'m Model,
+        envoy: &Envoy,
+        group: &EnvoyGroup,
+    ) -> Attesting<'m> {
+        let mut found: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
         for &class in &envoy.evidence {
             for &r in &model.evidence_classes[class as usize].records {
                 if let Some(Some(bits)) = self.positions.get(r as usize) {
                     for p in bits.intersection(&group.attested) {
-                        found[p].push(r);
+                        found.entry(p).or_default().push(r);
                     }
                 }
             }
         }
         // Records in file order, each once.
-        found
-            .into_iter()
-            .map(|mut rs| {
-                rs.sort_unstable();
-                rs.dedup();
-                rs.into_iter()
-                    .map(|r| model.evidence[r as usize].id.as_str())
-                    .collect()
-            })
-            .collect()
+        Attesting(
+            found
+                .into_iter()
+                .map(|(p, mut rs)| {
+                    rs.sort_unstable();
+                    rs.dedup();
+                    let ids = rs
+                        .into_iter()
+                        .map(|r| model.evidence[r as usize].id.as_str())
+                        .collect();
+                    (p, ids)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The attesting records of one envoy, by control position (only positions that have some).
+#[derive(Clone, Default)]
+pub(crate) struct Attesting<'m>(Vec<(usize, Vec<&'m str>)>);
+
+impl<'m> Attesting<'m> {
+    /// The ids of the records that attest the control at position `p` (file order).
+    pub(crate) fn at(&self, p: usize) -> &[&'m str] {
+        self.0
+            .binary_search_by_key(&p, |(q, _)| *q)
+            .map_or(&[], |i| self.0[i].1.as_slice())
     }
 }
 

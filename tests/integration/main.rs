@@ -10,6 +10,7 @@ mod check;
 mod ci_templates;
 mod common;
 mod coverage;
+mod csv_export;
 mod differential;
 mod docs;
 mod errors;
