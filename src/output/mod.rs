@@ -5,6 +5,7 @@
 
 pub mod check;
 mod files;
+pub mod markdown;
 pub mod pdf;
 pub mod report;
 

@@ -7,6 +7,7 @@ mod catalog_import;
 mod catalogs_cis_dfs_gdpr;
 mod catalogs_new;
 mod check;
+mod ci_formats;
 mod ci_templates;
 mod common;
 mod coverage;

@@ -3,8 +3,11 @@
 //! [`CheckFormat::format`]. Shared here: the counts and the closing summary line.
 
 mod github;
+mod gitlab;
 mod human;
 mod json;
+mod junit;
+mod markdown;
 mod sarif;
 
 use super::serialise_failed;
@@ -24,6 +27,12 @@ pub enum CheckFormat {
     Sarif,
     /// GitHub Actions workflow annotations.
     Github,
+    /// GitHub-flavoured Markdown for a job summary or a pull-request comment (capped at 65,536 characters).
+    Markdown,
+    /// JUnit XML (Jenkins, GitLab test reports): a test case per gate and per failing control.
+    Junit,
+    /// GitLab Code Quality JSON, for the merge-request widget.
+    Gitlab,
 }
 
 impl CheckFormat {
@@ -34,6 +43,9 @@ impl CheckFormat {
             CheckFormat::Json => &json::Json,
             CheckFormat::Sarif => &sarif::Sarif,
             CheckFormat::Github => &github::Github,
+            CheckFormat::Markdown => &markdown::Markdown,
+            CheckFormat::Junit => &junit::Junit,
+            CheckFormat::Gitlab => &gitlab::Gitlab,
         }
     }
 }

@@ -5,6 +5,7 @@
 
 mod html;
 mod json;
+mod markdown;
 mod pdf;
 mod table;
 
@@ -21,6 +22,8 @@ pub enum ReportFormat {
     Html,
     /// A PDF document (with framework `all` and --output-dir: one per framework).
     Pdf,
+    /// GitHub-flavoured Markdown for a job summary or a pull-request comment (capped at 65,536 characters).
+    Markdown,
 }
 
 impl ReportFormat {
@@ -31,6 +34,7 @@ impl ReportFormat {
             ReportFormat::Table => &table::Table,
             ReportFormat::Html => &html::Html,
             ReportFormat::Pdf => &pdf::Pdf,
+            ReportFormat::Markdown => &markdown::Markdown,
         }
     }
 }
