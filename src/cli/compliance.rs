@@ -21,8 +21,18 @@ pub struct ReportArgs {
     /// Write into this directory (created if missing): `<framework>.html`/`.json`; with framework `all` and --format html, a static site with index.html and an envoy index.
     #[arg(long, value_name = "DIR", conflicts_with = "output")]
     pub output_dir: Option<PathBuf>,
+    /// With --format table: one row per catalog category instead of per control (JSON always has `categories`, HTML groups by category).
+    #[arg(long, value_enum, value_name = "GROUPING")]
+    pub by: Option<ReportGrouping>,
     #[command(subcommand)]
     pub kind: Option<ReportKind>,
+}
+
+/// How `--format table` groups a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportGrouping {
+    /// One row per catalog category (NIST family, PCI DSS requirement, HIPAA safeguard, …).
+    Category,
 }
 
 #[derive(Debug, Subcommand)]

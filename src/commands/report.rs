@@ -1,7 +1,7 @@
 //! `compliance report FRAMEWORK` and `compliance report all`.
 
 use super::{Outcome, emit, emit_binary, framework_index, note_findings, note_wrote};
-use crate::cli::{ReportArgs, ReportFormat, ReportKind};
+use crate::cli::{ReportArgs, ReportFormat, ReportGrouping, ReportKind};
 use crate::diag::{Code, Diagnostic};
 use crate::exit::Exit;
 use crate::printer::Printer;
@@ -14,6 +14,15 @@ use std::path::{Path, PathBuf};
 const ALL_FRAMEWORKS: &str = "all";
 
 pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
+    if args.by.is_some() && (args.format != ReportFormat::Table || args.kind.is_some()) {
+        return Err(vec![
+            Diagnostic::error(
+                Code::BadArgument,
+                "--by category groups the terminal table (--format table)",
+            )
+            .help("drop --by: the JSON report always has `categories`, and the HTML page groups its controls by category"),
+        ]);
+    }
     if args.kind.is_none() && args.framework.as_deref() == Some(ALL_FRAMEWORKS) {
         return all(printer, settings, args);
     }
@@ -31,6 +40,21 @@ pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome
     let report = report::build_for_framework(&model, fw);
     let format = args.format.format();
     let colour = args.output.is_none() && args.output_dir.is_none() && printer.colour();
+    if args.by == Some(ReportGrouping::Category) {
+        let text = report::table::render_categories(&report, colour);
+        return match &args.output_dir {
+            Some(dir) => {
+                let name = output::report::file_name(&report, format.extension());
+                write_files(dir, &[(name.clone(), text.into_bytes())])?;
+                note_wrote(printer, &dir.join(name), "");
+                Ok(Exit::Ok)
+            }
+            None => {
+                emit(printer, args.output.as_deref(), &text)?;
+                Ok(Exit::Ok)
+            }
+        };
+    }
     // The directory the file goes to (`-o hipaa.html`: the current one).
     let out_dir = match (&args.output_dir, &args.output) {
         (Some(dir), _) => Some(dir.clone()),

@@ -1,6 +1,7 @@
 //! The report model (schema `vigocli/compliance-report/v1`) built from a coverage
 //! result, and its renderings: JSON, HTML and terminal tables.
 
+pub mod categories;
 mod evidence;
 pub mod html;
 pub mod table;
@@ -29,6 +30,8 @@ pub struct Report {
     pub scope: BTreeMap<String, String>,
     pub inputs_digest: String,
     pub summary: Summary,
+    /// The counted controls by catalog category, with the summary's counts and percentages.
+    pub categories: Vec<categories::CategoryRow>,
     pub controls: Vec<ControlRow>,
     pub envoys: Vec<EnvoyRow>,
     pub waivers: WaiverLists,
@@ -290,7 +293,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
     );
 
     let crate_name = |i: u32| model.configcrates[i as usize].name.clone();
-    let controls = cov
+    let controls: Vec<ControlRow> = cov
         .controls
         .iter()
         .map(|c| {
@@ -439,6 +442,21 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
     }
     let findings = cap_per_code(findings, |d| d.code, "findings");
 
+    let tally = categories::Tally {
+        covered,
+        attested,
+        partial,
+        waived,
+        uncovered,
+    };
+    debug_assert_eq!(tally.total(), total);
+    let categories = categories::rollup(
+        &controls,
+        cov.not_applicable
+            .iter()
+            .map(|&(c, _)| cat.control(base, c.0).category.as_deref()),
+    );
+
     Report {
         schema: SCHEMA,
         tool: Tool::VIGOCLI,
@@ -462,9 +480,9 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
             waived,
             uncovered,
             not_applicable,
-            coverage_pct: pct(u128::from(covered + attested + waived), u128::from(total)),
-            covered_pct: pct(u128::from(covered), u128::from(total)),
-            assured_pct: pct(u128::from(covered + attested), u128::from(total)),
+            coverage_pct: tally.coverage_pct(),
+            covered_pct: tally.covered_pct(),
+            assured_pct: tally.assured_pct(),
             envoys_in_scope: n_envoys,
             envoy_mean_pct: (n_envoys > 0)
                 .then(|| pct(sum_envoy, u128::from(n_envoys) * u128::from(total))),
@@ -472,6 +490,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
             covered_via_mapping,
             formulas,
         },
+        categories,
         controls,
         envoys,
         waivers,

@@ -43,6 +43,60 @@ fn right(s: impl ToString) -> Cell {
 
 /// One framework: a summary block and the per-control table.
 pub fn render_report(r: &Report, colour: bool) -> String {
+    let mut out = summary_block(r);
+    out.push_str(&control_table(r, colour));
+    closing_lines(r, &mut out);
+    out
+}
+
+/// One framework by catalog category (`--format table --by category`): the summary block
+/// and one row per category, with the summary's numbers (they add up to it).
+pub fn render_categories(r: &Report, colour: bool) -> String {
+    let mut out = summary_block(r);
+    let mut t = new_table(colour);
+    t.set_header(vec![
+        "category",
+        "controls",
+        "covered",
+        "attested",
+        "waived",
+        "partial",
+        "uncovered",
+        "covered %",
+        "assured %",
+        "coverage %",
+    ]);
+    for c in &r.categories {
+        let name = if c.not_applicable > 0 {
+            format!(
+                "{} ({} not applicable)",
+                terminal(&c.name),
+                c.not_applicable
+            )
+        } else {
+            terminal(&c.name).into_owned()
+        };
+        t.add_row(vec![
+            Cell::new(name),
+            right(c.controls_total),
+            right(c.covered),
+            right(c.attested),
+            right(c.waived),
+            right(c.partial),
+            right(c.uncovered),
+            right(fmt_pct(c.covered, c.controls_total)),
+            right(fmt_pct(c.covered + c.attested, c.controls_total)),
+            right(fmt_pct(c.covered + c.attested + c.waived, c.controls_total)),
+        ]);
+    }
+    out.push_str(&t.to_string());
+    out.push('\n');
+    closing_lines(r, &mut out);
+    out
+}
+
+/// The framework, its numbers and its envoys, above either table.
+fn summary_block(r: &Report) -> String {
     let s = &r.summary;
     let mut out = String::new();
     out.push_str(&format!(
@@ -94,6 +148,11 @@ pub fn render_report(r: &Report, colour: bool) -> String {
     } else {
         out.push_str(&format!("envoys in scope {}\n", s.envoys_in_scope));
     }
+    out
+}
+
+/// The per-control table.
+fn control_table(r: &Report, colour: bool) -> String {
     let mut t = new_table(colour);
     t.set_header(vec![
         "control",
@@ -126,8 +185,13 @@ pub fn render_report(r: &Report, colour: bool) -> String {
             text(&c.title),
         ]);
     }
-    out.push_str(&t.to_string());
+    let mut out = t.to_string();
     out.push('\n');
+    out
+}
+
+/// Controls declared not applicable and the findings line, below either table.
+fn closing_lines(r: &Report, out: &mut String) {
     if !r.not_applicable.is_empty() {
         let ids: Vec<String> = r
             .not_applicable
@@ -143,7 +207,6 @@ pub fn render_report(r: &Report, colour: bool) -> String {
         out.push_str(&line);
         out.push('\n');
     }
-    out
 }
 
 /// Every framework at once.

@@ -6,6 +6,7 @@ mod bundle_zip;
 mod catalog_import;
 mod catalogs_cis_dfs_gdpr;
 mod catalogs_new;
+mod categories;
 mod check;
 mod ci_formats;
 mod ci_templates;

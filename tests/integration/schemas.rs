@@ -1245,12 +1245,29 @@ mod mirror {
         scope: Map,
         inputs_digest: String,
         summary: Summary,
+        categories: Vec<Category>,
         controls: Vec<Control>,
         envoys: Vec<Envoy>,
         waivers: Waivers,
         evidence: Vec<EvidenceRecord>,
         not_applicable: Vec<NotApplicable>,
         findings: Vec<Diagnostic>,
+    }
+
+    #[derive(Deserialize, Serialize)]
+    #[serde(deny_unknown_fields)]
+    struct Category {
+        name: String,
+        controls_total: u64,
+        covered: u64,
+        attested: u64,
+        partial: u64,
+        waived: u64,
+        uncovered: u64,
+        not_applicable: u64,
+        coverage_pct: f64,
+        covered_pct: f64,
+        assured_pct: f64,
     }
 
     #[derive(Deserialize, Serialize)]

@@ -75,6 +75,27 @@ fn markdown(r: &Report) -> String {
         let _ = writeln!(out, "- `{name}` = {}", md(formula));
     }
     out.push('\n');
+    if r.categories.len() > 1 {
+        let _ = writeln!(out, "### By category ({})\n", r.categories.len());
+        out.push_str("| category | controls | covered | attested | waived | partial | uncovered | coverage | assured |\n");
+        out.push_str("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for c in &r.categories {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {:.2} % | {:.2} % |",
+                md(&c.name),
+                c.controls_total,
+                c.covered,
+                c.attested,
+                c.waived,
+                c.partial,
+                c.uncovered,
+                c.coverage_pct,
+                c.assured_pct
+            );
+        }
+        out.push('\n');
+    }
 
     let gaps: Vec<&ControlRow> = r
         .controls
