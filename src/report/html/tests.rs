@@ -104,6 +104,7 @@ fn sample() -> Report {
             covered_via_mapping: None,
             formulas: BTreeMap::new(),
         },
+        categories: vec![],
         controls: vec![
             row("C1", Status::Partial, vec![]),
             row("C2", Status::Waived, vec![waiver.source.clone()]),
