@@ -2,9 +2,11 @@
 (function () {
   "use strict";
   function setup(form) {
+    // The rows of one table, or of every table of a container (the controls by category).
     var table = document.getElementById(form.getAttribute("data-table"));
-    if (!table || !table.tBodies.length) { return; }
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    if (!table) { return; }
+    var rows = Array.prototype.slice.call(table.querySelectorAll("tbody > tr"));
+    var groups = Array.prototype.slice.call(table.querySelectorAll("details.group"));
     var text = rows.map(function (r) { return r.textContent.toLowerCase(); });
     var query = form.querySelector("input[type=search]");
     var status = form.querySelector("select");
@@ -20,6 +22,14 @@
         if (ok) { shown += 1; }
       });
       out.textContent = shown + " of " + rows.length + " shown";
+      // While a filter is on, unfold the groups with a matching row and hide the others;
+      // without one, every group is back as the page opened it.
+      var filtering = needle !== "" || wanted !== "";
+      groups.forEach(function (g) {
+        var any = g.querySelector("tbody > tr:not([hidden])") !== null;
+        g.hidden = filtering && !any;
+        g.open = filtering ? any : g.getAttribute("data-open") === "true";
+      });
     }
     form.addEventListener("input", apply);
     form.addEventListener("change", apply);

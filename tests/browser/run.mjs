@@ -118,11 +118,17 @@ try {
       check((await visible().count()) === total, `${name}: every row shown before filtering`);
       if (total === 0) continue;
       // Search for the first row's header text: it stays, and every row left contains it.
-      const needle = (await rows.first().locator("th").first().innerText()).split(/\s/)[0].toLowerCase();
+      const needle = (await rows.first().locator("th").first().textContent()).trim().split(/\s+/)[0].toLowerCase();
       await form.locator("input[type=search]").fill(needle);
       const shown = await visible().allInnerTexts();
       check(shown.length >= 1 && shown.length <= total, `${name}: search "${needle}" keeps its row`);
       check(shown.every((t) => t.toLowerCase().includes(needle)), `${name}: search "${needle}" hides rows without it`);
+      // Controls grouped by category: a search unfolds exactly the groups with a match.
+      const groups = table.locator("details.group");
+      if ((await groups.count()) > 0) {
+        const states = await groups.evaluateAll((gs) => gs.map((g) => [g.open, g.hidden, g.querySelector("tbody > tr:not([hidden])") !== null]));
+        check(states.every(([open, hidden, any]) => open === any && hidden === !any), `${name}: search unfolds the category groups with a match, hides the others`);
+      }
       await form.locator("input[type=search]").fill("no-such-thing-§§");
       check((await visible().count()) === 0, `${name}: a search that matches nothing hides every row`);
       check((await form.locator("output").innerText()) === `0 of ${total} shown`, `${name}: the count says 0 shown`);
@@ -143,6 +149,8 @@ try {
         await form.locator("select").selectOption("");
       }
       check((await visible().count()) === total, `${name}: clearing the filter shows every row again`);
+      const folded = await table.locator("details.group").evaluateAll((gs) => gs.every((g) => !g.hidden && g.open === (g.dataset.open === "true")));
+      check(folded, `${name}: clearing the filter folds the category groups as the page opened`);
     }
 
     // Print stylesheet: the filter and navigation are not printed.

@@ -540,12 +540,127 @@ struct ReportView<'a> {
     /// and the attested counts appear only then.
     with_evidence: bool,
     status_options: Vec<&'static str>,
-    controls: Vec<ControlView<'a>>,
+    controls_count: usize,
+    /// The controls by catalog category, each group with its numbers and bar.
+    groups: Vec<GroupView<'a>>,
     envoys: EnvoysView<'a>,
     waivers: &'a super::WaiverLists,
     evidence: Vec<evidence::RecordView<'a>>,
     not_applicable: Vec<evidence::DecisionView<'a>>,
     findings: Vec<FindingView<'a>>,
+}
+
+/// Groups of more controls than this are folded when the page opens (search and the status
+/// filter unfold the groups with matching rows; print unfolds every group).
+const GROUP_OPEN_MAX: usize = 25;
+
+/// One category of the controls table.
+#[derive(Serialize)]
+struct GroupView<'a> {
+    name: &'a str,
+    anchor: String,
+    open: bool,
+    row: CategoryView<'a>,
+    controls: Vec<ControlView<'a>>,
+}
+
+/// A category's numbers as the page shows them, with the segments of its bar.
+#[derive(Serialize)]
+pub(super) struct CategoryView<'a> {
+    name: &'a str,
+    total: u64,
+    covered: u64,
+    attested: u64,
+    waived: u64,
+    partial: u64,
+    uncovered: u64,
+    not_applicable: u64,
+    coverage_pct: String,
+    covered_pct: String,
+    assured_pct: String,
+    /// 0 (coverage below 20 %) to 4 (80 % and more): the heat-map shade.
+    heat: u8,
+    segments: Vec<Segment>,
+}
+
+/// One status's part of a bar (SVG user units out of 100).
+#[derive(Serialize)]
+pub(super) struct Segment {
+    class: &'static str,
+    x: String,
+    width: String,
+}
+
+pub(super) fn category_view(c: &super::categories::CategoryRow) -> CategoryView<'_> {
+    let mut x = 0.0;
+    let mut segments = Vec::new();
+    for (class, n) in [
+        ("seg-covered", c.covered),
+        ("seg-attested", c.attested),
+        ("seg-waived", c.waived),
+        ("seg-partial", c.partial),
+        ("seg-uncovered", c.uncovered),
+    ] {
+        if n == 0 || c.controls_total == 0 {
+            continue;
+        }
+        let width = 100.0 * n as f64 / c.controls_total as f64;
+        segments.push(Segment {
+            class,
+            x: format!("{x:.3}"),
+            width: format!("{width:.3}"),
+        });
+        x += width;
+    }
+    CategoryView {
+        name: &c.name,
+        total: c.controls_total,
+        covered: c.covered,
+        attested: c.attested,
+        waived: c.waived,
+        partial: c.partial,
+        uncovered: c.uncovered,
+        not_applicable: c.not_applicable,
+        coverage_pct: pct_text(c.coverage_pct),
+        covered_pct: pct_text(c.covered_pct),
+        assured_pct: pct_text(c.assured_pct),
+        heat: ((c.coverage_pct / 20.0).floor() as u8).min(4),
+        segments,
+    }
+}
+
+/// The report's controls by category, in the order of `categories` (catalog order within).
+fn groups<'a>(r: &'a Report, look: &Lookups<'a, '_>) -> Vec<GroupView<'a>> {
+    let counted: Vec<&super::categories::CategoryRow> = r
+        .categories
+        .iter()
+        .filter(|c| c.controls_total > 0)
+        .collect();
+    let single = counted.len() <= 1;
+    counted
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let controls: Vec<ControlView<'a>> = r
+                .controls
+                .iter()
+                .filter(|row| {
+                    row.category
+                        .as_deref()
+                        .unwrap_or(super::categories::UNCATEGORISED)
+                        == c.name
+                })
+                .map(|row| control_view(row, look))
+                .collect();
+            GroupView {
+                name: &c.name,
+                anchor: format!("cat-{}", i + 1),
+                open: single || controls.len() <= GROUP_OPEN_MAX,
+                row: category_view(c),
+                controls,
+            }
+        })
+        .collect()
 }
 
 fn report_view<'a>(r: &'a Report, links: &EvidenceLinks<'_>) -> ReportView<'a> {
@@ -578,7 +693,8 @@ fn report_view<'a>(r: &'a Report, links: &EvidenceLinks<'_>) -> ReportView<'a> {
         .filter(|s| *s != Status::Attested || with_evidence)
         .map(Status::as_str)
         .collect(),
-        controls: r.controls.iter().map(|c| control_view(c, &look)).collect(),
+        controls_count: r.controls.len(),
+        groups: groups(r, &look),
         envoys: envoys_view(r),
         waivers: &r.waivers,
         evidence: evidence::records(&r.evidence, links),

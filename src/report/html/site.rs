@@ -44,6 +44,8 @@ struct Card<'a> {
     summary: SummaryView<'a>,
     in_progress: u64,
     next_gap: Option<NextGap<'a>>,
+    /// The heat map: coverage of each category that has counted controls.
+    categories: Vec<super::CategoryView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -131,6 +133,12 @@ pub fn render_site_with(
                 summary: summary_view(r),
                 in_progress: r.summary.partial,
                 next_gap: next_gap(r),
+                categories: r
+                    .categories
+                    .iter()
+                    .filter(|c| c.controls_total > 0)
+                    .map(super::category_view)
+                    .collect(),
             })
             .collect(),
         envoys_total: hosts.len(),

@@ -66,6 +66,10 @@ fn sample() -> Report {
         environment: None,
         status: None,
     };
+    let controls = vec![
+        row("C1", Status::Partial, vec![]),
+        row("C2", Status::Waived, vec![waiver.source.clone()]),
+    ];
     Report {
         schema: crate::report::SCHEMA,
         tool: Tool {
@@ -104,11 +108,8 @@ fn sample() -> Report {
             covered_via_mapping: None,
             formulas: BTreeMap::new(),
         },
-        categories: vec![],
-        controls: vec![
-            row("C1", Status::Partial, vec![]),
-            row("C2", Status::Waived, vec![waiver.source.clone()]),
-        ],
+        categories: crate::report::categories::rollup(&controls, std::iter::empty()),
+        controls,
         envoys: vec![envoy("a", 50.0), envoy("b", 50.0)],
         waivers: WaiverLists {
             active: vec![waiver],
