@@ -15,6 +15,7 @@ pub mod escape;
 pub mod exit;
 pub mod export;
 pub mod hex;
+pub mod history;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -104,6 +104,12 @@ fn run(printer: &Printer, cli: Cli) -> Outcome {
             ComplianceCommand::Push(PushCommand::Grc(args)) => {
                 commands::push::run(printer, &settings()?, &args)
             }
+            ComplianceCommand::Snapshot(args) => {
+                commands::history::snapshot(printer, &settings()?, &args)
+            }
+            ComplianceCommand::Trend(args) => {
+                commands::history::trend(printer, &settings()?, &args)
+            }
             ComplianceCommand::MigrateTags(args) => {
                 commands::migrate::run(printer, &settings()?, &args)
             }

@@ -83,6 +83,9 @@ pub struct CheckArgs {
     /// Warn about waivers and evidence records that expire within DAYS (default: `[waivers] expiring_days`, else 30).
     #[arg(long, value_name = "DAYS")]
     pub expiring_days: Option<i64>,
+    /// Fail when a gated framework's history (history/<framework>.jsonl) shows a control regressed for more than DAYS days.
+    #[arg(long, value_name = "DAYS")]
+    pub max_regression_days: Option<u32>,
     #[arg(long, value_enum, default_value = "human")]
     pub format: CheckFormat,
     /// Write the result to this file (atomically) instead of stdout.
@@ -267,4 +270,41 @@ pub struct MigrateTagsArgs {
     pub write: bool,
     #[arg(long, value_enum, default_value = "table")]
     pub format: MigrateFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Only these frameworks (repeatable; default: those with a `[frameworks.<id>]` table in vigocli.toml, else every framework with a control that is not uncovered).
+    #[arg(long = "framework", value_name = "ID")]
+    pub frameworks: Vec<String>,
+    #[command(flatten)]
+    pub log: super::AuditLogArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrendFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// Framework id or alias.
+    pub framework: String,
+    /// First day shown: `90d` (days before --until) or a date `YYYY-MM-DD`.
+    #[arg(long, value_name = "DAYS|DATE", default_value = "90d")]
+    pub since: String,
+    /// Last day shown, `YYYY-MM-DD` (default: the day of --as-of, i.e. today).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: TrendFormat,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Check every history line against its `snapshot` entry in the audit log first (exit 1 when one has none).
+    #[arg(long)]
+    pub verify: bool,
+    #[command(flatten)]
+    pub log: super::AuditLogArg,
 }

@@ -242,6 +242,10 @@ pub enum ComplianceCommand {
     /// Send per-control evidence to another system.
     #[command(subcommand)]
     Push(PushCommand),
+    /// Append today's numbers and control statuses to history/<framework>.jsonl (and the audit log).
+    Snapshot(SnapshotArgs),
+    /// Coverage over time from history/: the last snapshot of each day, what regressed or improved.
+    Trend(TrendArgs),
     /// Move control tags to another framework along a mapping (e.g. ISO 27001:2013 to 2022): a plan, or the rewrite with --write.
     MigrateTags(MigrateTagsArgs),
 }

@@ -52,5 +52,11 @@ pub fn run(printer: &Printer, settings: &Settings, args: &CheckArgs) -> Outcome 
         Ok(p) => p,
         Err(diags) => return finish(CheckResult::invalid(settings.as_of, mode, diags)),
     };
-    finish(check::evaluate(&model, &plan))
+    let mut result = check::evaluate(&model, &plan);
+    if let Some(days) = args.max_regression_days
+        && result.result != check::Outcome::Invalid
+    {
+        super::history::regression_gate(settings, &model, days, &mut result);
+    }
+    finish(result)
 }

@@ -13,6 +13,7 @@ pub mod check;
 pub mod diff;
 pub mod evidence;
 pub mod export;
+pub mod history;
 pub mod keygen;
 pub mod manual;
 pub mod mappings;

@@ -2,23 +2,11 @@
 
 use crate::common::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use vigocli::audit::{bundle, chain, zipfmt};
 
 pub(crate) const EPOCH: &str = "1767225600"; // 2026-01-01T00:00:00Z
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
 
 /// The clinic fixture in a temp dir with `n` audit entries, one a day from 2026-11-01.
 pub(crate) fn clinic_with_log(n: usize) -> Repo {

@@ -268,3 +268,17 @@ pub fn require_tool(tool: &str, version_arg: &str, test: &str, install: &str) ->
     eprintln!("ignored {test}: `{tool}` is not on PATH ({install}; in CI this fails)");
     false
 }
+
+/// A copy of the directory `from` (e.g. a fixture repository) at `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.expect("walk");
+        let rel = e.path().strip_prefix(from).expect("inside");
+        let target = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}

@@ -9,7 +9,7 @@
 use crate::common::*;
 use crate::exports::{assert_valid_oscal, oscal_validator};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use vigocli::audit::bundle::sha256_hex;
 
 pub const POLICY: &str = "# Information security policy\n\nApproved by the board.\n";
@@ -17,19 +17,6 @@ const TABLETOP: &str = "# Incident response tabletop\n\nThree actions, all close
 /// A record title that is markup: it must reach every page as text.
 const SCRIPT_TITLE: &str = "Security policy <script>alert('evidence')</script>";
 const DECISION: &str = "\nnot_applicable:\n  - controls: [\"hipaa:164.314(b)(1)\"]\n    rationale: \"Not the sponsor of a <b>group health plan</b>\"\n    owner: \"privacy@example.com\"\n    approved_by: \"ciso@example.com\"\n    approved_at: 2026-01-15\n    review_by: 2027-01-15\n";
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        let target = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
 
 fn accepted(extra: &str) -> String {
     format!(

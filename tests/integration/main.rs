@@ -26,6 +26,7 @@ mod fuzz;
 mod hardening_inputs;
 mod hardening_misc;
 mod hardening_output;
+mod history;
 mod html;
 mod load;
 mod manual;

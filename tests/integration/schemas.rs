@@ -24,6 +24,8 @@ const SIEM: &str = "siem-event-v1.json";
 const VERIFICATION: &str = "bundle-verification-v1.json";
 const BOUNDARY: &str = "audit-boundary-v1.json";
 const MANIFEST: &str = "audit-bundle-manifest-v1.json";
+const SNAPSHOT: &str = "snapshot-v1.json";
+const TREND: &str = "trend-v1.json";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -1596,4 +1598,79 @@ mod mirror {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         severity: Option<String>,
     }
+}
+
+#[test]
+fn history_snapshots_and_trend_match_their_schemas() {
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    copy_dir(&example(), &repo);
+    for day in ["2026-11-20", "2026-11-21", "2026-11-22"] {
+        run_at_time(
+            &repo,
+            &format!("{day}T10:00:00Z"),
+            &["compliance", "snapshot"],
+        )
+        .ok();
+    }
+    let mut lines = 0;
+    for e in std::fs::read_dir(repo.join("history")).unwrap() {
+        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        for l in text.lines() {
+            let doc = parse(l, "history line");
+            let errs = errors(SNAPSHOT, &doc);
+            assert!(errs.is_empty(), "{errs:?}");
+            lines += 1;
+        }
+    }
+    assert!(lines >= 3, "{lines}");
+    let trend = run_at_time(
+        &repo,
+        "2026-11-22T12:00:00Z",
+        &[
+            "compliance",
+            "trend",
+            "hipaa",
+            "--format",
+            "json",
+            "--verify",
+        ],
+    )
+    .ok()
+    .json();
+    let errs = errors(TREND, &trend);
+    assert!(errs.is_empty(), "{errs:?}");
+    let text = std::fs::read_to_string(repo.join("history/hipaa.jsonl")).unwrap();
+    let snap = parse(text.lines().next().unwrap(), "history line");
+    assert_rejects_breakage(
+        SNAPSHOT,
+        &snap,
+        &["/statuses", "/catalog/digest"],
+        &["/extra", "/summary/extra"],
+        &[
+            ("/statuses", json!("CCX")),
+            ("/categories/0", json!(["x", 1])),
+            ("/summary/coverage_pct", json!(101)),
+        ],
+    );
+    assert_rejects_breakage(
+        TREND,
+        &trend,
+        &["/points", "/points/0/worse"],
+        &["/extra", "/points/0/extra"],
+        &[("/points/0/date", json!("22 Nov"))],
+    );
+}
+
+/// `vigocli --repo REPO --as-of AS_OF ARGS`.
+fn run_at_time(repo: &Path, as_of: &str, args: &[&str]) -> Run {
+    let mut all: Vec<String> = vec![
+        "--repo".into(),
+        repo.display().to_string(),
+        "--as-of".into(),
+        as_of.into(),
+    ];
+    all.extend(args.iter().map(|s| s.to_string()));
+    run_raw(&all, repo)
 }

@@ -1,0 +1,499 @@
+//! `compliance snapshot` and `compliance trend` (docs/history.md).
+
+use super::{Outcome, emit, framework_index, framework_list, write_file};
+use crate::audit::chain::{self, NewEntry};
+use crate::cli::{SnapshotArgs, TrendArgs, TrendFormat};
+use crate::coverage::Status;
+use crate::diag::{Code, Diagnostic, Location};
+use crate::escape::terminal;
+use crate::exit::Exit;
+use crate::history::{self, Line, Trend};
+use crate::load;
+use crate::model::Model;
+use crate::printer::Printer;
+use crate::report;
+use crate::settings::Settings;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// `history/<framework>.jsonl` of the repository, and the same path as the audit entry and
+/// messages name it (repository-relative, `/`-separated).
+fn history_file(settings: &Settings, framework: &str) -> (PathBuf, String) {
+    let rel = format!("history/{framework}.jsonl");
+    (settings.paths.repo.join(&rel), rel)
+}
+
+/// The lines of a history file (none when it does not exist); a malformed line is
+/// `bad-history` at its line.
+fn read_history(path: &Path, rel: &str) -> Result<(String, Vec<Line>), Vec<Diagnostic>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((String::new(), vec![])),
+        Err(e) => {
+            return Err(vec![
+                Diagnostic::error(Code::UnreadableFile, format!("cannot read `{rel}`: {e}"))
+                    .help("check the file's permissions"),
+            ]);
+        }
+    };
+    let lines = history::parse(&text).map_err(|(line, what)| {
+        vec![
+            Diagnostic::error(Code::BadHistory, format!("`{rel}` line {line}: {what}"))
+                .at(Location {
+                    file: Arc::from(rel),
+                    line,
+                    col: 1,
+                })
+                .help("history files are written by `vigocli compliance snapshot`; restore it from git"),
+        ]
+    })?;
+    Ok((text, lines))
+}
+
+/// The frameworks a snapshot without --framework records: those configured in vigocli.toml,
+/// else every framework with a control that is not uncovered.
+fn in_use(settings: &Settings, model: &Model) -> Result<Vec<usize>, Vec<Diagnostic>> {
+    if !settings.frameworks.is_empty() {
+        let names: Vec<String> = settings.frameworks.keys().cloned().collect();
+        return framework_list(model, &names);
+    }
+    Ok((0..model.catalog.frameworks.len())
+        .filter(|&fw| {
+            report::build_for_framework(model, fw)
+                .controls
+                .iter()
+                .any(|c| c.status != Status::Uncovered)
+        })
+        .collect())
+}
+
+pub fn snapshot(printer: &Printer, settings: &Settings, args: &SnapshotArgs) -> Outcome {
+    let model = load::load(settings)?;
+    let fws = if args.frameworks.is_empty() {
+        in_use(settings, &model)?
+    } else {
+        framework_list(&model, &args.frameworks)?
+    };
+    // Every file is checked before any is written.
+    let mut writes: Vec<(PathBuf, String, Option<String>, String)> = Vec::new();
+    let mut entries = Vec::new();
+    let mut unchanged = Vec::new();
+    let mut errors = Vec::new();
+    for fw in fws {
+        let r = report::build_for_framework(&model, fw);
+        let snap = history::snapshot(&model.catalog, fw, &r);
+        let line = serde_json::to_string(&snap)
+            .map_err(|e| crate::output::serialise_failed("the snapshot", e))?;
+        let (path, rel) = history_file(settings, &snap.framework);
+        let (text, lines) = match read_history(&path, &rel) {
+            Ok(x) => x,
+            Err(d) => {
+                errors.extend(d);
+                continue;
+            }
+        };
+        if let Some(same) = lines.iter().find(|l| l.snapshot.as_of == snap.as_of) {
+            if same.text == line {
+                unchanged.push(rel);
+                continue;
+            }
+            errors.push(
+                Diagnostic::error(
+                    Code::HistoryConflict,
+                    format!(
+                        "`{rel}` line {} already holds a different snapshot of {} as of {}",
+                        same.number, snap.framework, snap.as_of
+                    ),
+                )
+                .help("history is append-only: take the new snapshot with a later --as-of (or without --as-of, now)"),
+            );
+            continue;
+        }
+        let mut new_text = text.clone();
+        if !new_text.is_empty() && !new_text.ends_with('\n') {
+            new_text.push('\n');
+        }
+        new_text.push_str(&line);
+        new_text.push('\n');
+        entries.push(NewEntry {
+            ts: settings.as_of,
+            actor: "vigocli".to_string(),
+            action: history::AUDIT_ACTION.to_string(),
+            target: rel.clone(),
+            details: serde_json::json!({
+                "framework": snap.framework,
+                "as_of": snap.as_of,
+                "sha256": history::line_digest(&line),
+            }),
+        });
+        let before = path.exists().then_some(text);
+        writes.push((path, new_text, before, rel));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if let Some(dir) = writes.first().and_then(|w| w.0.parent())
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        return Err(vec![Diagnostic::error(
+            Code::WriteFailed,
+            format!("cannot create `{}`: {e}", dir.display()),
+        )]);
+    }
+    let mut written: Vec<&(PathBuf, String, Option<String>, String)> = Vec::new();
+    let restore = |written: &[&(PathBuf, String, Option<String>, String)]| {
+        for (path, _, before, _) in written {
+            let _ = match before {
+                Some(t) => crate::output::write_atomic(path, t.as_bytes()),
+                None => std::fs::remove_file(path),
+            };
+        }
+    };
+    for w in &writes {
+        if let Err(d) = write_file(&w.0, w.1.as_bytes()) {
+            restore(&written);
+            return Err(d);
+        }
+        written.push(w);
+    }
+    if !entries.is_empty() {
+        let log = super::audit::log_path(settings, &args.log);
+        let appended = if settings.as_of_is_clock {
+            chain::append_with_clock(&log, &entries, jiff::Timestamp::now)
+        } else {
+            chain::append(&log, &entries)
+        };
+        if let Err(e) = appended {
+            restore(&written);
+            return Err(vec![
+                Diagnostic::error(
+                    Code::AuditAppendFailed,
+                    format!("the snapshot is not recorded: {e}"),
+                )
+                .help("see docs/audit.md; `vigocli audit verify` checks the log. The history files were left as they were"),
+            ]);
+        }
+    }
+    for (_, _, _, rel) in &writes {
+        printer.note(format!("appended a snapshot to {rel}"));
+    }
+    for rel in unchanged {
+        printer.note(format!("{rel} already holds this snapshot; unchanged"));
+    }
+    Ok(Exit::Ok)
+}
+
+/// `--since`: `Nd` days before `until`, or a date.
+fn since_date(text: &str, until: jiff::civil::Date) -> Result<jiff::civil::Date, Vec<Diagnostic>> {
+    let bad = || {
+        vec![
+            Diagnostic::error(
+                Code::BadArgument,
+                format!(
+                    "--since `{}` is neither a number of days nor a date",
+                    terminal(text)
+                ),
+            )
+            .help("write e.g. --since 90d or --since 2026-09-01"),
+        ]
+    };
+    if let Some(days) = text.strip_suffix('d') {
+        let n: i64 = days.parse().map_err(|_| bad())?;
+        if !(0..=36_500).contains(&n) {
+            return Err(bad());
+        }
+        return until
+            .checked_sub(jiff::Span::new().days(n))
+            .map_err(|_| bad());
+    }
+    text.parse().map_err(|_| bad())
+}
+
+/// The lines of `lines` whose SHA-256 no `snapshot` entry of the audit log names for `rel`.
+fn unverified(
+    printer: &Printer,
+    log: &Path,
+    rel: &str,
+    lines: &[Line],
+) -> Result<Result<Vec<Diagnostic>, Exit>, Vec<Diagnostic>> {
+    let log = match super::audit::read_log(printer, log, true)? {
+        Ok(l) => l,
+        Err(exit) => return Ok(Err(exit)),
+    };
+    let recorded: BTreeSet<String> = log
+        .entries
+        .iter()
+        .filter_map(|e| serde_json::from_str::<serde_json::Value>(&e.line).ok())
+        .filter(|v| v["action"] == history::AUDIT_ACTION && v["target"] == rel)
+        .filter_map(|v| v["details"]["sha256"].as_str().map(String::from))
+        .collect();
+    Ok(Ok(lines
+        .iter()
+        .filter(|l| !recorded.contains(&history::line_digest(&l.text)))
+        .map(|l| {
+            Diagnostic::error(
+                Code::HistoryUnverified,
+                format!(
+                    "`{rel}` line {}: the snapshot as of {} has no `snapshot` entry with its SHA-256 in the audit log",
+                    l.number, l.snapshot.as_of
+                ),
+            )
+            .at(Location {
+                file: Arc::from(rel),
+                line: l.number,
+                col: 1,
+            })
+            .help("the line was rewritten or added by hand: restore history/ and the audit log from a copy you trust")
+        })
+        .collect()))
+}
+
+pub fn trend(printer: &Printer, settings: &Settings, args: &TrendArgs) -> Outcome {
+    let model = load::load(settings)?;
+    let fw = framework_index(&model.catalog, &args.framework)?;
+    let id = model.catalog.frameworks[fw].id.clone();
+    let (path, rel) = history_file(settings, &id);
+    if !path.exists() {
+        return Err(vec![
+            Diagnostic::error(Code::MissingPath, format!("no history of {id}: `{rel}` does not exist"))
+                .help("record one with `vigocli compliance snapshot` (docs/history.md has a nightly CI recipe)"),
+        ]);
+    }
+    let (_, lines) = read_history(&path, &rel)?;
+    // An input of this run: --output may not overwrite it.
+    crate::source::note_input(&path);
+    let until: jiff::civil::Date = match &args.until {
+        Some(t) => t.parse().map_err(|_| {
+            vec![
+                Diagnostic::error(
+                    Code::BadArgument,
+                    format!("--until `{}` is not a date", terminal(t)),
+                )
+                .help("write a date, e.g. --until 2026-12-01"),
+            ]
+        })?,
+        None => settings.as_of.to_zoned(jiff::tz::TimeZone::UTC).date(),
+    };
+    let since = since_date(&args.since, until)?;
+    if args.verify {
+        let log = super::audit::log_path(settings, &args.log);
+        match unverified(printer, &log, &rel, &lines)? {
+            Err(exit) => return Ok(exit),
+            Ok(bad) if !bad.is_empty() => {
+                printer.diagnostics(&bad);
+                return Ok(Exit::Failed);
+            }
+            Ok(_) => printer.note(format!(
+                "verified: each of the {} lines of {rel} has its `snapshot` entry in the audit log",
+                lines.len()
+            )),
+        }
+    }
+    let t = history::trend(
+        &model.catalog,
+        fw,
+        &lines,
+        &since.to_string(),
+        &until.to_string(),
+    );
+    let text = match args.format {
+        TrendFormat::Json => super::pretty_json("the trend", &t)?,
+        TrendFormat::Table => table(&t),
+    };
+    emit(printer, args.output.as_deref(), &text)?;
+    Ok(Exit::Ok)
+}
+
+fn table(t: &Trend) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {} point(s) from {} to {} (the last snapshot of each day)",
+        terminal(&t.framework),
+        t.points.len(),
+        t.since,
+        t.until
+    );
+    let mut tb = comfy_table::Table::new();
+    tb.load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .force_no_tty();
+    tb.set_header(vec![
+        "date", "coverage", "assured", "covered", "worse", "better", "note",
+    ]);
+    for p in &t.points {
+        let s = &p.summary;
+        tb.add_row(vec![
+            p.date.clone(),
+            format!("{:.2} %", s.coverage_pct),
+            format!("{:.2} %", s.assured_pct),
+            format!("{:.2} %", s.covered_pct),
+            p.worse.len().to_string(),
+            p.better.len().to_string(),
+            if p.catalog_changed {
+                format!(
+                    "catalog changed (now {}): not compared",
+                    terminal(&p.catalog_version)
+                )
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    out.push_str(&tb.to_string());
+    out.push('\n');
+    for p in t.points.iter().filter(|p| !p.worse.is_empty()) {
+        let list: Vec<String> = p
+            .worse
+            .iter()
+            .map(|c| format!("{} ({} → {})", terminal(&c.id), c.from, c.to))
+            .collect();
+        let _ = writeln!(out, "{} worse: {}", p.date, list.join(", "));
+    }
+    if t.regressions.is_empty() {
+        out.push_str("no control is regressed at the last point\n");
+    } else {
+        let _ = writeln!(
+            out,
+            "regressed at the last point ({}):",
+            t.regressions.len()
+        );
+        for r in &t.regressions {
+            let _ = writeln!(
+                out,
+                "  {} {} → {} since {}{} ({} days)",
+                terminal(&r.id),
+                r.from,
+                r.to,
+                r.since,
+                if r.before_window {
+                    ", before the window"
+                } else {
+                    ""
+                },
+                r.days
+            );
+        }
+    }
+    out
+}
+
+/// `check --max-regression-days N`: for each gated framework, the controls its history shows
+/// regressed (at its last point up to as_of) for more than `days` days are a gate failure;
+/// a gated framework without history is an input error (docs/history.md).
+pub fn regression_gate(
+    settings: &Settings,
+    model: &Model,
+    days: u32,
+    result: &mut crate::check::CheckResult,
+) {
+    use crate::check::{ControlRef, Outcome, Problem};
+    let today = settings
+        .as_of
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string();
+    let mut problems = Vec::new();
+    let mut invalid = false;
+    for gate in &mut result.frameworks {
+        let Some(fw) = model.catalog.framework_index(&gate.id) else {
+            continue;
+        };
+        let (path, rel) = history_file(settings, &gate.id);
+        if !path.exists() {
+            invalid = true;
+            problems.push(Problem {
+                diag: Diagnostic::error(
+                    Code::NoHistory,
+                    format!(
+                        "{}: no history (`{rel}`), so --max-regression-days cannot be checked",
+                        gate.id
+                    ),
+                )
+                .help(
+                    "record snapshots with `vigocli compliance snapshot` first (docs/history.md)",
+                ),
+                framework: Some(gate.id.clone()),
+                controls: Vec::new(),
+            });
+            continue;
+        }
+        let lines = match read_history(&path, &rel) {
+            Ok((_, lines)) => lines,
+            Err(d) => {
+                invalid = true;
+                problems.extend(d.into_iter().map(|diag| Problem {
+                    diag,
+                    framework: Some(gate.id.clone()),
+                    controls: Vec::new(),
+                }));
+                continue;
+            }
+        };
+        let t = history::trend(&model.catalog, fw, &lines, &today, &today);
+        // Days are counted to the as_of day, whether or not a snapshot was taken on it.
+        let too_long =
+            |r: &&history::Regression| history::days_between(&r.since, &today) > i64::from(days);
+        let long: Vec<ControlRef> = t
+            .regressions
+            .iter()
+            .filter(too_long)
+            .map(|r| ControlRef {
+                id: r.id.clone(),
+                status: r.to.to_string(),
+                baseline_status: Some(r.from.to_string()),
+                severity: crate::check::gates::severity(
+                    Status::parse(r.from).unwrap_or(Status::Covered),
+                    Status::parse(r.to).unwrap_or(Status::Uncovered),
+                ),
+            })
+            .collect();
+        if long.is_empty() {
+            continue;
+        }
+        gate.passed = false;
+        let oldest = t
+            .regressions
+            .iter()
+            .filter(too_long)
+            .map(|r| r.since.as_str())
+            .min()
+            .unwrap_or("");
+        problems.push(Problem {
+            diag: Diagnostic::error(
+                Code::RegressedTooLong,
+                format!(
+                    "{}: {} control(s) regressed for more than {days} day(s) (the oldest since {oldest}) in `{rel}`",
+                    gate.id,
+                    long.len()
+                ),
+            )
+            .help("restore the controls listed, or accept the change: a regression ends when the control is back at its earlier status"),
+            framework: Some(gate.id.clone()),
+            controls: long,
+        });
+    }
+    if problems.is_empty() {
+        return;
+    }
+    // Input errors first, then gate failures, then warnings (as the check orders them).
+    let mut all = problems;
+    all.append(&mut result.problems);
+    all.sort_by_key(|p| match p.diag.severity {
+        crate::diag::Severity::Error
+            if matches!(p.diag.code, Code::NoHistory | Code::BadHistory) =>
+        {
+            0
+        }
+        crate::diag::Severity::Error => 1,
+        _ => 2,
+    });
+    result.problems = all;
+    result.result = if invalid {
+        Outcome::Invalid
+    } else {
+        Outcome::Failed
+    };
+    result.exit_code = result.result.exit() as u8;
+}

@@ -1,0 +1,320 @@
+//! `compliance snapshot` and `compliance trend`: history lines, their audit entries, the
+//! series, per-day changes, open regressions and tamper detection.
+
+use crate::common::*;
+use serde_json::Value;
+
+/// Runs `vigocli --repo R --as-of AS_OF ARGS`.
+fn at(r: &Repo, as_of: &str, args: &[&str]) -> Run {
+    let mut all = vec![
+        "--repo".to_string(),
+        r.path().display().to_string(),
+        "--as-of".to_string(),
+        as_of.to_string(),
+    ];
+    all.extend(args.iter().map(|s| s.to_string()));
+    run_raw(&all, r.path())
+}
+
+/// Three days of the three-envoy fleet: T1 covered everywhere on day 1 and lost on day 2
+/// (a regression), T2/T3 partial, then T2 covered everywhere on day 3 (an improvement);
+/// day 2 has two snapshots, of which the later counts.
+fn three_days() -> Repo {
+    let r = three_envoy_fleet();
+    at(
+        &r,
+        "2026-11-20T10:00:00Z",
+        &["compliance", "snapshot", "--framework", "tf"],
+    )
+    .ok();
+    r.file("stacks/configcrates/base.vgo", "compliance:\n  tf: [T4]\n");
+    at(
+        &r,
+        "2026-11-21T08:00:00Z",
+        &["compliance", "snapshot", "--framework", "tf"],
+    )
+    .ok();
+    r.file(
+        "stacks/configcrates/base.vgo",
+        "compliance:\n  tf: [T4, T5]\n",
+    );
+    at(
+        &r,
+        "2026-11-21T18:00:00Z",
+        &["compliance", "snapshot", "--framework", "tf"],
+    )
+    .ok();
+    r.file(
+        "stacks/configcrates/base.vgo",
+        "compliance:\n  tf: [T2, T4, T5]\n",
+    );
+    at(
+        &r,
+        "2026-11-22T10:00:00Z",
+        &["compliance", "snapshot", "--framework", "tf"],
+    )
+    .ok();
+    r
+}
+
+fn trend(r: &Repo, extra: &[&str]) -> Value {
+    let mut args = vec!["compliance", "trend", "tf", "--format", "json"];
+    args.extend_from_slice(extra);
+    at(r, "2026-11-22T12:00:00Z", &args).ok().json()
+}
+
+fn ids(changes: &Value) -> Vec<String> {
+    changes
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| {
+                    format!(
+                        "{}:{}>{}",
+                        c["id"].as_str().unwrap_or(""),
+                        c["from"].as_str().unwrap_or(""),
+                        c["to"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn three_days_of_snapshots_give_the_series_changes_and_regressions() {
+    let r = three_days();
+    let history = std::fs::read_to_string(r.path().join("history/tf.jsonl")).expect("history");
+    assert_eq!(history.lines().count(), 4, "{history}");
+    for l in history.lines() {
+        assert!(l.len() < 4096, "a snapshot line is small: {}", l.len());
+    }
+    let t = trend(&r, &[]);
+    assert_eq!(t["schema"], "vigocli/trend/v1");
+    let points = t["points"].as_array().expect("points");
+    let dates: Vec<&str> = points.iter().filter_map(|p| p["date"].as_str()).collect();
+    assert_eq!(dates, ["2026-11-20", "2026-11-21", "2026-11-22"]);
+    // Day 2 is its last snapshot (18:00, with T5 tagged).
+    assert_eq!(points[1]["as_of"], "2026-11-21T18:00:00Z");
+    let covered: Vec<u64> = points
+        .iter()
+        .map(|p| p["summary"]["covered"].as_u64().unwrap_or(99))
+        .collect();
+    assert_eq!(covered, [1, 2, 3], "T1; T4+T5; T2+T4+T5");
+    assert_eq!(ids(&points[0]["worse"]), Vec::<String>::new());
+    assert_eq!(ids(&points[1]["worse"]), ["T1:covered>uncovered"]);
+    assert_eq!(
+        ids(&points[1]["better"]),
+        ["T4:uncovered>covered", "T5:uncovered>covered"]
+    );
+    assert_eq!(ids(&points[2]["better"]), ["T2:partial>covered"]);
+    assert_eq!(ids(&points[2]["worse"]), Vec::<String>::new());
+    // T1 is still regressed, since day 2.
+    let regs = t["regressions"].as_array().expect("regressions");
+    assert_eq!(regs.len(), 1, "{regs:?}");
+    assert_eq!(regs[0]["id"], "T1");
+    assert_eq!(regs[0]["since"], "2026-11-21");
+    assert_eq!(regs[0]["before_window"], false);
+    assert_eq!(regs[0]["days"], 1);
+    // Per-category counts ride along: tf has one category-less group.
+    assert_eq!(points[2]["categories"][0][0], "(no category)");
+    assert_eq!(points[2]["categories"][0][2], 3);
+
+    // A window that starts after the regression began says so.
+    let late = trend(&r, &["--since", "2026-11-22"]);
+    assert_eq!(late["points"].as_array().map(Vec::len), Some(1));
+    assert_eq!(late["regressions"][0]["since"], "2026-11-21");
+    assert_eq!(late["regressions"][0]["before_window"], true);
+
+    // The table says the same.
+    let table = at(&r, "2026-11-22T12:00:00Z", &["compliance", "trend", "tf"]).ok();
+    assert!(
+        table
+            .stdout
+            .contains("2026-11-21 worse: T1 (covered → uncovered)"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table
+            .stdout
+            .contains("  T1 covered → uncovered since 2026-11-21 (1 days)"),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn a_rerun_for_the_same_as_of_keeps_one_line_and_a_different_one_is_refused() {
+    let r = three_envoy_fleet();
+    let snap = |r: &Repo| {
+        at(
+            r,
+            "2026-11-20T10:00:00Z",
+            &["compliance", "snapshot", "--framework", "tf"],
+        )
+    };
+    snap(&r).ok();
+    let again = snap(&r).ok();
+    assert!(
+        again
+            .stderr
+            .contains("history/tf.jsonl already holds this snapshot; unchanged"),
+        "{}",
+        again.stderr
+    );
+    let history = std::fs::read_to_string(r.path().join("history/tf.jsonl")).expect("history");
+    assert_eq!(history.lines().count(), 1);
+    let audit = std::fs::read_to_string(r.path().join("audit/audit.jsonl")).expect("audit log");
+    assert_eq!(
+        audit.matches("\"action\":\"snapshot\"").count(),
+        1,
+        "{audit}"
+    );
+    // Same instant, different inputs: refused, nothing written.
+    r.file("stacks/configcrates/base.vgo", "compliance:\n  tf: [T4]\n");
+    let clash = snap(&r).invalid();
+    assert!(
+        clash.stderr.contains("error[history-conflict]"),
+        "{}",
+        clash.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(r.path().join("history/tf.jsonl")).expect("history"),
+        history
+    );
+}
+
+#[test]
+fn a_rewritten_history_line_fails_verification() {
+    let r = three_days();
+    let ok = at(
+        &r,
+        "2026-11-22T12:00:00Z",
+        &["compliance", "trend", "tf", "--verify"],
+    )
+    .ok();
+    assert!(
+        ok.stderr
+            .contains("verified: each of the 4 lines of history/tf.jsonl"),
+        "{}",
+        ok.stderr
+    );
+    // Someone improves day 1's numbers by hand.
+    let path = r.path().join("history/tf.jsonl");
+    let text = std::fs::read_to_string(&path).expect("history");
+    let forged = text.replacen("\"covered\":1,", "\"covered\":6,", 1);
+    assert_ne!(forged, text);
+    std::fs::write(&path, forged).expect("write");
+    let bad = at(
+        &r,
+        "2026-11-22T12:00:00Z",
+        &["compliance", "trend", "tf", "--verify"],
+    );
+    assert_eq!(bad.code, 1, "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("error[history-unverified]: `history/tf.jsonl` line 1: the snapshot as of 2026-11-20T10:00:00Z has no `snapshot` entry with its SHA-256 in the audit log"),
+        "{}",
+        bad.stderr
+    );
+    assert!(bad.stdout.is_empty(), "no trend from unverified history");
+    // Without --verify the trend is still shown (the check is opt-in).
+    at(&r, "2026-11-22T12:00:00Z", &["compliance", "trend", "tf"]).ok();
+    // A line that is not a snapshot is an input error.
+    std::fs::write(&path, "{\"schema\":\"something/else\"}\n").expect("write");
+    let broken = at(&r, "2026-11-22T12:00:00Z", &["compliance", "trend", "tf"]).invalid();
+    assert!(
+        broken.stderr.contains("error[bad-history]"),
+        "{}",
+        broken.stderr
+    );
+}
+
+#[test]
+fn trend_without_history_and_with_bad_windows() {
+    let r = three_envoy_fleet();
+    let none = at(&r, "2026-11-22T12:00:00Z", &["compliance", "trend", "tf"]).invalid();
+    assert!(
+        none.stderr
+            .contains("no history of tf: `history/tf.jsonl` does not exist"),
+        "{}",
+        none.stderr
+    );
+    at(
+        &r,
+        "2026-11-20T10:00:00Z",
+        &["compliance", "snapshot", "--framework", "tf"],
+    )
+    .ok();
+    for bad in [["--since", "soon"], ["--until", "2026-13-01"]] {
+        let mut args = vec!["compliance", "trend", "tf"];
+        args.extend_from_slice(&bad);
+        let run = at(&r, "2026-11-22T12:00:00Z", &args).invalid();
+        assert!(run.stderr.contains("error[bad-argument]"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn snapshot_json_lines_match_the_schema_fields() {
+    let r = three_days();
+    let history = std::fs::read_to_string(r.path().join("history/tf.jsonl")).expect("history");
+    let first: Value = serde_json::from_str(history.lines().next().unwrap_or("")).expect("JSON");
+    assert_eq!(first["schema"], "vigocli/snapshot/v1");
+    assert_eq!(first["framework"], "tf");
+    // T1..T6 counted, in catalog order: T1 covered, T2 and T3 partial, the rest uncovered.
+    assert_eq!(first["statuses"], "CPPUUU");
+    assert_eq!(first["catalog"]["version"], "1");
+    assert_eq!(first["catalog"]["digest"].as_str().map(str::len), Some(64));
+}
+
+#[test]
+fn check_fails_when_a_control_stays_regressed_too_long() {
+    let r = three_days();
+    let gate = |days: &str, as_of: &str| {
+        at(
+            &r,
+            as_of,
+            &[
+                "compliance",
+                "check",
+                "--framework",
+                "tf",
+                "--max-regression-days",
+                days,
+            ],
+        )
+    };
+    // T1 regressed on 2026-11-21: one day by 2026-11-22.
+    let ok = gate("1", "2026-11-22T12:00:00Z");
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+    let fail = gate("0", "2026-11-22T12:00:00Z");
+    assert_eq!(fail.code, 1, "{}", fail.stdout);
+    assert!(
+        fail.stdout.contains("error[regressed-too-long]: tf: 1 control(s) regressed for more than 0 day(s) (the oldest since 2026-11-21) in `history/tf.jsonl`"),
+        "{}",
+        fail.stdout
+    );
+    assert!(
+        fail.stdout.contains("T1 (covered → uncovered)"),
+        "{}",
+        fail.stdout
+    );
+    // Days count to the as_of day even without a snapshot that day.
+    assert_eq!(gate("1", "2026-11-25T12:00:00Z").code, 1);
+    // A gated framework without history cannot be checked.
+    let none = three_envoy_fleet();
+    let run = at(
+        &none,
+        "2026-11-22T12:00:00Z",
+        &[
+            "compliance",
+            "check",
+            "--framework",
+            "tf",
+            "--max-regression-days",
+            "7",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stdout.contains("error[no-history]"), "{}", run.stdout);
+}
