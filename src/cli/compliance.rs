@@ -303,8 +303,11 @@ pub struct TrendArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Check every history line against its `snapshot` entry in the audit log first (exit 1 when one has none).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "from_git")]
     pub verify: bool,
+    /// Build the series from the repository's git commits (the last commit of each day) instead of history/; never touches the working tree or the index.
+    #[arg(long)]
+    pub from_git: bool,
     #[command(flatten)]
     pub log: super::AuditLogArg,
 }

@@ -254,16 +254,6 @@ pub fn trend(printer: &Printer, settings: &Settings, args: &TrendArgs) -> Outcom
     let model = load::load(settings)?;
     let fw = framework_index(&model.catalog, &args.framework)?;
     let id = model.catalog.frameworks[fw].id.clone();
-    let (path, rel) = history_file(settings, &id);
-    if !path.exists() {
-        return Err(vec![
-            Diagnostic::error(Code::MissingPath, format!("no history of {id}: `{rel}` does not exist"))
-                .help("record one with `vigocli compliance snapshot` (docs/history.md has a nightly CI recipe)"),
-        ]);
-    }
-    let (_, lines) = read_history(&path, &rel)?;
-    // An input of this run: --output may not overwrite it.
-    crate::source::note_input(&path);
     let until: jiff::civil::Date = match &args.until {
         Some(t) => t.parse().map_err(|_| {
             vec![
@@ -277,6 +267,38 @@ pub fn trend(printer: &Printer, settings: &Settings, args: &TrendArgs) -> Outcom
         None => settings.as_of.to_zoned(jiff::tz::TimeZone::UTC).date(),
     };
     let since = since_date(&args.since, until)?;
+    if args.from_git {
+        let lines = from_git(
+            printer,
+            settings,
+            &id,
+            &since.to_string(),
+            &until.to_string(),
+        )?;
+        let t = history::trend(
+            &model.catalog,
+            fw,
+            &lines,
+            &since.to_string(),
+            &until.to_string(),
+        );
+        let text = match args.format {
+            TrendFormat::Json => super::pretty_json("the trend", &t)?,
+            TrendFormat::Table => table(&t),
+        };
+        emit(printer, args.output.as_deref(), &text)?;
+        return Ok(Exit::Ok);
+    }
+    let (path, rel) = history_file(settings, &id);
+    if !path.exists() {
+        return Err(vec![
+            Diagnostic::error(Code::MissingPath, format!("no history of {id}: `{rel}` does not exist"))
+                .help("record one with `vigocli compliance snapshot` (docs/history.md has a nightly CI recipe), or use --from-git"),
+        ]);
+    }
+    let (_, lines) = read_history(&path, &rel)?;
+    // An input of this run: --output may not overwrite it.
+    crate::source::note_input(&path);
     if args.verify {
         let log = super::audit::log_path(settings, &args.log);
         match unverified(printer, &log, &rel, &lines)? {
@@ -496,4 +518,122 @@ pub fn regression_gate(
         Outcome::Failed
     };
     result.exit_code = result.result.exit() as u8;
+}
+
+/// The snapshots of framework `id` at the last commit of each day in `[since, until]`
+/// (docs/history.md § From git).
+fn from_git(
+    printer: &Printer,
+    settings: &Settings,
+    id: &str,
+    since: &str,
+    until: &str,
+) -> Result<Vec<Line>, Vec<Diagnostic>> {
+    use crate::history::git;
+    use rayon::prelude::*;
+    let repo = &settings.paths.repo;
+    let git_err = |e: String| {
+        vec![
+            Diagnostic::error(
+                Code::UnreadableFile,
+                format!("cannot read the git history of `{}`: {e}", repo.display()),
+            )
+            .help(
+                "--from-git needs the repository to be (inside) a git work tree and `git` on PATH",
+            ),
+        ]
+    };
+    let days = git::day_commits(repo, since, until).map_err(git_err)?;
+    // Inputs that live outside git are read from the current checkout for every day.
+    let outside = |p: &Path| git::relative(repo, p);
+    let inventory_rel: Vec<Option<PathBuf>> = settings
+        .paths
+        .inventory
+        .iter()
+        .map(|p| outside(p))
+        .collect();
+    let traits_rel = outside(&settings.paths.traits);
+    let scope: Vec<String> = settings
+        .cli_scope
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    // One evaluation per distinct run of equal trees: a day whose tree is the previous
+    // picked day's reuses its evaluation.
+    let firsts: Vec<usize> = (0..days.len())
+        .filter(|&i| i == 0 || days[i].tree != days[i - 1].tree)
+        .collect();
+    let notes = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let evaluated: Vec<Result<Option<history::Snapshot>, Vec<Diagnostic>>> = firsts
+        .par_iter()
+        .map(|&i| {
+            let d = &days[i];
+            let dir = tempfile::tempdir().map_err(|e| git_err(e.to_string()))?;
+            git::export(repo, &d.commit, dir.path()).map_err(git_err)?;
+            let mut flags = crate::settings::Flags {
+                repo: Some(dir.path().to_path_buf()),
+                as_of: Some(crate::report::timestamp(d.time)),
+                scope: scope.clone(),
+                ..Default::default()
+            };
+            // An input path missing from the commit's tree is taken from the checkout.
+            for (p, rel) in settings.paths.inventory.iter().zip(&inventory_rel) {
+                let in_tree = rel.as_ref().is_some_and(|r| dir.path().join(r).exists());
+                if !in_tree && p.exists() {
+                    flags.inventory.push(p.clone());
+                    if let Ok(mut n) = notes.lock() {
+                        n.insert(format!("the inventory `{}` is not in git: taken from the current checkout for every day", p.display()));
+                    }
+                }
+            }
+            let traits_in_tree = traits_rel.as_ref().is_some_and(|r| dir.path().join(r).exists());
+            if !traits_in_tree && settings.paths.traits.exists() {
+                flags.traits = Some(settings.paths.traits.clone());
+                if let Ok(mut n) = notes.lock() {
+                    n.insert(format!("the Connwaer results `{}` are not in git: taken from the current checkout for every day", settings.paths.traits.display()));
+                }
+            }
+            let day_settings = crate::settings::Settings::from_args(&flags)?;
+            let Ok(model) = load::load(&day_settings) else {
+                if let Ok(mut n) = notes.lock() {
+                    n.insert(format!("{} (commit {}): the repository had input errors; no point that day", d.day, &d.commit[..12.min(d.commit.len())]));
+                }
+                return Ok(None);
+            };
+            let Some(fw) = model.catalog.framework_index(id) else {
+                return Ok(None);
+            };
+            let r = report::build_for_framework(&model, fw);
+            Ok(Some(history::snapshot(&model.catalog, fw, &r)))
+        })
+        .collect();
+    let mut lines = Vec::new();
+    let mut evaluations = 0;
+    for (k, &first) in firsts.iter().enumerate() {
+        let end = firsts.get(k + 1).copied().unwrap_or(days.len());
+        let Some(snap) = evaluated[k].clone()? else {
+            continue;
+        };
+        evaluations += 1;
+        for d in &days[first..end] {
+            let mut s = snap.clone();
+            s.as_of = crate::report::timestamp(d.time);
+            lines.push(Line {
+                number: 0,
+                text: String::new(),
+                snapshot: s,
+            });
+        }
+    }
+    printer.note(format!(
+        "from git: {} day(s) with commits from {since} to {until}, {evaluations} evaluation(s) ({} day(s) reused an unchanged tree); the working tree and the index were left as they were",
+        days.len(),
+        days.len() - firsts.len()
+    ));
+    if let Ok(n) = notes.into_inner() {
+        for line in n {
+            printer.note(format!("note: {line}"));
+        }
+    }
+    Ok(lines)
 }

@@ -3,6 +3,8 @@
 //! read back from them: the last snapshot of each day, what got worse or better from one
 //! point to the next, and since when each control has been regressed.
 
+pub mod git;
+
 use crate::catalog::Catalog;
 use crate::coverage::Status;
 use crate::report::Report;

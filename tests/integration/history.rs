@@ -318,3 +318,140 @@ fn check_fails_when_a_control_stays_regressed_too_long() {
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(run.stdout.contains("error[no-history]"), "{}", run.stdout);
 }
+
+/// `git` in `dir` with fixed identities and the given commit date.
+fn git(dir: &std::path::Path, args: &[&str], date: &str) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "a")
+        .env("GIT_AUTHOR_EMAIL", "a@example.com")
+        .env("GIT_COMMITTER_NAME", "a")
+        .env("GIT_COMMITTER_EMAIL", "a@example.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn trend_from_git_evaluates_the_last_commit_of_each_day_without_touching_the_checkout() {
+    if !require_tool("git", "--version", "trend --from-git", "install git") {
+        return;
+    }
+    let r = three_envoy_fleet();
+    let d = r.path();
+    // The inventory stays out of git, as fleets often keep it.
+    std::fs::write(d.join(".gitignore"), "inventory/\n").expect("write");
+    git(d, &["init", "-q", "-b", "main"], "2026-11-10T09:00:00Z");
+    git(d, &["add", "-A"], "2026-11-10T09:00:00Z");
+    git(d, &["commit", "-q", "-m", "day 1"], "2026-11-10T09:00:00Z");
+    // Day 2: two commits, T1 dropped in the first and T4 added in the last.
+    r.file("stacks/configcrates/base.vgo", "compliance:\n  tf: [T5]\n");
+    git(
+        d,
+        &["commit", "-q", "-am", "day 2 a"],
+        "2026-11-12T08:00:00Z",
+    );
+    r.file(
+        "stacks/configcrates/base.vgo",
+        "compliance:\n  tf: [T4, T5]\n",
+    );
+    git(
+        d,
+        &["commit", "-q", "-am", "day 2 b"],
+        "2026-11-12T17:00:00Z",
+    );
+    // Day 3 changes only a file vigocli does not read: its tree differs, its numbers not.
+    std::fs::write(d.join("NOTES.md"), "hello\n").expect("write");
+    git(d, &["add", "NOTES.md"], "2026-11-13T10:00:00Z");
+    git(d, &["commit", "-q", "-m", "day 3"], "2026-11-13T10:00:00Z");
+    // Uncommitted work in the checkout: not part of any day.
+    r.file(
+        "stacks/configcrates/base.vgo",
+        "compliance:\n  tf: [T1, T2, T3, T4, T5, T6]\n",
+    );
+    r.file("stacks/configcrates/new.vgo", "compliance:\n  tf: [T6]\n");
+    let status_before = git(d, &["status", "--porcelain"], "2026-11-13T10:00:00Z");
+    let index_before = std::fs::read(d.join(".git/index")).expect("index");
+
+    let run = at(
+        &r,
+        "2026-11-14T12:00:00Z",
+        &[
+            "compliance",
+            "trend",
+            "tf",
+            "--from-git",
+            "--since",
+            "10d",
+            "--format",
+            "json",
+        ],
+    )
+    .ok();
+    let t = run.json();
+    let points = t["points"].as_array().expect("points");
+    let dates: Vec<&str> = points.iter().filter_map(|p| p["date"].as_str()).collect();
+    assert_eq!(dates, ["2026-11-10", "2026-11-12", "2026-11-13"]);
+    assert_eq!(
+        points[1]["as_of"], "2026-11-12T17:00:00Z",
+        "the day's last commit"
+    );
+    let covered: Vec<u64> = points
+        .iter()
+        .map(|p| p["summary"]["covered"].as_u64().unwrap_or(99))
+        .collect();
+    assert_eq!(
+        covered,
+        [1, 2, 2],
+        "T1; T4+T5; the same (uncommitted work not counted)"
+    );
+    assert_eq!(ids(&points[1]["worse"]), ["T1:covered>uncovered"]);
+    assert_eq!(t["regressions"][0]["id"], "T1");
+    assert_eq!(t["regressions"][0]["since"], "2026-11-12");
+    assert!(
+        run.stderr.contains(
+            "from git: 3 day(s) with commits from 2026-11-04 to 2026-11-14, 3 evaluation(s)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("is not in git: taken from the current checkout for every day"),
+        "{}",
+        run.stderr
+    );
+    // The checkout and the index are exactly as they were.
+    assert_eq!(
+        git(d, &["status", "--porcelain"], "2026-11-13T10:00:00Z"),
+        status_before
+    );
+    assert_eq!(
+        std::fs::read(d.join(".git/index")).expect("index"),
+        index_before
+    );
+    assert!(!d.join("history").exists(), "--from-git writes no history");
+
+    // Outside a git work tree it says so.
+    let plain = three_envoy_fleet();
+    let err = at(
+        &plain,
+        "2026-11-14T12:00:00Z",
+        &["compliance", "trend", "tf", "--from-git"],
+    )
+    .invalid();
+    assert!(
+        err.stderr.contains("cannot read the git history"),
+        "{}",
+        err.stderr
+    );
+}
