@@ -3,6 +3,7 @@
 
     benches/gen_fleet.py OUT_DIR [--envoys 100000] [--configcrates 2000] [--seed 7]
                          [--evidence 5000 [--evidence-files 2000] [--evidence-kib 64]]
+                         [--results 200000] [--waivers 10000 [--waiver-globs mixed|star|plain]]
 
 The fleet looks like a real one: envoys are matched by hostname globs in an envoy tree
 of regions and environments, get configcrates through roles and common.vgo, a fifth of
@@ -58,6 +59,10 @@ def main():
     ap.add_argument("--evidence", type=int, default=0, help="evidence records to add (0: none)")
     ap.add_argument("--evidence-files", type=int, default=2000)
     ap.add_argument("--evidence-kib", type=int, default=64)
+    ap.add_argument("--results", type=int, default=0,
+                    help="Connwaer results in all (0: one for every second envoy, as before)")
+    ap.add_argument("--waivers", type=int, default=0, help="extra glob-scoped waivers (0: none)")
+    ap.add_argument("--waiver-globs", choices=["mixed", "star", "plain"], default="mixed")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     out = Path(a.out)
@@ -126,15 +131,58 @@ def main():
             if rnd.random() < 0.001:
                 rec["revoked"] = True
             f.write(json.dumps(rec) + "\n")
-            if n % 2 == 0:
+            if n % 2 == 0 and not a.results:
                 cap = rnd.choice(CAPS)
                 hours = rnd.choice([1, 5, 12, 30])
                 tf.write(json.dumps({"envoy": host, "capability": cap, "status": "pass" if rnd.random() > 0.05 else "fail",
                                      "checked_at": f"2026-11-{22 if hours < 12 else 21}T{(12 - hours) % 24:02d}:00:00Z"}) + "\n")
+    if a.results:
+        results(traits / "connwaer.jsonl", a.envoys, a.results, random.Random(a.seed + 2))
+    if a.waivers:
+        waivers(stacks / "waivers.vgo", ids, a.waivers, a.waiver_globs, random.Random(a.seed + 3))
     write(out / "vigocli.toml", "[frameworks.hipaa]\nscope = { phi = true }\n[frameworks.pci-dss]\nscope = { cde = true }\n")
     print(f"generated {a.envoys} envoys, {a.configcrates} configcrates in {out}")
     if a.evidence:
         evidence(out, ids, a.evidence, a.evidence_files, a.evidence_kib, random.Random(a.seed + 1))
+
+
+def hostname(n):
+    env = ENVS[n % 2]
+    return (f"{TIERS[(n // 2) % len(TIERS)]}{(n // 20) % 10}-{REGIONS[(n // 200) % len(REGIONS)]}"
+            f"-{env[:4]}-{n:06d}.example.com")
+
+
+def results(path, envoys, count, rnd):
+    """`count` Connwaer results over the fleet (several per envoy when count > envoys)."""
+    with open(path, "w") as tf:
+        for i in range(count):
+            hours = rnd.choice([1, 5, 12, 30])
+            tf.write(json.dumps({"envoy": hostname(i % envoys), "capability": CAPS[(i // envoys) % len(CAPS)],
+                                 "status": "pass" if rnd.random() > 0.05 else "fail",
+                                 "checked_at": f"2026-11-{22 if hours < 12 else 21}T{(12 - hours) % 24:02d}:00:00Z"}) + "\n")
+
+
+def waivers(path, ids, count, kind, rnd):
+    """Appends `count` waivers to the root waivers.vgo: `plain` ones apply fleet-wide, `star`
+    ones carry `envoys: "*"`, `mixed` ones a mix of `*`, prefix/suffix globs, `**`, character
+    classes and alternatives, some with a label filter too."""
+    labels = ["{ phi: true }", "{ env: production }", "{ env: staging }", "{ cde: true }"]
+    lines = []
+    for i in range(count):
+        fw = rnd.choice(FRAMEWORKS)
+        lines += [f'  - control: "{fw}:{rnd.choice(ids[fw])}"', '    rationale: "generated"',
+                  f'    expires: "{rnd.choice(["2026-12-01", "2027-06-01"])}"', '    owner: "ops@example.com"']
+        if kind == "star":
+            lines.append('    envoys: "*"')
+        elif kind == "mixed":
+            t, r = rnd.choice(TIERS), rnd.choice(REGIONS)
+            glob = rnd.choice(["*", f"{t}*", f"**/{t}{rnd.randrange(10)}-*", f"{t}[0-4]-{r}-*",
+                               f"*-{r}-prod-*", f"{t}?-*-{{prod,stag}}-*", f"*-{rnd.randrange(100000):06d}.example.com"])
+            lines.append(f'    envoys: "{glob}"')
+            if rnd.random() < 0.3:
+                lines.append(f"    labels: {rnd.choice(labels)}")
+    with open(path, "a") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 def evidence(out, ids, records, files, kib, rnd):

@@ -13,6 +13,7 @@ mod roles;
 
 mod stacks;
 mod traits;
+mod waiver_match;
 mod waivers;
 
 /// The built-in catalog lives in [`catalog::builtin`]; this name stays for its callers.

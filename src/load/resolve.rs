@@ -58,33 +58,8 @@ pub fn build(
         .iter()
         .map(|b| (b.source.as_ref(), b.dir.as_path()))
         .collect();
-    let applies: Vec<Vec<u32>> = envoys
-        .par_iter()
-        .map(|e| {
-            waivers
-                .iter()
-                .zip(&tree.waiver_filters)
-                .enumerate()
-                .filter(|(_, (w, f))| {
-                    if w.state == WaiverState::Expired {
-                        return false;
-                    }
-                    if mode == Mode::Declared {
-                        return true;
-                    }
-                    let in_dir = f.scope_dir.as_os_str().is_empty()
-                        || e.matched
-                            .as_deref()
-                            .and_then(|m| blocks_dir.get(m))
-                            .is_some_and(|d| d.starts_with(&f.scope_dir));
-                    in_dir
-                        && f.envoys.as_ref().is_none_or(|g| g.is_match(&e.hostname))
-                        && w.labels.iter().all(|(k, v)| e.labels.get(k) == Some(v))
-                })
-                .map(|(i, _)| i as u32)
-                .collect()
-        })
-        .collect();
+    let applies =
+        super::waiver_match::applies(&envoys, &waivers, &tree.waiver_filters, mode, &blocks_dir);
     for (e, w) in envoys.iter_mut().zip(applies) {
         for &i in &w {
             waivers[i as usize].applied_envoys += 1;

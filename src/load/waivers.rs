@@ -8,7 +8,7 @@ use crate::diag::{Code, Diagnostics, Location};
 use crate::model::{WaivedControl, Waiver, WaiverState};
 use crate::settings::Settings;
 use crate::yaml::{Node, Reader, Value};
-use globset::GlobMatcher;
+use globset::Glob;
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct WaiverFilter {
     pub scope_dir: PathBuf,
-    pub envoys: Option<GlobMatcher>,
+    /// Compiled once into one set for every waiver's glob (see `resolve`), never per waiver.
+    pub envoys: Option<Glob>,
 }
 
 /// A waiver as written, every field checked, not yet dated.
@@ -29,7 +30,7 @@ struct Written {
     owner: String,
     expires: Date,
     scope_dir: PathBuf,
-    envoys: Option<(String, GlobMatcher)>,
+    envoys: Option<(String, Glob)>,
     labels: BTreeMap<String, String>,
 }
 
@@ -166,7 +167,7 @@ fn parse(r: &mut Reader<'_>, list: &Node, catalog: &Catalog, dir: &Path) -> Vec<
         });
         let envoys = match item.get("envoys") {
             Some(n) => r.string(n, "envoys").and_then(|g| match compile_glob(&g) {
-                Ok(glob) => Some((g, glob.compile_matcher())),
+                Ok(glob) => Some((g, glob)),
                 Err(e) => {
                     r.error(
                         n,
