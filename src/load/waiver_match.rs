@@ -26,6 +26,7 @@ pub(super) fn applies(
     }
     // Distinct globs by their text (the same text compiles to the same glob).
     let mut distinct: Vec<&str> = Vec::new();
+    let mut globs: Vec<globset::Glob> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut builder = GlobSetBuilder::new();
     let mut by_glob: Vec<Vec<u32>> = Vec::new();
@@ -36,6 +37,7 @@ pub(super) fn applies(
             (Some(text), Some(glob)) => {
                 let g = *index.entry(text).or_insert_with(|| {
                     distinct.push(text);
+                    globs.push(glob.clone());
                     builder.add(glob.clone());
                     by_glob.push(Vec::new());
                     distinct.len() - 1
@@ -45,15 +47,33 @@ pub(super) fn applies(
             _ => unglobbed.push(i),
         }
     }
-    // Every glob compiled alone already; a set of them cannot fail but for size limits.
-    let set = builder.build().unwrap_or_else(|_| GlobSet::empty());
+    // Every glob compiled alone already; a set of them can only fail on a size limit, and
+    // then each glob is matched on its own: slower, but no waiver is ever dropped.
+    let set: Option<GlobSet> = builder.build().ok();
+    let fallback: Vec<globset::GlobMatcher> = match set {
+        Some(_) => Vec::new(),
+        None => globs.iter().map(globset::Glob::compile_matcher).collect(),
+    };
     let keys: Vec<Vec<usize>> = envoys
         .par_iter()
         .map_init(Vec::new, |matched, e| {
             if distinct.is_empty() {
                 return Vec::new();
             }
-            set.matches_candidate_into(&Candidate::new(e.hostname.as_str()), matched);
+            let candidate = Candidate::new(e.hostname.as_str());
+            match &set {
+                Some(set) => set.matches_candidate_into(&candidate, matched),
+                None => {
+                    matched.clear();
+                    matched.extend(
+                        fallback
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, m)| m.is_match_candidate(&candidate))
+                            .map(|(g, _)| g),
+                    );
+                }
+            }
             let mut ids = matched.clone();
             ids.sort_unstable();
             ids
