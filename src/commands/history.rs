@@ -267,29 +267,33 @@ pub fn trend(printer: &Printer, settings: &Settings, args: &TrendArgs) -> Outcom
         None => settings.as_of.to_zoned(jiff::tz::TimeZone::UTC).date(),
     };
     let since = since_date(&args.since, until)?;
-    if args.from_git {
-        let lines = from_git(
-            printer,
-            settings,
-            &id,
-            &since.to_string(),
-            &until.to_string(),
-        )?;
-        let t = history::trend(
-            &model.catalog,
-            fw,
-            &lines,
-            &since.to_string(),
-            &until.to_string(),
-        );
-        let text = match args.format {
-            TrendFormat::Json => super::pretty_json("the trend", &t)?,
-            TrendFormat::Table => table(&t),
-        };
-        emit(printer, args.output.as_deref(), &text)?;
-        return Ok(Exit::Ok);
-    }
-    let (path, rel) = history_file(settings, &id);
+    let (since, until) = (since.to_string(), until.to_string());
+    let lines = if args.from_git {
+        from_git(printer, settings, &id, &since, &until)?
+    } else {
+        match recorded(printer, settings, args, &id)? {
+            Ok(lines) => lines,
+            Err(exit) => return Ok(exit),
+        }
+    };
+    let t = history::trend(&model.catalog, fw, &lines, &since, &until);
+    let text = match args.format {
+        TrendFormat::Json => super::pretty_json("the trend", &t)?,
+        TrendFormat::Table => table(&t),
+    };
+    emit(printer, args.output.as_deref(), &text)?;
+    Ok(Exit::Ok)
+}
+
+/// The lines of `history/<id>.jsonl`, checked against the audit log first with --verify
+/// (`Err(exit)`: the verification failed and was reported).
+fn recorded(
+    printer: &Printer,
+    settings: &Settings,
+    args: &TrendArgs,
+    id: &str,
+) -> Result<Result<Vec<Line>, Exit>, Vec<Diagnostic>> {
+    let (path, rel) = history_file(settings, id);
     if !path.exists() {
         return Err(vec![
             Diagnostic::error(Code::MissingPath, format!("no history of {id}: `{rel}` does not exist"))
@@ -302,10 +306,10 @@ pub fn trend(printer: &Printer, settings: &Settings, args: &TrendArgs) -> Outcom
     if args.verify {
         let log = super::audit::log_path(settings, &args.log);
         match unverified(printer, &log, &rel, &lines)? {
-            Err(exit) => return Ok(exit),
+            Err(exit) => return Ok(Err(exit)),
             Ok(bad) if !bad.is_empty() => {
                 printer.diagnostics(&bad);
-                return Ok(Exit::Failed);
+                return Ok(Err(Exit::Failed));
             }
             Ok(_) => printer.note(format!(
                 "verified: each of the {} lines of {rel} has its `snapshot` entry in the audit log",
@@ -313,19 +317,7 @@ pub fn trend(printer: &Printer, settings: &Settings, args: &TrendArgs) -> Outcom
             )),
         }
     }
-    let t = history::trend(
-        &model.catalog,
-        fw,
-        &lines,
-        &since.to_string(),
-        &until.to_string(),
-    );
-    let text = match args.format {
-        TrendFormat::Json => super::pretty_json("the trend", &t)?,
-        TrendFormat::Table => table(&t),
-    };
-    emit(printer, args.output.as_deref(), &text)?;
-    Ok(Exit::Ok)
+    Ok(Ok(lines))
 }
 
 fn table(t: &Trend) -> String {

@@ -5,7 +5,7 @@
 
 use crate::common::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 fn root() -> PathBuf {
@@ -14,18 +14,6 @@ fn root() -> PathBuf {
 
 fn example() -> PathBuf {
     root().join("examples/healthcare-saas")
-}
-
-/// `vigocli --repo REPO --as-of AS_OF ARGS`.
-fn run_on(repo: &Path, args: &[&str]) -> Run {
-    let mut all: Vec<String> = vec![
-        "--repo".into(),
-        repo.display().to_string(),
-        "--as-of".into(),
-        AS_OF.into(),
-    ];
-    all.extend(args.iter().map(|s| s.to_string()));
-    run_raw(&all, repo)
 }
 
 /// Whether `xml` is valid against the vendored JUnit XSD (None: xmllint missing, not CI).
@@ -57,8 +45,9 @@ fn junit_valid(xml: &str) -> Option<(bool, String)> {
 fn junit_is_valid_and_has_a_case_per_gate_and_per_failing_control() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("vigocli-junit.xml");
-    let run = run_on(
+    let run = run_repo(
         &example(),
+        AS_OF,
         &[
             "compliance",
             "check",
@@ -162,9 +151,9 @@ fn gitlab_code_quality_is_valid_with_stable_unique_fingerprints_and_repository_p
         "--output",
         &file.display().to_string(),
     ];
-    assert_eq!(run_on(&example(), &args).code, 1);
+    assert_eq!(run_repo(&example(), AS_OF, &args).code, 1);
     let first = std::fs::read_to_string(&file).expect("written");
-    assert_eq!(run_on(&example(), &args).code, 1);
+    assert_eq!(run_repo(&example(), AS_OF, &args).code, 1);
     assert_eq!(
         first,
         std::fs::read_to_string(&file).expect("written"),
@@ -192,7 +181,12 @@ fn gitlab_code_quality_is_valid_with_stable_unique_fingerprints_and_repository_p
         }
     }
     let entries: Vec<Value> = serde_json::from_str(&first).expect("JSON array");
-    let check: Value = run_on(&example(), &["compliance", "check", "--format", "json"]).json();
+    let check: Value = run_repo(
+        &example(),
+        AS_OF,
+        &["compliance", "check", "--format", "json"],
+    )
+    .json();
     assert_eq!(
         entries.len(),
         check["problems"].as_array().map_or(0, Vec::len),
@@ -232,8 +226,9 @@ fn gitlab_code_quality_is_valid_with_stable_unique_fingerprints_and_repository_p
 #[test]
 fn the_fingerprint_of_a_gate_failure_survives_a_change_of_coverage() {
     let fp = |min: &str| -> String {
-        let run = run_on(
+        let run = run_repo(
             &example(),
+            AS_OF,
             &[
                 "compliance",
                 "check",
@@ -296,7 +291,7 @@ fn markdown_is_capped_at_githubs_comment_limit_and_says_what_it_cut() {
             "markdown",
         ][..],
     ] {
-        let run = run_on(&example(), args);
+        let run = run_repo(&example(), AS_OF, args);
         assert!(run.stdout.chars().count() <= 65_536, "{}", run.stdout.len());
         if args[1] == "report" {
             assert!(run.stdout.len() > 60_000, "a NIST report fills the comment");

@@ -282,3 +282,15 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Runs `vigocli --repo REPO --as-of AS_OF ARGS` in `repo`.
+pub fn run_repo(repo: &Path, as_of: &str, args: &[&str]) -> Run {
+    let mut all: Vec<String> = vec![
+        "--repo".into(),
+        repo.display().to_string(),
+        "--as-of".into(),
+        as_of.into(),
+    ];
+    all.extend(args.iter().map(|s| s.to_string()));
+    run_raw(&all, repo)
+}

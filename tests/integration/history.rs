@@ -6,14 +6,7 @@ use serde_json::Value;
 
 /// Runs `vigocli --repo R --as-of AS_OF ARGS`.
 fn at(r: &Repo, as_of: &str, args: &[&str]) -> Run {
-    let mut all = vec![
-        "--repo".to_string(),
-        r.path().display().to_string(),
-        "--as-of".to_string(),
-        as_of.to_string(),
-    ];
-    all.extend(args.iter().map(|s| s.to_string()));
-    run_raw(&all, r.path())
+    run_repo(r.path(), as_of, args)
 }
 
 /// Three days of the three-envoy fleet: T1 covered everywhere on day 1 and lost on day 2

@@ -1607,7 +1607,7 @@ fn history_snapshots_and_trend_match_their_schemas() {
     let repo = dir.path().join("repo");
     copy_dir(&example(), &repo);
     for day in ["2026-11-20", "2026-11-21", "2026-11-22"] {
-        run_at_time(
+        run_repo(
             &repo,
             &format!("{day}T10:00:00Z"),
             &["compliance", "snapshot"],
@@ -1625,7 +1625,7 @@ fn history_snapshots_and_trend_match_their_schemas() {
         }
     }
     assert!(lines >= 3, "{lines}");
-    let trend = run_at_time(
+    let trend = run_repo(
         &repo,
         "2026-11-22T12:00:00Z",
         &[
@@ -1661,16 +1661,4 @@ fn history_snapshots_and_trend_match_their_schemas() {
         &["/extra", "/points/0/extra"],
         &[("/points/0/date", json!("22 Nov"))],
     );
-}
-
-/// `vigocli --repo REPO --as-of AS_OF ARGS`.
-fn run_at_time(repo: &Path, as_of: &str, args: &[&str]) -> Run {
-    let mut all: Vec<String> = vec![
-        "--repo".into(),
-        repo.display().to_string(),
-        "--as-of".into(),
-        as_of.into(),
-    ];
-    all.extend(args.iter().map(|s| s.to_string()));
-    run_raw(&all, repo)
 }
