@@ -1,7 +1,7 @@
 //! The parse floor of the scale benchmark: read every input file of a generated repository
 //! and parse it into generic values (JSON lines through `serde_json`, `.vgo`/`.yaml`/`.yml`
-//! through the project's YAML reader), on one thread, and nothing else. `benches/fleet.sh
-//! --table` runs it in the same run as vigocli and reports every command as a ratio to it.
+//! through the project's YAML reader), on one thread, and nothing else. `benches/fleet_table.sh`
+//! runs it in the same run as vigocli and reports every command as a ratio to it.
 //!
 //!   cargo bench --bench parse_floor -- REPO
 

@@ -285,6 +285,8 @@ pub struct SnapshotArgs {
 pub enum TrendFormat {
     Table,
     Json,
+    /// GitHub-flavoured Markdown for a job summary or a pull-request comment.
+    Markdown,
 }
 
 #[derive(Debug, Args)]

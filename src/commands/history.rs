@@ -280,6 +280,7 @@ pub fn trend(printer: &Printer, settings: &Settings, args: &TrendArgs) -> Outcom
     let text = match args.format {
         TrendFormat::Json => super::pretty_json("the trend", &t)?,
         TrendFormat::Table => table(&t),
+        TrendFormat::Markdown => markdown(&t),
     };
     emit(printer, args.output.as_deref(), &text)?;
     Ok(Exit::Ok)
@@ -628,4 +629,86 @@ fn from_git(
         }
     }
     Ok(lines)
+}
+
+/// `--format markdown`: the series and what regressed, for a job summary or a pull-request
+/// comment (data escaped, capped at GitHub's comment limit like the other Markdown formats).
+fn markdown(t: &Trend) -> String {
+    use crate::output::markdown::{GITHUB_COMMENT_LIMIT, cap, capped_list, md};
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## {}: compliance trend from {} to {}\n\n{} point(s), the last snapshot of each day.\n",
+        md(&t.framework),
+        t.since,
+        t.until,
+        t.points.len()
+    );
+    if !t.points.is_empty() {
+        out.push_str("| date | coverage | assured | covered | worse | better |\n");
+        out.push_str("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for p in &t.points {
+            let s = &p.summary;
+            let _ = writeln!(
+                out,
+                "| {}{} | {:.2} % | {:.2} % | {:.2} % | {} | {} |",
+                p.date,
+                if p.catalog_changed {
+                    " (catalog changed: not compared)"
+                } else {
+                    ""
+                },
+                s.coverage_pct,
+                s.assured_pct,
+                s.covered_pct,
+                p.worse.len(),
+                p.better.len()
+            );
+        }
+        out.push('\n');
+    }
+    let worse: Vec<&history::Point> = t.points.iter().filter(|p| !p.worse.is_empty()).collect();
+    if !worse.is_empty() {
+        out.push_str("### What got worse\n\n");
+        for p in worse {
+            let list: Vec<String> = p
+                .worse
+                .iter()
+                .map(|c| format!("{} ({} → {})", md(&c.id), c.from, c.to))
+                .collect();
+            let _ = writeln!(out, "- {}: {}", p.date, capped_list(&list));
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "### Regressed at the last point ({})\n",
+        t.regressions.len()
+    );
+    if t.regressions.is_empty() {
+        out.push_str("None.\n");
+    } else {
+        out.push_str("| control | was | now | since | days |\n| --- | --- | --- | --- | ---: |\n");
+        for r in &t.regressions {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {}{} | {} |",
+                md(&r.id),
+                r.from,
+                r.to,
+                r.since,
+                if r.before_window {
+                    " (before the window)"
+                } else {
+                    ""
+                },
+                r.days
+            );
+        }
+    }
+    cap(
+        out,
+        GITHUB_COMMENT_LIMIT,
+        "`compliance trend --format json` has every point.",
+    )
 }

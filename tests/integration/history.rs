@@ -119,6 +119,15 @@ fn three_days_of_snapshots_give_the_series_changes_and_regressions() {
     assert_eq!(late["regressions"][0]["since"], "2026-11-21");
     assert_eq!(late["regressions"][0]["before_window"], true);
 
+    // Markdown, for a job summary.
+    let md = at(
+        &r,
+        "2026-11-22T12:00:00Z",
+        &["compliance", "trend", "tf", "--format", "markdown"],
+    )
+    .ok();
+    insta::assert_snapshot!("trend_markdown", md.stdout);
+
     // The table says the same.
     let table = at(&r, "2026-11-22T12:00:00Z", &["compliance", "trend", "tf"]).ok();
     assert!(
