@@ -52,38 +52,41 @@ fn read_history(path: &Path, rel: &str) -> Result<(String, Vec<Line>), Vec<Diagn
     Ok((text, lines))
 }
 
-/// The frameworks a snapshot without --framework records: those configured in vigocli.toml,
-/// else every framework with a control that is not uncovered.
-fn in_use(settings: &Settings, model: &Model) -> Result<Vec<usize>, Vec<Diagnostic>> {
+/// The reports a snapshot records: the frameworks named, else those configured in
+/// vigocli.toml, else every framework with a control that is not uncovered. Each report is
+/// built once.
+fn reports_to_record(
+    settings: &Settings,
+    model: &Model,
+    named: &[String],
+) -> Result<Vec<(usize, report::Report)>, Vec<Diagnostic>> {
+    let build = |fws: Vec<usize>| {
+        fws.into_iter()
+            .map(|fw| (fw, report::build_for_framework(model, fw)))
+            .collect::<Vec<_>>()
+    };
+    if !named.is_empty() {
+        return Ok(build(framework_list(model, named)?));
+    }
     if !settings.frameworks.is_empty() {
         let names: Vec<String> = settings.frameworks.keys().cloned().collect();
-        return framework_list(model, &names);
+        return Ok(build(framework_list(model, &names)?));
     }
-    Ok((0..model.catalog.frameworks.len())
-        .filter(|&fw| {
-            report::build_for_framework(model, fw)
-                .controls
-                .iter()
-                .any(|c| c.status != Status::Uncovered)
-        })
-        .collect())
+    let mut all = build((0..model.catalog.frameworks.len()).collect());
+    all.retain(|(_, r)| r.controls.iter().any(|c| c.status != Status::Uncovered));
+    Ok(all)
 }
 
 pub fn snapshot(printer: &Printer, settings: &Settings, args: &SnapshotArgs) -> Outcome {
     let model = load::load(settings)?;
-    let fws = if args.frameworks.is_empty() {
-        in_use(settings, &model)?
-    } else {
-        framework_list(&model, &args.frameworks)?
-    };
+    let reports = reports_to_record(settings, &model, &args.frameworks)?;
     // Every file is checked before any is written.
     let mut writes: Vec<(PathBuf, String, Option<String>, String)> = Vec::new();
     let mut entries = Vec::new();
     let mut unchanged = Vec::new();
     let mut errors = Vec::new();
-    for fw in fws {
-        let r = report::build_for_framework(&model, fw);
-        let snap = history::snapshot(&model.catalog, fw, &r);
+    for (fw, r) in &reports {
+        let snap = history::snapshot(&model.catalog, *fw, r);
         let line = serde_json::to_string(&snap)
             .map_err(|e| crate::output::serialise_failed("the snapshot", e))?;
         let (path, rel) = history_file(settings, &snap.framework);

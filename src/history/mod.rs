@@ -296,17 +296,17 @@ pub fn trend(catalog: &Catalog, fw: usize, lines: &[Line], since: &str, until: &
     // Per control position: (status before the regression, first date) while regressed.
     let mut open: Vec<Option<(Status, String)>> = Vec::new();
     let mut points = Vec::new();
-    let mut prev: Option<&Snapshot> = None;
+    // The previous point's snapshot and its statuses, parsed once.
+    let mut prev: Option<(&Snapshot, Vec<Status>)> = None;
     for (day, l) in &by_day {
         let s = &l.snapshot;
         let statuses: Vec<Status> = s.statuses.chars().filter_map(status_of).collect();
-        let comparable = prev.is_some_and(|p| p.catalog.digest == s.catalog.digest);
+        let comparable = prev
+            .as_ref()
+            .is_some_and(|(p, _)| p.catalog.digest == s.catalog.digest);
         let mut worse = Vec::new();
         let mut better = Vec::new();
-        if comparable {
-            let before: Vec<Status> = prev
-                .map(|p| p.statuses.chars().filter_map(status_of).collect())
-                .unwrap_or_default();
+        if let Some((_, before)) = prev.as_ref().filter(|_| comparable) {
             for (i, (&a, &b)) in before.iter().zip(&statuses).enumerate() {
                 let id = if s.catalog.digest == current_digest {
                     ids.get(i).copied().unwrap_or("?").to_string()
@@ -352,12 +352,11 @@ pub fn trend(catalog: &Catalog, fw: usize, lines: &[Line], since: &str, until: &
                 better,
             });
         }
-        prev = Some(s);
+        prev = Some((s, statuses));
     }
     let last_day = by_day.keys().next_back().copied().unwrap_or(until);
     let mut regressions = Vec::new();
-    if let Some(last) = prev {
-        let now: Vec<Status> = last.statuses.chars().filter_map(status_of).collect();
+    if let Some((last, now)) = prev {
         for (i, o) in open.iter().enumerate() {
             let Some((was, first)) = o else { continue };
             let id = if last.catalog.digest == current_digest {
