@@ -49,13 +49,16 @@ const ENVOY_COLUMNS: [&str; 6] = [
 /// Separates several values in one cell (configcrates, waivers, evidence records).
 const LIST_SEPARATOR: &str = "; ";
 
-/// A text cell as a spreadsheet must read it: a value that a spreadsheet would evaluate as
-/// a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a
-/// leading `'`, which spreadsheets show as text and do not evaluate.
+/// A text cell as a spreadsheet must read it: control characters and bidirectional
+/// overrides written as visible escapes, as the HTML and PDF reports write them
+/// ([`crate::escape::document`]: line breaks and tabs stay), and a value that a spreadsheet
+/// would evaluate as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return) gets a leading `'`, which spreadsheets show as text and do not evaluate.
 pub fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = crate::escape::document(text);
     match text.as_bytes().first() {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}").into(),
-        _ => text.into(),
+        _ => text,
     }
 }
 
@@ -203,6 +206,8 @@ mod tests {
             ("a=b", "a=b"),
             ("", ""),
             ("'quoted", "'quoted"),
+            ("a\u{1b}[31mb\u{202e}c", "a\\x1b[31mb\\u{202e}c"),
+            ("line\nbreak", "line\nbreak"),
         ] {
             assert_eq!(cell(raw), want, "{raw:?}");
         }
