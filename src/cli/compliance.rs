@@ -287,6 +287,8 @@ pub enum TrendFormat {
     Json,
     /// GitHub-flavoured Markdown for a job summary or a pull-request comment.
     Markdown,
+    /// A self-contained HTML page: an SVG chart, the numbers by day, what regressed.
+    Html,
 }
 
 #[derive(Debug, Args)]

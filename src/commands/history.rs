@@ -86,7 +86,7 @@ pub fn snapshot(printer: &Printer, settings: &Settings, args: &SnapshotArgs) -> 
     let mut unchanged = Vec::new();
     let mut errors = Vec::new();
     for (fw, r) in &reports {
-        let snap = history::snapshot(&model.catalog, *fw, r);
+        let snap = report::snapshot::of(&model.catalog, *fw, r);
         let line = serde_json::to_string(&snap)
             .map_err(|e| crate::output::serialise_failed("the snapshot", e))?;
         let (path, rel) = history_file(settings, &snap.framework);
@@ -188,6 +188,48 @@ pub fn snapshot(printer: &Printer, settings: &Settings, args: &SnapshotArgs) -> 
     Ok(Exit::Ok)
 }
 
+/// The days of history the HTML pages chart, up to the as_of day (docs/history.md § HTML).
+pub const CHART_DAYS: i64 = 90;
+
+/// The charted history of each framework of `fws` that has a history file: its trend over
+/// the [`CHART_DAYS`] days up to as_of. A malformed history file is an input error, as
+/// any other input's; history is not verified against the audit log here (`trend
+/// --verify` does that).
+pub(crate) fn trends(
+    settings: &Settings,
+    model: &Model,
+    fws: &[usize],
+) -> Result<history::Trends, Vec<Diagnostic>> {
+    let until = settings.as_of.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let since = until
+        .checked_sub(jiff::Span::new().days(CHART_DAYS))
+        .unwrap_or(until);
+    let (since, until) = (since.to_string(), until.to_string());
+    let mut out = history::Trends::new();
+    let mut errors = Vec::new();
+    for &fw in fws {
+        let id = &model.catalog.frameworks[fw].id;
+        let (path, rel) = history_file(settings, id);
+        if !path.exists() {
+            continue;
+        }
+        // An input of this run: an output may not overwrite it.
+        crate::source::note_input(&path);
+        match read_history(&path, &rel) {
+            Ok((_, lines)) => {
+                let t = history::trend(&model.catalog, fw, &lines, &since, &until);
+                out.insert(id.clone(), t);
+            }
+            Err(d) => errors.extend(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
 /// `--since`: `Nd` days before `until`, or a date.
 fn since_date(text: &str, until: jiff::civil::Date) -> Result<jiff::civil::Date, Vec<Diagnostic>> {
     let bad = || {
@@ -284,6 +326,38 @@ pub fn trend(printer: &Printer, settings: &Settings, args: &TrendArgs) -> Outcom
         TrendFormat::Json => super::pretty_json("the trend", &t)?,
         TrendFormat::Table => table(&t),
         TrendFormat::Markdown => markdown(&t),
+        TrendFormat::Html => {
+            let f = &model.catalog.frameworks[fw];
+            let as_of = report::timestamp(settings.as_of);
+            let source = if args.from_git {
+                "the repository's git commits (the last commit of each day)".to_string()
+            } else {
+                format!("history/{id}.jsonl")
+            };
+            crate::report::html::render_trend(
+                &t,
+                &crate::report::html::TrendPage {
+                    name: &f.name,
+                    version: &f.version,
+                    tool: format!(
+                        "{} {}",
+                        report::Tool::VIGOCLI.name,
+                        report::Tool::VIGOCLI.version
+                    ),
+                    as_of: &as_of,
+                    source: &source,
+                },
+            )
+            .map_err(|e| {
+                vec![
+                    Diagnostic::error(
+                        Code::RenderFailed,
+                        format!("cannot render the HTML trend: {e}"),
+                    )
+                    .help("this is a bug in vigocli; `--format json` still works"),
+                ]
+            })?
+        }
     };
     emit(printer, args.output.as_deref(), &text)?;
     Ok(Exit::Ok)
@@ -600,7 +674,7 @@ fn from_git(
                 return Ok(None);
             };
             let r = report::build_for_framework(&model, fw);
-            Ok(Some(history::snapshot(&model.catalog, fw, &r)))
+            Ok(Some(report::snapshot::of(&model.catalog, fw, &r)))
         })
         .collect();
     let mut lines = Vec::new();

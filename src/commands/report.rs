@@ -64,9 +64,15 @@ pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome
         }),
         (None, None) => None,
     };
+    let trends = if format.charts_history() {
+        super::history::trends(settings, &model, &[fw])?
+    } else {
+        Default::default()
+    };
     let place = output::report::Place {
         repo: &settings.paths.repo,
         out_dir: out_dir.as_deref(),
+        trends: &trends,
     };
     let bytes = format.render_bytes(&report, colour, &place)?;
     match &args.output_dir {
@@ -121,9 +127,16 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
     let reports: Vec<Report> = (0..model.catalog.frameworks.len())
         .map(|fw| report::build_for_framework(&model, fw))
         .collect();
+    let trends = if format.charts_history() {
+        let all: Vec<usize> = (0..model.catalog.frameworks.len()).collect();
+        super::history::trends(settings, &model, &all)?
+    } else {
+        Default::default()
+    };
     let place = output::report::Place {
         repo: &settings.paths.repo,
         out_dir: Some(dir),
+        trends: &trends,
     };
     let files = format.render_all_bytes(&reports, &place)?;
     let paths: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();

@@ -7,7 +7,6 @@ pub mod git;
 
 use crate::catalog::Catalog;
 use crate::coverage::Status;
-use crate::report::Report;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -113,65 +112,6 @@ pub fn catalog_digest(catalog: &Catalog, fw: usize) -> String {
     crate::hex::encode(&h.finalize())
 }
 
-/// The snapshot of a report of framework `fw`.
-pub fn snapshot(catalog: &Catalog, fw: usize, r: &Report) -> Snapshot {
-    let by_id: BTreeMap<&str, Status> = r
-        .controls
-        .iter()
-        .map(|c| (c.id.as_str(), c.status))
-        .chain(
-            r.not_applicable
-                .iter()
-                .map(|d| (d.id.as_str(), Status::NotApplicable)),
-        )
-        .collect();
-    let statuses = control_ids(catalog, fw)
-        .into_iter()
-        .map(|id| letter(by_id.get(id).copied().unwrap_or(Status::Uncovered)))
-        .collect();
-    let s = &r.summary;
-    Snapshot {
-        schema: SNAPSHOT_SCHEMA.to_string(),
-        as_of: r.as_of.clone(),
-        framework: r.framework.id.clone(),
-        catalog: CatalogRef {
-            version: r.framework.version.clone(),
-            digest: catalog_digest(catalog, fw),
-        },
-        inputs_digest: r.inputs_digest.clone(),
-        summary: Numbers {
-            controls_total: s.controls_total,
-            covered: s.covered,
-            attested: s.attested,
-            partial: s.partial,
-            waived: s.waived,
-            uncovered: s.uncovered,
-            not_applicable: s.not_applicable,
-            coverage_pct: s.coverage_pct,
-            covered_pct: s.covered_pct,
-            assured_pct: s.assured_pct,
-            envoys_in_scope: s.envoys_in_scope,
-        },
-        categories: r
-            .categories
-            .iter()
-            .map(|c| {
-                (
-                    c.name.clone(),
-                    c.controls_total,
-                    c.covered,
-                    c.attested,
-                    c.partial,
-                    c.waived,
-                    c.uncovered,
-                    c.not_applicable,
-                )
-            })
-            .collect(),
-        statuses,
-    }
-}
-
 /// The SHA-256 (hex) of a history line (without its newline): what the audit entry records.
 pub fn line_digest(line: &str) -> String {
     crate::hex::encode(&Sha256::digest(line.as_bytes()))
@@ -268,6 +208,9 @@ pub struct Trend {
     pub points: Vec<Point>,
     pub regressions: Vec<Regression>,
 }
+
+/// The trends of several frameworks, by framework id: what the HTML pages chart.
+pub type Trends = BTreeMap<String, Trend>;
 
 fn date_of(as_of: &str) -> &str {
     as_of.get(..10).unwrap_or(as_of)

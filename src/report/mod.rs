@@ -4,6 +4,7 @@
 pub mod categories;
 mod evidence;
 pub mod html;
+pub mod snapshot;
 pub mod table;
 
 pub use evidence::{DecisionRow, EvidenceRef, EvidenceRow};

@@ -153,6 +153,61 @@ try {
       check(folded, `${name}: clearing the filter folds the category groups as the page opened`);
     }
 
+    // Trend charts: every day drawn at the numbers its table row prints, each day a link to
+    // a row that exists (on this page or the framework page) and lists what got worse.
+    const charts = await page.locator("figure.trend").count();
+    for (let i = 0; i < charts; i++) {
+      const fig = page.locator("figure.trend").nth(i);
+      const id = await fig.getAttribute("data-trend");
+      const drawn = await fig.locator("a.day").evaluateAll((days) =>
+        days.map((a) => {
+          const hit = a.querySelector("rect.hit");
+          const top = Number(hit.getAttribute("y"));
+          const bottom = top + Number(hit.getAttribute("height"));
+          const at = (cls) => {
+            const cy = Number(a.querySelector(`circle.${cls}`).getAttribute("cy"));
+            return (100 * (bottom - cy)) / (bottom - top);
+          };
+          return {
+            href: a.getAttribute("href"),
+            label: a.getAttribute("aria-label"),
+            x: Number(a.querySelector("circle.pt-coverage").getAttribute("cx")),
+            worse: a.querySelector("circle.pt-worse") !== null,
+            values: [at("pt-coverage"), at("pt-assured"), at("pt-covered")],
+          };
+        }),
+      );
+      const rows = await page.locator(`table.trend-table[data-trend="${id}"] tbody > tr`).evaluateAll((trs) =>
+        trs.map((tr) => ({
+          date: tr.querySelector("th").textContent.trim(),
+          values: Array.from(tr.querySelectorAll("td")).slice(0, 3).map((td) => parseFloat(td.textContent)),
+          worse: tr.querySelectorAll("td")[3].textContent,
+        })),
+      );
+      check(drawn.length > 0 && drawn.length === rows.length, `${name}: chart ${id} has a day per table row (${drawn.length} = ${rows.length})`);
+      const same = drawn.every((d, k) =>
+        rows[k] && d.values.every((v, j) => Math.abs(v - rows[k].values[j]) <= 0.01) &&
+        d.label.startsWith(`${rows[k].date}:`) &&
+        rows[k].values.every((v) => d.label.includes(`${v.toFixed(2)} %`)));
+      check(same, `${name}: chart ${id} draws each day at the numbers of its table row`);
+      check(drawn.every((d, k) => k === 0 || d.x > drawn[k - 1].x), `${name}: chart ${id} runs left to right by date`);
+      const worseDays = drawn.filter((d) => d.worse);
+      check(worseDays.every((d) => rows.find((r) => d.label.startsWith(`${r.date}:`))?.worse.includes("→")), `${name}: chart ${id} marks the days whose row lists what got worse`);
+      for (const d of worseDays.slice(0, 2)) {
+        const [target, hash] = d.href.split("#");
+        if (target === "") {
+          await fig.locator(`a.day[href="${d.href}"]`).click();
+          const row = page.locator(`#${hash}`);
+          const ok = (await page.evaluate(() => location.hash)) === `#${hash}` && (await row.isVisible()) && (await row.innerText()).includes("→");
+          check(ok, `${name}: clicking ${hash} on chart ${id} shows its row with what got worse`);
+        } else {
+          const other = path.join(path.dirname(file), target);
+          const ok = fs.existsSync(other) && fs.readFileSync(other, "utf8").includes(`id="${hash}"`);
+          check(ok, `${name}: chart ${id} links ${d.href} to a row of ${target}`);
+        }
+      }
+    }
+
     // Print stylesheet: the filter and navigation are not printed.
     await page.emulateMedia({ media: "print" });
     const printed = await page.locator("form.filter, header nav").evaluateAll((es) =>

@@ -457,3 +457,114 @@ fn trend_from_git_evaluates_the_last_commit_of_each_day_without_touching_the_che
         err.stderr
     );
 }
+
+/// The HTML trend and the charts on the report pages: drawn from the same points as the
+/// JSON trend, the days linking to their rows; a report without history has no chart and a
+/// broken history file is an input error of the report.
+#[test]
+fn html_trend_page_and_report_charts_show_the_json_numbers() {
+    let r = three_days();
+    let json = trend(&r, &[]);
+    let page = at(
+        &r,
+        "2026-11-22T12:00:00Z",
+        &["compliance", "trend", "tf", "--format", "html"],
+    )
+    .ok()
+    .stdout;
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(page.contains("<svg class=\"trend-chart\""), "{page}");
+    assert_eq!(page.matches("<a class=\"day\"").count(), 3);
+    for p in json["points"].as_array().expect("points") {
+        let date = p["date"].as_str().unwrap_or("");
+        let s = &p["summary"];
+        let pct = |k: &str| format!("{:.2} %", s[k].as_f64().unwrap_or(-1.0));
+        // The day's link, its label with the numbers, and its row with the same numbers.
+        let label = format!(
+            "aria-label=\"{date}: coverage {}, assured {}, covered {};",
+            pct("coverage_pct"),
+            pct("assured_pct"),
+            pct("covered_pct")
+        );
+        assert!(page.contains(&label), "{label}\n{page}");
+        assert!(page.contains(&format!("href=\"#trend-{date}\"")), "{date}");
+        let row = format!(
+            "<tr id=\"trend-{date}\"><th scope=\"row\"><time datetime=\"{date}\">{date}</time></th><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+            pct("coverage_pct"),
+            pct("assured_pct"),
+            pct("covered_pct")
+        );
+        assert!(page.contains(&row), "{row}\n{page}");
+    }
+    // Day 2 got worse (T1) and is marked; the open regression is listed.
+    assert!(page.contains("1: T1 (covered → uncovered)"), "{page}");
+    assert_eq!(page.matches("\"pt pt-coverage pt-worse\"").count(), 1);
+    assert!(page.contains("<th scope=\"row\" class=\"cid\">T1</th><td>covered</td><td>uncovered</td><td><a href=\"#trend-2026-11-21\">2026-11-21</a>"), "{page}");
+    assert!(
+        page.contains("<code>vigocli&#x2f;trend&#x2f;v1</code>"),
+        "{page}"
+    );
+
+    // The framework page and the dashboard chart the same history, 90 days up to as_of.
+    let html = at(
+        &r,
+        "2026-11-22T12:00:00Z",
+        &["compliance", "report", "tf", "--format", "html"],
+    )
+    .ok()
+    .stdout;
+    assert!(html.contains("<section id=\"trend\""), "{html}");
+    assert!(html.contains("from 2026-08-24 to 2026-11-22"), "{html}");
+    assert_eq!(html.matches("<a class=\"day\"").count(), 3);
+    let site = r.path().join("site");
+    at(
+        &r,
+        "2026-11-22T12:00:00Z",
+        &[
+            "compliance",
+            "report",
+            "all",
+            "--format",
+            "html",
+            "--output-dir",
+            site.to_str().unwrap_or("site"),
+        ],
+    )
+    .ok();
+    let index = std::fs::read_to_string(site.join("index.html")).expect("index");
+    assert_eq!(
+        index.matches("<figure class=\"trend\"").count(),
+        1,
+        "only tf has history"
+    );
+    assert!(
+        index.contains("href=\"tf.html#trend-2026-11-21\""),
+        "{index}"
+    );
+    let tf_page = std::fs::read_to_string(site.join("tf.html")).expect("tf page");
+    assert!(tf_page.contains("id=\"trend-2026-11-21\""));
+
+    // Without history: no chart; the JSON report never carries one.
+    let plain = three_envoy_fleet();
+    let html = at(
+        &plain,
+        "2026-11-22T12:00:00Z",
+        &["compliance", "report", "tf", "--format", "html"],
+    )
+    .ok()
+    .stdout;
+    assert!(!html.contains("id=\"trend\""));
+    let report = r.report("tf", &[]);
+    assert!(report.get("trend").is_none());
+
+    // A broken history file is an input error of the HTML report, with its line.
+    r.file("history/tf.jsonl", "{\"schema\":\"vigocli/snapshot/v1\"}\n");
+    let bad = at(
+        &r,
+        "2026-11-22T12:00:00Z",
+        &["compliance", "report", "tf", "--format", "html"],
+    )
+    .invalid();
+    assert!(bad.stderr.contains("bad-history"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("history/tf.jsonl"), "{}", bad.stderr);
+}

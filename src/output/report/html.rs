@@ -22,6 +22,10 @@ impl Format for Html {
         "html"
     }
 
+    fn charts_history(&self) -> bool {
+        true
+    }
+
     fn render(&self, report: &Report, _colour: bool) -> Result<String, Vec<Diagnostic>> {
         crate::report::html::render_report(report).map_err(render_failed)
     }
@@ -37,8 +41,12 @@ impl Format for Html {
         place: &Place<'_>,
     ) -> Result<String, Vec<Diagnostic>> {
         let prefix = place.repo_prefix();
-        crate::report::html::render_report_with(report, &evidence_links(&prefix))
-            .map_err(render_failed)
+        crate::report::html::render_report_with(
+            report,
+            &evidence_links(&prefix),
+            place.trends.get(&report.framework.id),
+        )
+        .map_err(render_failed)
     }
 
     fn render_all_at(
@@ -47,7 +55,7 @@ impl Format for Html {
         place: &Place<'_>,
     ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
         let prefix = place.repo_prefix();
-        crate::report::html::render_site_with(reports, &evidence_links(&prefix))
+        crate::report::html::render_site_with(reports, &evidence_links(&prefix), place.trends)
             .map_err(render_failed)
     }
 }

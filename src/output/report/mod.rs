@@ -82,6 +82,12 @@ pub trait Format: Sync {
             .collect()
     }
 
+    /// Whether it charts the history of the frameworks ([`Place::trends`]): only then does
+    /// the command read `history/`.
+    fn charts_history(&self) -> bool {
+        false
+    }
+
     /// Whether its output is bytes rather than text (PDF): never shown on a terminal.
     fn binary(&self) -> bool {
         false
@@ -118,6 +124,9 @@ pub trait Format: Sync {
 pub struct Place<'a> {
     pub repo: &'a Path,
     pub out_dir: Option<&'a Path>,
+    /// The history of the frameworks that have one (`history/`), for formats that chart
+    /// it (HTML: docs/history.md § HTML).
+    pub trends: &'a crate::history::Trends,
 }
 
 impl Place<'_> {

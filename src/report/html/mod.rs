@@ -9,6 +9,7 @@
 
 use super::{ControlRow, EnvoyRow, Report, WaiverRow};
 use crate::coverage::Status;
+use crate::history::{Trend, Trends};
 use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
 use serde::Serialize;
@@ -45,6 +46,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "envoys.html.j2",
         include_str!("../../../templates/envoys.html.j2"),
+    ),
+    (
+        "trend.html.j2",
+        include_str!("../../../templates/trend.html.j2"),
     ),
 ];
 const STYLE: &str = include_str!("../../../templates/report.css");
@@ -106,8 +111,10 @@ struct PageMeta<'a> {
     tool: String,
     generated_at: &'a str,
     as_of: &'a str,
-    mode: &'a str,
-    inputs_digest: &'a str,
+    /// The report's mode and input digest (a trend page has no mode; its digest is its last
+    /// point's).
+    mode: Option<&'a str>,
+    inputs_digest: Option<&'a str>,
     nav: Option<Nav>,
 }
 
@@ -125,8 +132,8 @@ impl<'a> PageMeta<'a> {
             tool: format!("{} {}", r.tool.name, r.tool.version),
             generated_at: &r.generated_at,
             as_of: &r.as_of,
-            mode: r.mode.as_str(),
-            inputs_digest: &r.inputs_digest,
+            mode: Some(r.mode.as_str()),
+            inputs_digest: Some(&r.inputs_digest),
             nav,
         }
     }
@@ -548,6 +555,8 @@ struct ReportView<'a> {
     evidence: Vec<evidence::RecordView<'a>>,
     not_applicable: Vec<evidence::DecisionView<'a>>,
     findings: Vec<FindingView<'a>>,
+    /// The chart of the framework's history, when it has one (docs/history.md § HTML).
+    trend: Option<trend::TrendView<'a>>,
 }
 
 /// Groups of more controls than this are folded when the page opens (search and the status
@@ -663,7 +672,11 @@ fn groups<'a>(r: &'a Report, look: &Lookups<'a, '_>) -> Vec<GroupView<'a>> {
         .collect()
 }
 
-fn report_view<'a>(r: &'a Report, links: &EvidenceLinks<'_>) -> ReportView<'a> {
+fn report_view<'a>(
+    r: &'a Report,
+    links: &EvidenceLinks<'_>,
+    history: Option<&'a Trend>,
+) -> ReportView<'a> {
     let look = Lookups {
         waivers: r
             .waivers
@@ -710,8 +723,12 @@ fn report_view<'a>(r: &'a Report, links: &EvidenceLinks<'_>) -> ReportView<'a> {
                 help: d.help.as_deref(),
             })
             .collect(),
+        trend: history.map(|t| trend::view(t, "trend", "", HISTORY_SOURCE)),
     }
 }
+
+/// Where the charts of a report's page come from.
+const HISTORY_SOURCE: &str = "the snapshots in history/";
 
 fn report_title(r: &Report) -> String {
     format!(
@@ -723,24 +740,30 @@ fn report_title(r: &Report) -> String {
 /// One framework as a standalone page (no links to other pages; evidence documents named
 /// as text).
 pub fn render_report(r: &Report) -> Result<String, String> {
-    render_report_with(r, &EvidenceLinks::Text)
+    render_report_with(r, &EvidenceLinks::Text, None)
 }
 
-/// One framework as a standalone page, linking evidence documents as `links` says.
-pub fn render_report_with(r: &Report, links: &EvidenceLinks<'_>) -> Result<String, String> {
-    render_report_page(r, None, links)
+/// One framework as a standalone page, linking evidence documents as `links` says, with
+/// the chart of its history when there is one.
+pub fn render_report_with(
+    r: &Report,
+    links: &EvidenceLinks<'_>,
+    history: Option<&Trend>,
+) -> Result<String, String> {
+    render_report_page(r, None, links, history)
 }
 
 fn render_report_page(
     r: &Report,
     nav: Option<Nav>,
     links: &EvidenceLinks<'_>,
+    history: Option<&Trend>,
 ) -> Result<String, String> {
     let meta = PageMeta::new(r, report_title(r), nav);
     render(
         "report.html.j2",
         &meta,
-        Value::from(Serde(&report_view(r, links))),
+        Value::from(Serde(&report_view(r, links, history))),
     )
 }
 
@@ -768,8 +791,10 @@ pub fn page_name(framework_id: &str) -> String {
 
 mod evidence;
 mod site;
+mod trend;
 pub use evidence::{EvidenceLinks, links_for};
 pub use site::{render_site, render_site_with};
+pub use trend::{TrendPage, render_trend};
 
 #[cfg(test)]
 mod tests;

@@ -46,6 +46,8 @@ struct Card<'a> {
     next_gap: Option<NextGap<'a>>,
     /// The heat map: coverage of each category that has counted controls.
     categories: Vec<super::CategoryView<'a>>,
+    /// The chart of the framework's history, its days linking to the framework page.
+    trend: Option<super::trend::TrendView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -96,13 +98,15 @@ struct EnvoyIndexView<'a> {
 /// pages of [`ENVOYS_PER_PAGE`]. Returns (file name, content) pairs in a stable order.
 /// Evidence documents are named as text.
 pub fn render_site(reports: &[Report]) -> Result<Vec<(String, String)>, String> {
-    render_site_with(reports, &EvidenceLinks::Text)
+    render_site_with(reports, &EvidenceLinks::Text, &Trends::new())
 }
 
-/// [`render_site`], the framework pages linking evidence documents as `links` says.
+/// [`render_site`], the framework pages linking evidence documents as `links` says, and
+/// the dashboard and framework pages charting the history of each framework in `trends`.
 pub fn render_site_with(
     reports: &[Report],
     links: &EvidenceLinks<'_>,
+    trends: &Trends,
 ) -> Result<Vec<(String, String)>, String> {
     let Some(first) = reports.first() else {
         return Err("no framework to report".into());
@@ -139,6 +143,11 @@ pub fn render_site_with(
                     .filter(|c| c.controls_total > 0)
                     .map(super::category_view)
                     .collect(),
+                trend: trends.get(&r.framework.id).map(|t| {
+                    let page = page_name(&r.framework.id);
+                    let id = format!("trend-{}", page.trim_end_matches(".html"));
+                    super::trend::view(t, &id, &page, HISTORY_SOURCE)
+                }),
             })
             .collect(),
         envoys_total: hosts.len(),
@@ -152,7 +161,7 @@ pub fn render_site_with(
     for r in reports {
         files.push((
             page_name(&r.framework.id),
-            render_report_page(r, Some(nav()), links)?,
+            render_report_page(r, Some(nav()), links, trends.get(&r.framework.id))?,
         ));
     }
 
