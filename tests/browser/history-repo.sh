@@ -10,6 +10,7 @@ bin=$1
 out=$2
 here=$(cd "$(dirname "$0")/../.." && pwd)
 rm -rf "$out"
+mkdir -p "$(dirname "$out")"
 cp -R "$here/examples/healthcare-saas" "$out"
 backup="$out/stacks/configcrates/data/backup-restic.vgo"
 sssd="$out/stacks/configcrates/security/sssd-directory.vgo"
