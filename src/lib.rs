@@ -17,6 +17,7 @@ pub mod export;
 pub mod hex;
 pub mod history;
 pub mod load;
+pub mod memo;
 pub mod model;
 pub mod output;
 pub mod printer;

@@ -166,8 +166,30 @@ impl<'input> SpannedEventReceiver<'input> for DepthLimit<'input> {
     }
 }
 
+/// Documents parsed so far, by text, when memoisation is on ([`crate::memo`]). Nodes carry
+/// positions but not the file's name, so one text parses to one node wherever it is read.
+type Parsed = std::sync::Mutex<std::collections::HashMap<String, Arc<Node>>>;
+static MEMO: std::sync::LazyLock<Parsed> = std::sync::LazyLock::new(Default::default);
+
 /// Parses a YAML document. An empty file is an empty mapping; several documents are an error.
+/// With memoisation on, each distinct text is parsed once per process.
 pub fn parse(file: &SourceFile) -> Result<Node, Diagnostic> {
+    if !crate::memo::enabled() {
+        return parse_text(file);
+    }
+    let memo = &*MEMO;
+    let hit = memo.lock().ok().and_then(|m| m.get(&file.text).cloned());
+    if let Some(node) = hit {
+        return Ok((*node).clone());
+    }
+    let node = parse_text(file)?;
+    if let Ok(mut m) = memo.lock() {
+        m.insert(file.text.clone(), Arc::new(node.clone()));
+    }
+    Ok(node)
+}
+
+fn parse_text(file: &SourceFile) -> Result<Node, Diagnostic> {
     let mut parser = Parser::new_from_str(&file.text);
     let mut loader: YamlLoader<'_, MarkedYaml<'_>> = YamlLoader::default();
     loader.early_parse(false);

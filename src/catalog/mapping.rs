@@ -71,14 +71,14 @@ pub struct Mapping {
     pub pairs: Vec<Pair>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawPair {
     pub to: (String, Location),
     pub from: Vec<(String, Location)>,
     pub relationship: Option<Relationship>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawMapping {
     pub id: String,
     pub from: (String, Location),

@@ -4,7 +4,7 @@
 use crate::diag::{Code, Diagnostic, Location};
 use crate::yaml::{Node, Reader, SourceFile, Value};
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawControl {
     pub id: String,
     pub title: String,
@@ -18,7 +18,7 @@ pub struct RawControl {
     pub loc: Location,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum RawBody {
     Controls(Vec<RawControl>),
     Profile {
@@ -27,7 +27,7 @@ pub enum RawBody {
     },
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawFramework {
     pub id: String,
     pub name: String,
@@ -40,7 +40,7 @@ pub struct RawFramework {
     pub loc: Location,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawCapability {
     pub name: String,
     pub description: String,
@@ -50,7 +50,7 @@ pub struct RawCapability {
     pub loc: Location,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawBundle {
     pub name: String,
     pub framework: (String, Location),
@@ -59,7 +59,7 @@ pub struct RawBundle {
     pub loc: Location,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum RawCatalogFile {
     Framework(Box<RawFramework>),
     Catalog {

@@ -614,6 +614,8 @@ fn from_git(
         ]
     };
     let days = git::day_commits(repo, since, until).map_err(git_err)?;
+    // Most files are the same from one day to the next: parse each distinct text once.
+    crate::memo::enable();
     // Inputs that live outside git are read from the current checkout for every day.
     let outside = |p: &Path| git::relative(repo, p);
     let inventory_rel: Vec<Option<PathBuf>> = settings
@@ -634,48 +636,72 @@ fn from_git(
         .filter(|&i| i == 0 || days[i].tree != days[i - 1].tree)
         .collect();
     let notes = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let evaluate = |tree: &git::Worktree,
+                    d: &git::DayCommit|
+     -> Result<Option<history::Snapshot>, Vec<Diagnostic>> {
+        let dir = tree.path();
+        let mut flags = crate::settings::Flags {
+            repo: Some(dir.to_path_buf()),
+            as_of: Some(crate::report::timestamp(d.time)),
+            scope: scope.clone(),
+            ..Default::default()
+        };
+        // An input path missing from the commit's tree is taken from the checkout.
+        for (p, rel) in settings.paths.inventory.iter().zip(&inventory_rel) {
+            let in_tree = rel.as_ref().is_some_and(|r| dir.join(r).exists());
+            if !in_tree && p.exists() {
+                flags.inventory.push(p.clone());
+                if let Ok(mut n) = notes.lock() {
+                    n.insert(format!("the inventory `{}` is not in git: taken from the current checkout for every day", p.display()));
+                }
+            }
+        }
+        let traits_in_tree = traits_rel.as_ref().is_some_and(|r| dir.join(r).exists());
+        if !traits_in_tree && settings.paths.traits.exists() {
+            flags.traits = Some(settings.paths.traits.clone());
+            if let Ok(mut n) = notes.lock() {
+                n.insert(format!("the Connwaer results `{}` are not in git: taken from the current checkout for every day", settings.paths.traits.display()));
+            }
+        }
+        let day_settings = crate::settings::Settings::from_args(&flags)?;
+        let Ok(model) = load::load(&day_settings) else {
+            if let Ok(mut n) = notes.lock() {
+                n.insert(format!(
+                    "{} (commit {}): the repository had input errors; no point that day",
+                    d.day,
+                    &d.commit[..12.min(d.commit.len())]
+                ));
+            }
+            return Ok(None);
+        };
+        let Some(fw) = model.catalog.framework_index(id) else {
+            return Ok(None);
+        };
+        let r = report::build_for_framework(&model, fw);
+        Ok(Some(report::snapshot::of(&model.catalog, fw, &r)))
+    };
+    // The distinct trees in contiguous runs, one per worker: each worker exports its first
+    // commit once and then writes only the files each next commit changed.
+    let workers = rayon::current_num_threads().clamp(1, firsts.len().max(1));
+    let per_worker = firsts.len().div_ceil(workers).max(1);
     let evaluated: Vec<Result<Option<history::Snapshot>, Vec<Diagnostic>>> = firsts
-        .par_iter()
-        .map(|&i| {
-            let d = &days[i];
-            let dir = tempfile::tempdir().map_err(|e| git_err(e.to_string()))?;
-            git::export(repo, &d.commit, dir.path()).map_err(git_err)?;
-            let mut flags = crate::settings::Flags {
-                repo: Some(dir.path().to_path_buf()),
-                as_of: Some(crate::report::timestamp(d.time)),
-                scope: scope.clone(),
-                ..Default::default()
+        .par_chunks(per_worker)
+        .map(|run| {
+            let mut tree = match git::Worktree::new() {
+                Ok(t) => t,
+                Err(e) => return run.iter().map(|_| Err(git_err(e.clone()))).collect(),
             };
-            // An input path missing from the commit's tree is taken from the checkout.
-            for (p, rel) in settings.paths.inventory.iter().zip(&inventory_rel) {
-                let in_tree = rel.as_ref().is_some_and(|r| dir.path().join(r).exists());
-                if !in_tree && p.exists() {
-                    flags.inventory.push(p.clone());
-                    if let Ok(mut n) = notes.lock() {
-                        n.insert(format!("the inventory `{}` is not in git: taken from the current checkout for every day", p.display()));
-                    }
-                }
+            let mut out = Vec::with_capacity(run.len());
+            for &i in run {
+                let d = &days[i];
+                out.push(match tree.checkout(repo, &d.commit) {
+                    Ok(()) => evaluate(&tree, d),
+                    Err(e) => Err(git_err(e)),
+                });
             }
-            let traits_in_tree = traits_rel.as_ref().is_some_and(|r| dir.path().join(r).exists());
-            if !traits_in_tree && settings.paths.traits.exists() {
-                flags.traits = Some(settings.paths.traits.clone());
-                if let Ok(mut n) = notes.lock() {
-                    n.insert(format!("the Connwaer results `{}` are not in git: taken from the current checkout for every day", settings.paths.traits.display()));
-                }
-            }
-            let day_settings = crate::settings::Settings::from_args(&flags)?;
-            let Ok(model) = load::load(&day_settings) else {
-                if let Ok(mut n) = notes.lock() {
-                    n.insert(format!("{} (commit {}): the repository had input errors; no point that day", d.day, &d.commit[..12.min(d.commit.len())]));
-                }
-                return Ok(None);
-            };
-            let Some(fw) = model.catalog.framework_index(id) else {
-                return Ok(None);
-            };
-            let r = report::build_for_framework(&model, fw);
-            Ok(Some(report::snapshot::of(&model.catalog, fw, &r)))
+            out
         })
+        .flatten()
         .collect();
     let mut lines = Vec::new();
     let mut evaluations = 0;

@@ -5,7 +5,7 @@ use super::roles::Names;
 use super::stacks::{Kind, Parsed, parent_dir};
 use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean_hint};
 use crate::yaml::{Node, Reader, Value};
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,7 +25,7 @@ pub struct Block {
 /// The match blocks and one matcher over all their globs (pattern i is block i).
 pub(super) struct EnvoyTree {
     pub blocks: Vec<Block>,
-    pub globs: GlobSet,
+    pub globs: Arc<GlobSet>,
 }
 
 pub(super) fn load(
@@ -48,7 +48,7 @@ pub(super) fn load(
     let mut leaves: Vec<&Parsed> = of(Kind::Leaf).collect();
     leaves.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut blocks = Vec::new();
-    let mut globs = GlobSetBuilder::new();
+    let mut globs: Vec<globset::Glob> = Vec::new();
     for p in leaves {
         let Some(list) = p.root.get("envoys").filter(|l| !l.is_null()) else {
             continue;
@@ -119,7 +119,7 @@ pub(super) fn load(
             let environment = item
                 .get("environment")
                 .and_then(|n| r.string(n, "environment"));
-            globs.add(glob);
+            globs.push(glob);
             blocks.push(Block {
                 source: Arc::from(format!("{}:{}", p.src.display, item.line)),
                 dir: dir.clone(),
@@ -130,7 +130,7 @@ pub(super) fn load(
         }
         diags.extend(r.diags);
     }
-    let globs = globs.build().unwrap_or_else(|e| {
+    let globs = crate::memo::glob_set("envoy-tree", &globs).unwrap_or_else(|e| {
         diags.push(
             Diagnostic::error(
                 Code::BadGlob,
@@ -138,7 +138,7 @@ pub(super) fn load(
             )
             .help("simplify the match globs"),
         );
-        GlobSet::empty()
+        Arc::new(GlobSet::empty())
     });
     EnvoyTree { blocks, globs }
 }

@@ -25,7 +25,7 @@ pub struct Tree {
     /// errors of their own (the file's error says it all).
     pub broken_crates: HashSet<String>,
     pub blocks: Vec<Block>,
-    pub globs: GlobSet,
+    pub globs: Arc<GlobSet>,
     pub waivers: Vec<Waiver>,
     pub decisions: Vec<crate::model::Decision>,
     pub waiver_filters: Vec<WaiverFilter>,

@@ -5,7 +5,7 @@
 
 use super::waivers::WaiverFilter;
 use crate::model::{Envoy, Mode, Waiver, WaiverState};
-use globset::{Candidate, GlobSet, GlobSetBuilder};
+use globset::{Candidate, GlobSet};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -28,7 +28,6 @@ pub(super) fn applies(
     let mut distinct: Vec<&str> = Vec::new();
     let mut globs: Vec<globset::Glob> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut builder = GlobSetBuilder::new();
     let mut by_glob: Vec<Vec<u32>> = Vec::new();
     let mut unglobbed: Vec<u32> = Vec::new();
     for &i in &live {
@@ -38,7 +37,6 @@ pub(super) fn applies(
                 let g = *index.entry(text).or_insert_with(|| {
                     distinct.push(text);
                     globs.push(glob.clone());
-                    builder.add(glob.clone());
                     by_glob.push(Vec::new());
                     distinct.len() - 1
                 });
@@ -49,7 +47,7 @@ pub(super) fn applies(
     }
     // Every glob compiled alone already; a set of them can only fail on a size limit, and
     // then each glob is matched on its own: slower, but no waiver is ever dropped.
-    let set: Option<GlobSet> = builder.build().ok();
+    let set: Option<std::sync::Arc<GlobSet>> = crate::memo::glob_set("waivers", &globs).ok();
     let fallback: Vec<globset::GlobMatcher> = match set {
         Some(_) => Vec::new(),
         None => globs.iter().map(globset::Glob::compile_matcher).collect(),

@@ -568,3 +568,126 @@ fn html_trend_page_and_report_charts_show_the_json_numbers() {
     assert!(bad.stderr.contains("bad-history"), "{}", bad.stderr);
     assert!(bad.stderr.contains("history/tf.jsonl"), "{}", bad.stderr);
 }
+
+/// `--from-git` brings one copy of the repository from commit to commit by writing only
+/// what changed: files added in new directories, modified, renamed, deleted, whole
+/// directories removed. Every day's point must equal a report of a fresh export of that
+/// day's commit, at one thread (one copy walks every day) and at several.
+#[test]
+fn trend_from_git_points_equal_reports_of_each_commit() {
+    if !require_tool("git", "--version", "trend --from-git", "install git") {
+        return;
+    }
+    let r = three_envoy_fleet();
+    let d = r.path();
+    std::fs::write(d.join(".gitignore"), "inventory/\n").expect("write");
+    let mut commits: Vec<(&str, String)> = Vec::new();
+    let mut commit = |date: &'static str, msg: &str| {
+        git(d, &["add", "-A"], date);
+        git(d, &["commit", "-q", "-m", msg], date);
+        commits.push((
+            date,
+            git(d, &["rev-parse", "HEAD"], date).trim().to_string(),
+        ));
+    };
+    git(d, &["init", "-q", "-b", "main"], "2026-11-01T09:00:00Z");
+    commit("2026-11-01T09:00:00Z", "day 1");
+    // A configcrate in a new directory, assigned to zone a.
+    r.file(
+        "stacks/configcrates/more/new.vgo",
+        "compliance:\n  tf: [T2]\n",
+    );
+    r.file("stacks/common.vgo", "configcrates: [base, new]\n");
+    commit("2026-11-02T09:00:00Z", "day 2");
+    // T1 dropped; the new configcrate renamed (a deletion and an addition).
+    r.file("stacks/configcrates/base.vgo", "compliance:\n  tf: [T5]\n");
+    std::fs::rename(
+        d.join("stacks/configcrates/more/new.vgo"),
+        d.join("stacks/configcrates/more/renamed.vgo"),
+    )
+    .expect("rename");
+    r.file("stacks/common.vgo", "configcrates: [base, renamed]\n");
+    commit("2026-11-03T09:00:00Z", "day 3");
+    // The whole directory removed again.
+    std::fs::remove_dir_all(d.join("stacks/configcrates/more")).expect("remove");
+    r.file("stacks/common.vgo", "configcrates: [base]\n");
+    commit("2026-11-04T09:00:00Z", "day 4");
+    // A directory becomes a file (not an input) of the same name, then a directory again.
+    r.file("stacks/configcrates/more", "notes, not a configcrate\n");
+    commit("2026-11-04T18:00:00Z", "day 4 b");
+    std::fs::remove_file(d.join("stacks/configcrates/more")).expect("remove");
+    r.file(
+        "stacks/configcrates/more/x.vgo",
+        "compliance:\n  tf: [T6]\n",
+    );
+    r.file("stacks/common.vgo", "configcrates: [base, x]\n");
+    commit("2026-11-05T09:00:00Z", "day 5");
+
+    let trend_at = |threads: &str| {
+        at(
+            &r,
+            "2026-11-06T12:00:00Z",
+            &[
+                "--threads",
+                threads,
+                "compliance",
+                "trend",
+                "tf",
+                "--from-git",
+                "--since",
+                "10d",
+                "--format",
+                "json",
+            ],
+        )
+        .ok()
+        .json()
+    };
+    let one = trend_at("1");
+    assert_eq!(one, trend_at("3"), "the same series at any thread count");
+    let points = one["points"].as_array().expect("points");
+    // Day 4 has two commits: its point is the later one.
+    commits.retain(|(date, _)| *date != "2026-11-04T09:00:00Z");
+    assert_eq!(points.len(), commits.len());
+    let inventory = d.join("inventory/envoys.json");
+    for (p, (date, sha)) in points.iter().zip(&commits) {
+        let fresh = tempfile::tempdir().expect("tempdir");
+        let clone = fresh.path().join("repo");
+        git(
+            fresh.path(),
+            &["clone", "-q", d.to_str().unwrap_or("."), "repo"],
+            date,
+        );
+        git(&clone, &["checkout", "-q", sha], date);
+        let report = run_repo(
+            &clone,
+            date,
+            &[
+                "--inventory",
+                inventory.to_str().unwrap_or(""),
+                "compliance",
+                "report",
+                "tf",
+                "--format",
+                "json",
+            ],
+        )
+        .ok()
+        .json();
+        for k in [
+            "covered",
+            "partial",
+            "waived",
+            "uncovered",
+            "coverage_pct",
+            "covered_pct",
+        ] {
+            assert_eq!(p["summary"][k], report["summary"][k], "{date}: {k}");
+        }
+    }
+    let covered: Vec<u64> = points
+        .iter()
+        .map(|p| p["summary"]["covered"].as_u64().unwrap_or(99))
+        .collect();
+    assert_eq!(covered, [1, 2, 2, 1, 2], "T1; T1+T2; T5+T2; T5; T5+T6");
+}
