@@ -357,6 +357,18 @@ pub struct Model {
     pub evidence_classes: Vec<EvidenceClass>,
     /// Applicability decisions in file order.
     pub decisions: Vec<Decision>,
+    /// The envoys grouped by identical inputs, computed on first use and shared by every
+    /// framework's coverage (crate::coverage::input_groups). The envoys must not change
+    /// after it is computed: the loader finishes them before any coverage is computed.
+    pub input_groups: std::sync::OnceLock<InputGroups>,
+}
+
+/// Envoys with identical inputs (configcrates, waivers, fresh Connwaer results, evidence
+/// classes): `group_of[envoy]` is its group, groups numbered in order of first member.
+#[derive(Debug, Default)]
+pub struct InputGroups {
+    pub group_of: Vec<u32>,
+    pub count: usize,
 }
 
 impl Waiver {

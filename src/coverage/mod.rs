@@ -100,6 +100,34 @@ impl FrameworkCoverage {
 
 type GroupKey<'a> = (&'a [u32], &'a [u32], &'a [(usize, TraitStatus)], &'a [u32]);
 
+/// The envoys of `model` grouped by identical inputs, computed on first use.
+pub fn input_groups(model: &Model) -> &crate::model::InputGroups {
+    model.input_groups.get_or_init(|| {
+        let mut index: HashMap<GroupKey<'_>, u32> = HashMap::new();
+        let mut count = 0u32;
+        let group_of = model
+            .envoys
+            .iter()
+            .map(|e| {
+                let key = (
+                    e.configcrates.as_slice(),
+                    e.waivers.as_slice(),
+                    e.traits.as_slice(),
+                    e.evidence.as_slice(),
+                );
+                *index.entry(key).or_insert_with(|| {
+                    count += 1;
+                    count - 1
+                })
+            })
+            .collect();
+        crate::model::InputGroups {
+            group_of,
+            count: count as usize,
+        }
+    })
+}
+
 /// In-scope envoys with identical inputs (configcrates, waivers, fresh Connwaer results),
 /// computed once. Each bitset is over the framework's counted controls, by position.
 #[derive(Debug, Clone)]
@@ -253,23 +281,21 @@ pub fn compute(
         .map(EnvoyIdx)
         .filter(|&i| in_scope(model, &model.envoys[i], scope))
         .collect();
-    let mut index: HashMap<GroupKey<'_>, usize> = HashMap::new();
+    // The fleet's input groups are computed once per model; a framework's groups are
+    // those with a member in scope, in order of first member in scope.
+    let fleet = input_groups(model);
+    let mut local = vec![u32::MAX; fleet.count];
     let mut members: Vec<Vec<EnvoyIdx>> = Vec::new();
     let mut group_of = vec![u32::MAX; model.envoys.len()];
     for &ei in &scoped {
-        let e = &model.envoys[ei];
-        let key = (
-            e.configcrates.as_slice(),
-            e.waivers.as_slice(),
-            e.traits.as_slice(),
-            e.evidence.as_slice(),
-        );
-        let g = *index.entry(key).or_insert_with(|| {
+        let shared = fleet.group_of[ei.0 as usize] as usize;
+        if local[shared] == u32::MAX {
+            local[shared] = members.len() as u32;
             members.push(Vec::new());
-            members.len() - 1
-        });
-        members[g].push(ei);
-        group_of[ei.0 as usize] = g as u32;
+        }
+        let g = local[shared];
+        members[g as usize].push(ei);
+        group_of[ei.0 as usize] = g;
     }
     let all = {
         let mut b = FixedBitSet::with_capacity(n);

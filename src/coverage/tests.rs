@@ -135,6 +135,7 @@ fn model(
         evidence: Vec::new(),
         evidence_classes: Vec::new(),
         decisions: Vec::new(),
+        input_groups: Default::default(),
     }
 }
 

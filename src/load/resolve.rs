@@ -141,6 +141,7 @@ pub fn build(
         evidence: Vec::new(),
         evidence_classes: Vec::new(),
         decisions: tree.decisions,
+        input_groups: Default::default(),
     }
 }
 

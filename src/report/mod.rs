@@ -195,7 +195,21 @@ pub fn build_for_framework(model: &Model, fw: usize) -> Report {
     build(model, &cov)
 }
 
+/// The report of framework `fw` without its per-envoy rows (`envoys` is empty; the summary,
+/// which is computed from every envoy, is complete): for commands that show only summaries,
+/// categories and control rows (`status`, `check`, `snapshot`, `trend --from-git`), so that a
+/// 100,000-envoy fleet does not format 100,000 rows per framework to throw them away. Never
+/// written as a report document.
+pub fn build_summary_for_framework(model: &Model, fw: usize) -> Report {
+    let cov = crate::coverage::compute(model, FrameworkIdx(fw), model.scope(fw));
+    build_rows(model, &cov, false)
+}
+
 pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
+    build_rows(model, cov, true)
+}
+
+fn build_rows(model: &Model, cov: &FrameworkCoverage, envoy_rows: bool) -> Report {
     let cat = &model.catalog;
     let fw = &cat.frameworks[cov.framework];
     let base = fw.base;
@@ -362,6 +376,7 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
     let envoys = cov
         .envoys
         .iter()
+        .filter(|_| envoy_rows)
         .map(|e| {
             let env = &model.envoys[e.envoy];
             EnvoyRow {
@@ -420,16 +435,23 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
         }
     }
 
-    let mut findings: Vec<Diagnostic> = model
+    // The model's warnings are counted, and only those listed are copied.
+    let mut findings: Capped<Diagnostic> = Capped::default();
+    for d in model
         .findings
         .iter()
         .filter(|d| d.severity != Severity::Error)
-        .cloned()
-        .collect();
-    findings.extend(contradiction_findings(model, cov));
-    findings.extend(evidence::findings(model, cov));
+    {
+        findings.offer(d.code, || d.clone());
+    }
+    for d in contradiction_findings(model, cov)
+        .into_iter()
+        .chain(evidence::findings(model, cov))
+    {
+        findings.offer(d.code, || d);
+    }
     if n_envoys == 0 {
-        findings.push(
+        findings.offer(Code::NoEnvoysInScope, || {
             Diagnostic::warning(
                 Code::NoEnvoysInScope,
                 format!(
@@ -438,10 +460,10 @@ pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
                     scope_text(&cov.scope, "no scope")
                 ),
             )
-            .help("check the framework's scope labels against the envoys' labels"),
-        );
+            .help("check the framework's scope labels against the envoys' labels")
+        });
     }
-    let findings = cap_per_code(findings, |d| d.code, "findings");
+    let findings = findings.finish("findings");
 
     let tally = categories::Tally {
         covered,
@@ -614,28 +636,59 @@ pub fn cap_per_code<T: From<Diagnostic>>(
     code: impl Fn(&T) -> Code,
     noun: &str,
 ) -> Vec<T> {
-    let mut seen: BTreeMap<Code, usize> = BTreeMap::new();
-    let mut out = Vec::new();
+    let mut capped = Capped::default();
     for item in items {
-        let n = seen.entry(code(&item)).or_insert(0);
+        let c = code(&item);
+        capped.offer(c, || item);
+    }
+    capped.finish(noun)
+}
+
+/// [`cap_per_code`] as items arrive: an item is only made (cloned, formatted) when it is
+/// kept, so the hundreds of thousands of per-envoy findings of a large fleet are counted,
+/// not copied, into each report.
+pub struct Capped<T> {
+    seen: BTreeMap<Code, usize>,
+    out: Vec<T>,
+}
+
+impl<T> Default for Capped<T> {
+    fn default() -> Self {
+        Capped {
+            seen: BTreeMap::new(),
+            out: Vec::new(),
+        }
+    }
+}
+
+impl<T: From<Diagnostic>> Capped<T> {
+    /// Counts an item of `code`, and keeps it (made by `make`) if fewer than
+    /// [`FINDINGS_PER_CODE`] of its code were kept before.
+    pub fn offer(&mut self, code: Code, make: impl FnOnce() -> T) {
+        let n = self.seen.entry(code).or_insert(0);
         *n += 1;
         if *n <= FINDINGS_PER_CODE {
-            out.push(item);
+            self.out.push(make());
         }
     }
-    for (code, n) in seen {
-        if n > FINDINGS_PER_CODE {
-            out.push(T::from(Diagnostic::new(
-                Severity::Info,
-                Code::FindingsTruncated,
-                format!(
-                    "{} more `{code}` {noun} are not listed ({n} in all)",
-                    n - FINDINGS_PER_CODE
-                ),
-            )));
+
+    /// The kept items in the order offered, then one `findings-truncated` note per code that
+    /// had more, in code order.
+    pub fn finish(mut self, noun: &str) -> Vec<T> {
+        for (code, n) in self.seen {
+            if n > FINDINGS_PER_CODE {
+                self.out.push(T::from(Diagnostic::new(
+                    Severity::Info,
+                    Code::FindingsTruncated,
+                    format!(
+                        "{} more `{code}` {noun} are not listed ({n} in all)",
+                        n - FINDINGS_PER_CODE
+                    ),
+                )));
+            }
         }
+        self.out
     }
-    out
 }
 
 pub fn to_json(report: &Report) -> serde_json::Result<String> {
