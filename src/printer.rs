@@ -42,6 +42,22 @@ impl Printer {
         }
     }
 
+    /// Streams data to stdout through a buffer, as `fill` produces it (a large JSON report is
+    /// never held whole). Errors as [`Printer::data`].
+    pub fn data_stream(
+        &self,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        match fill(&mut out).and_then(|()| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(vec![
+                Diagnostic::error(Code::WriteFailed, format!("cannot write to stdout: {e}"))
+                    .help("write to a file with --output instead"),
+            ]),
+            _ => Ok(()),
+        }
+    }
+
     /// Writes bytes that are not text (a PDF) to stdout; refused when stdout is a terminal,
     /// where they would only garble the screen.
     pub fn binary(&self, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {

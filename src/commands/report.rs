@@ -74,19 +74,26 @@ pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome
         out_dir: out_dir.as_deref(),
         trends: &trends,
     };
-    let bytes = format.render_bytes(&report, colour, &place)?;
-    match &args.output_dir {
-        Some(dir) => {
-            let name = output::report::file_name(&report, format.extension());
-            write_files(dir, &[(name.clone(), bytes)])?;
-            note_wrote(printer, &dir.join(name), "");
+    // A format that streams (JSON) goes straight to its file or stdout, never held whole.
+    if format.streams() {
+        match (&args.output_dir, &args.output) {
+            (Some(dir), _) => {
+                let name = output::report::file_name(&report, format.extension());
+                let path = dir.join(&name);
+                crate::source::refuse_overwriting_inputs(&[&path], &[dir])?;
+                std::fs::create_dir_all(dir).map_err(|e| super::write_failed(dir, e))?;
+                super::stream(&path, |w| format.stream(&report, w))?;
+                note_wrote(printer, &path, "");
+            }
+            (None, Some(path)) => {
+                super::stream(path, |w| format.stream(&report, w))?;
+                note_wrote(printer, path, "");
+            }
+            (None, None) => printer.data_stream(|w| format.stream(&report, w))?,
         }
-        None if format.binary() => emit_binary(printer, args.output.as_deref(), &bytes)?,
-        None => emit(
-            printer,
-            args.output.as_deref(),
-            &String::from_utf8_lossy(&bytes),
-        )?,
+    } else {
+        let bytes = format.render_bytes(&report, colour, &place)?;
+        write_rendered(printer, args, format, &report, &bytes)?;
     }
     if args.output.is_some() || args.output_dir.is_some() {
         printer.note(report::headline(&report));
@@ -95,6 +102,31 @@ pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome
         printer.note(format!("note: {line}"));
     }
     Ok(Exit::Ok)
+}
+
+/// Writes a rendered report where the arguments say: a file in --output-dir, --output, or
+/// stdout.
+fn write_rendered(
+    printer: &Printer,
+    args: &ReportArgs,
+    format: &dyn output::report::Format,
+    report: &Report,
+    bytes: &[u8],
+) -> Result<(), Vec<Diagnostic>> {
+    match &args.output_dir {
+        Some(dir) => {
+            let name = output::report::file_name(report, format.extension());
+            write_files(dir, &[(name.clone(), bytes.to_vec())])?;
+            note_wrote(printer, &dir.join(name), "");
+        }
+        None if format.binary() => emit_binary(printer, args.output.as_deref(), bytes)?,
+        None => emit(
+            printer,
+            args.output.as_deref(),
+            &String::from_utf8_lossy(bytes),
+        )?,
+    }
+    Ok(())
 }
 
 /// The JSON report (`compliance-report/v1`), or `render-failed`.

@@ -691,6 +691,12 @@ impl<T: From<Diagnostic>> Capped<T> {
     }
 }
 
+/// The JSON report written to `out` as it is serialised: the bytes of [`to_json`].
+pub fn write_json(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
+}
+
 pub fn to_json(report: &Report) -> serde_json::Result<String> {
     let mut s = serde_json::to_string_pretty(report)?;
     s.push('\n');

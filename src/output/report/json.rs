@@ -15,4 +15,12 @@ impl Format for Json {
         crate::report::to_json(report)
             .map_err(|e| crate::output::serialise_failed("the JSON report", e))
     }
+
+    fn streams(&self) -> bool {
+        true
+    }
+
+    fn stream(&self, report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        crate::report::write_json(report, out)
+    }
 }

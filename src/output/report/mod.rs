@@ -82,6 +82,18 @@ pub trait Format: Sync {
             .collect()
     }
 
+    /// Whether [`Format::stream`] writes the report as it is produced (JSON): the command
+    /// then never holds the whole document.
+    fn streams(&self) -> bool {
+        false
+    }
+
+    /// Writes one report to `out` as it is produced: exactly the bytes of
+    /// [`Format::render_bytes`]. Only called when [`Format::streams`].
+    fn stream(&self, _report: &Report, _out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        Err(std::io::Error::other("this format does not stream"))
+    }
+
     /// Whether it charts the history of the frameworks ([`Place::trends`]): only then does
     /// the command read `history/`.
     fn charts_history(&self) -> bool {
