@@ -98,10 +98,11 @@ pub enum TraitStatus {
 
 #[derive(Debug, Clone)]
 pub struct Envoy {
-    /// Lower case: hostnames compare case-insensitively.
-    pub hostname: String,
+    /// Lower case: hostnames compare case-insensitively. Shared (not copied) by every
+    /// report row that names the envoy.
+    pub hostname: Arc<str>,
     pub labels: BTreeMap<String, String>,
-    pub environment: Option<String>,
+    pub environment: Option<Arc<str>>,
     /// Sorted configcrate indices.
     pub configcrates: Vec<u32>,
     /// The winning match block (`file:line`), or None when no block matched.
@@ -111,7 +112,9 @@ pub struct Envoy {
     /// Fresh Connwaer results: (capability index, status), sorted.
     pub traits: Vec<(usize, TraitStatus)>,
     pub last_converged: Option<Timestamp>,
-    pub status: Option<String>,
+    /// `last_converged` as reports print it, formatted once.
+    pub last_converged_text: Option<Arc<str>>,
+    pub status: Option<Arc<str>>,
     /// Sorted indices of the [`EvidenceClass`]es that apply to this envoy (each class
     /// holds the attesting evidence records with one filter; docs/evidence.md).
     pub evidence: Vec<u32>,

@@ -107,6 +107,7 @@ fn envoy(host: &str, crates: &[u32], waivers: &[u32], traits: &[(usize, TraitSta
         waivers: waivers.to_vec(),
         traits: traits.to_vec(),
         last_converged: None,
+        last_converged_text: None,
         status: None,
         evidence: Vec::new(),
     }

@@ -19,7 +19,7 @@ pub struct Block {
     pub dir: PathBuf,
     pub configcrates: Vec<u32>,
     pub labels: BTreeMap<String, String>,
-    pub environment: Option<String>,
+    pub environment: Option<Arc<str>>,
 }
 
 /// The match blocks and one matcher over all their globs (pattern i is block i).
@@ -118,7 +118,8 @@ pub(super) fn load(
             labels.extend(own.labels);
             let environment = item
                 .get("environment")
-                .and_then(|n| r.string(n, "environment"));
+                .and_then(|n| r.string(n, "environment"))
+                .map(Arc::from);
             globs.push(glob);
             blocks.push(Block {
                 source: Arc::from(format!("{}:{}", p.src.display, item.line)),

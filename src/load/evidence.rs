@@ -839,7 +839,7 @@ pub(super) fn apply(model: &mut Model, filters: Vec<Filter>) {
                 }
                 if !distinct.is_empty() {
                     set.matches_candidate_into(
-                        &globset::Candidate::new(envoy.hostname.as_str()),
+                        &globset::Candidate::new(envoy.hostname.as_ref()),
                         matched,
                     );
                     for &g in matched.iter() {

@@ -10,6 +10,7 @@ use crate::model::{DECLARED_ENVOY, Envoy, Mode, Model, TraitStatus, Waiver, Waiv
 use crate::settings::Settings;
 use jiff::{SignedDuration, Timestamp};
 use rayon::prelude::*;
+use std::sync::Arc;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -32,7 +33,7 @@ pub fn build(
         None => {
             mode = Mode::Declared;
             envoys = vec![Envoy {
-                hostname: DECLARED_ENVOY.to_string(),
+                hostname: Arc::from(DECLARED_ENVOY),
                 labels: BTreeMap::new(),
                 environment: None,
                 configcrates: (0..tree.configcrates.len() as u32).collect(),
@@ -40,6 +41,7 @@ pub fn build(
                 waivers: Vec::new(),
                 traits: Vec::new(),
                 last_converged: None,
+                last_converged_text: None,
                 status: None,
                 evidence: Vec::new(),
             }];
@@ -214,15 +216,19 @@ fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec
                 );
             }
             let envoy = Envoy {
-                hostname: r.hostname,
+                hostname: Arc::from(r.hostname),
                 labels,
-                environment: r.environment.or_else(|| block.and_then(|b| b.environment.clone())),
+                environment: r
+                    .environment
+                    .map(Arc::from)
+                    .or_else(|| block.and_then(|b| b.environment.clone())),
                 configcrates,
                 matched: block.map(|b| b.source.clone()),
                 waivers: Vec::new(),
                 traits: Vec::new(),
                 last_converged: r.last_converged,
-                status: r.status,
+                last_converged_text: r.last_converged.map(|t| Arc::from(crate::report::timestamp(t))),
+                status: r.status.map(Arc::from),
                 evidence: Vec::new(),
             };
             (envoy, d)
@@ -249,7 +255,7 @@ fn apply_traits(
     let index: HashMap<&str, usize> = envoys
         .iter()
         .enumerate()
-        .map(|(i, e)| (e.hostname.as_str(), i))
+        .map(|(i, e)| (e.hostname.as_ref(), i))
         .collect();
     // Latest fresh result per (envoy, capability); a fail wins a tie.
     let mut latest: BTreeMap<(usize, usize), (Timestamp, TraitStatus, Location)> = BTreeMap::new();

@@ -58,7 +58,7 @@ pub(super) fn applies(
             if distinct.is_empty() {
                 return Vec::new();
             }
-            let candidate = Candidate::new(e.hostname.as_str());
+            let candidate = Candidate::new(e.hostname.as_ref());
             match &set {
                 Some(set) => set.matches_candidate_into(&candidate, matched),
                 None => {

@@ -15,6 +15,7 @@ use crate::model::{FrameworkIdx, Mode, Model, WaiverState};
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 pub const SCHEMA: &str = "vigocli/compliance-report/v1";
 /// Findings of one code beyond this many are summarised in one closing finding.
@@ -138,7 +139,7 @@ pub struct ViaMapping {
 
 #[derive(Debug, Serialize)]
 pub struct EnvoyRow {
-    pub hostname: String,
+    pub hostname: Arc<str>,
     pub coverage_pct: f64,
     pub covered_pct: f64,
     pub assured_pct: f64,
@@ -146,11 +147,11 @@ pub struct EnvoyRow {
     pub attested: u32,
     pub waived: u32,
     pub uncovered: u32,
-    pub last_converged: Option<String>,
+    pub last_converged: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub environment: Option<String>,
+    pub environment: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Arc<str>>,
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -235,7 +236,7 @@ fn build_rows(model: &Model, cov: &FrameworkCoverage, envoy_rows: bool) -> Repor
                 .then(a.envoy.cmp(&b.envoy))
         })
         .map(|e| Weakest {
-            hostname: model.envoys[e.envoy].hostname.clone(),
+            hostname: model.envoys[e.envoy].hostname.to_string(),
             coverage_pct: pct(
                 u128::from(e.covered + e.attested + e.waived),
                 u128::from(total as u32),
@@ -367,7 +368,7 @@ fn build_rows(model: &Model, cov: &FrameworkCoverage, envoy_rows: bool) -> Repor
                 uncovered_envoys: c
                     .uncovered_envoys
                     .iter()
-                    .map(|&i| model.envoys[i].hostname.clone())
+                    .map(|&i| model.envoys[i].hostname.to_string())
                     .collect(),
                 last_converged: c.last_converged.map(timestamp),
             }
@@ -391,7 +392,7 @@ fn build_rows(model: &Model, cov: &FrameworkCoverage, envoy_rows: bool) -> Repor
                 attested: e.attested,
                 waived: e.waived,
                 uncovered: e.uncovered,
-                last_converged: env.last_converged.map(timestamp),
+                last_converged: env.last_converged_text.clone(),
                 environment: env.environment.clone(),
                 status: env.status.clone(),
             }

@@ -82,7 +82,7 @@ fn envoys_by_class<'m>(model: &'m Model, cov: &FrameworkCoverage) -> Vec<(usize,
             if let Some((n, hosts)) = out.get_mut(c as usize) {
                 *n += 1;
                 if hosts.len() < SUBJECTS_PER_OBSERVATION {
-                    hosts.push(envoy.hostname.as_str());
+                    hosts.push(envoy.hostname.as_ref());
                 }
             }
         }

@@ -94,7 +94,7 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
         let hosts: Vec<&str> = g
             .members
             .iter()
-            .map(|&m| model.envoys[m].hostname.as_str())
+            .map(|&m| model.envoys[m].hostname.as_ref())
             .collect();
         let subjects: Vec<Value> = hosts
             .iter()

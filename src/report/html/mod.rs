@@ -522,7 +522,7 @@ fn envoys_view<'a>(r: &'a Report) -> EnvoysView<'a> {
                 environment: e.environment.as_deref(),
                 status: e.status.as_deref(),
                 last_converged: e.last_converged.as_deref(),
-                weakest: Some(e.hostname.as_str()) == weakest,
+                weakest: Some(e.hostname.as_ref()) == weakest,
             })
             .collect(),
         histogram: histogram(&r.envoys),

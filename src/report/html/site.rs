@@ -116,7 +116,7 @@ pub fn render_site_with(
     for (i, r) in reports.iter().enumerate() {
         for e in &r.envoys {
             hosts
-                .entry(e.hostname.as_str())
+                .entry(e.hostname.as_ref())
                 .or_insert_with(|| vec![None; reports.len()])[i] = Some(e);
         }
     }
