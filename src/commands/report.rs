@@ -170,23 +170,37 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
         out_dir: Some(dir),
         trends: &trends,
     };
-    let files = format.render_all_bytes(&reports, &place)?;
-    let paths: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
-    let targets: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    crate::source::refuse_overwriting_inputs(&targets, &[dir])?;
-    output::write_site(dir, &files).map_err(|e| {
-        vec![
-            Diagnostic::error(
-                Code::WriteFailed,
-                format!(
-                    "cannot write the site into `{}`: {e}",
-                    crate::escape::terminal(&dir.display().to_string())
-                ),
-            )
-            .help("check that the directory and its parent are writable"),
-        ]
-    })?;
-    printer.note(format!("wrote {} files to {}", files.len(), dir.display()));
+    // The output directory must not be an input directory; each file is checked against
+    // the inputs as it is made, and written into the staging directory at once: the site is
+    // never held whole, and on any error nothing replaces the directory.
+    crate::source::refuse_overwriting_inputs(&[], &[dir])?;
+    let mut count = 0usize;
+    let written = output::write_site_with(dir, |write| {
+        format.render_all_into(&reports, &place, &mut |name, bytes| {
+            let path = dir.join(name);
+            crate::source::refuse_overwriting_inputs(&[&path], &[])?;
+            write(name, bytes).map_err(|e| super::write_failed(&path, e))?;
+            count += 1;
+            Ok(())
+        })
+    });
+    match written {
+        Ok(()) => {}
+        Err(output::StreamError::Fill(d)) => return Err(d),
+        Err(output::StreamError::Io(e)) => {
+            return Err(vec![
+                Diagnostic::error(
+                    Code::WriteFailed,
+                    format!(
+                        "cannot write the site into `{}`: {e}",
+                        crate::escape::terminal(&dir.display().to_string())
+                    ),
+                )
+                .help("check that the directory and its parent are writable"),
+            ]);
+        }
+    }
+    printer.note(format!("wrote {count} files to {}", dir.display()));
     note_findings(printer, &model);
     Ok(Exit::Ok)
 }

@@ -10,9 +10,9 @@ use crate::model::{DECLARED_ENVOY, Envoy, Mode, Model, TraitStatus, Waiver, Waiv
 use crate::settings::Settings;
 use jiff::{SignedDuration, Timestamp};
 use rayon::prelude::*;
-use std::sync::Arc;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Connwaer results older than this before `as_of` are stale.
 pub const TRAIT_FRESHNESS: SignedDuration = SignedDuration::from_hours(24);

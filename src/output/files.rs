@@ -131,6 +131,23 @@ pub const SITE_MANIFEST: &str = ".vigocli-site";
 /// (or copied) into the new one. Old files the manifest lists but the new run does not
 /// write (e.g. `envoys-7.html` of a larger fleet) are removed. See docs/html-report.md.
 pub fn write_site<B: AsRef<[u8]>>(dir: &Path, files: &[(String, B)]) -> std::io::Result<()> {
+    write_site_with(dir, |put| {
+        files
+            .iter()
+            .try_for_each(|(name, bytes)| put(name, bytes.as_ref()))
+    })
+    .map_err(|e| match e {
+        StreamError::Io(e) | StreamError::Fill(e) => e,
+    })
+}
+
+/// [`write_site`] with the files produced one at a time: `fill` calls `put(name, bytes)` for
+/// each, and each is on disk (in the staging directory) before the next is made, so a large
+/// site is never held whole. If `fill` fails, nothing replaces `dir`.
+pub fn write_site_with<E>(
+    dir: &Path,
+    fill: impl FnOnce(&mut dyn FnMut(&str, &[u8]) -> std::io::Result<()>) -> Result<(), E>,
+) -> Result<(), StreamError<E>> {
     use std::io::{Error, ErrorKind};
     if std::fs::symlink_metadata(dir).is_err() {
         std::fs::create_dir_all(dir)?;
@@ -138,10 +155,7 @@ pub fn write_site<B: AsRef<[u8]>>(dir: &Path, files: &[(String, B)]) -> std::io:
     // The real directory (through symlinks), so that its parent is a real directory too.
     let dir = std::fs::canonicalize(dir)?;
     if !dir.is_dir() {
-        return Err(Error::new(
-            ErrorKind::AlreadyExists,
-            "exists and is not a directory",
-        ));
+        return Err(Error::new(ErrorKind::AlreadyExists, "exists and is not a directory").into());
     }
     // Replacing the directory a shell (or this process) is in would strand it in a deleted
     // directory; `--output-dir .` is refused rather than swapped.
@@ -152,20 +166,22 @@ pub fn write_site<B: AsRef<[u8]>>(dir: &Path, files: &[(String, B)]) -> std::io:
         return Err(Error::new(
             ErrorKind::InvalidInput,
             "it is the current directory or one of its parents; `report all` replaces its output directory as a whole, so pass a subdirectory such as site/",
-        ));
+        ).into());
     }
     let parent = dir
         .parent()
         .ok_or_else(|| Error::new(ErrorKind::InvalidInput, "cannot replace the root directory"))?;
     sweep_stale(parent);
     let staging = Staging::create(parent)?;
-    let mut written = std::collections::BTreeSet::new();
-    for (name, text) in files {
+    let mut written: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut put = |name: &str, bytes: &[u8]| -> std::io::Result<()> {
         let mut f = std::fs::File::create_new(staging.path.join(name))?;
-        f.write_all(text.as_ref())?;
+        f.write_all(bytes)?;
         f.sync_all()?;
-        written.insert(name.as_str());
-    }
+        written.insert(name.to_string());
+        Ok(())
+    };
+    fill(&mut put).map_err(StreamError::Fill)?;
     let mut manifest = String::from(
         "# Files written by `vigocli compliance report all`; the next run replaces exactly these.\n",
     );
@@ -295,6 +311,12 @@ fn sync_dir(dir: &Path) {
 pub enum StreamError<E> {
     Io(std::io::Error),
     Fill(E),
+}
+
+impl<E> From<std::io::Error> for StreamError<E> {
+    fn from(e: std::io::Error) -> Self {
+        StreamError::Io(e)
+    }
 }
 
 #[cfg(all(test, unix))]

@@ -58,4 +58,23 @@ impl Format for Html {
         crate::report::html::render_site_with(reports, &evidence_links(&prefix), place.trends)
             .map_err(render_failed)
     }
+
+    fn render_all_into(
+        &self,
+        reports: &[Report],
+        place: &Place<'_>,
+        put: &mut super::PutFile<'_>,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let prefix = place.repo_prefix();
+        crate::report::html::render_site_into(
+            reports,
+            &evidence_links(&prefix),
+            place.trends,
+            &mut |name, page| put(name, page.as_bytes()),
+        )
+        .map_err(|e| match e {
+            crate::report::html::SiteError::Render(e) => render_failed(e),
+            crate::report::html::SiteError::Put(d) => d,
+        })
+    }
 }

@@ -39,6 +39,9 @@ impl ReportFormat {
     }
 }
 
+/// Receives one file of `report all` (its name in the output directory and its bytes).
+pub type PutFile<'a> = dyn FnMut(&str, &[u8]) -> Result<(), Vec<Diagnostic>> + 'a;
+
 /// What a report format does. Failures are `render-failed` diagnostics, never empty output.
 pub trait Format: Sync {
     /// The extension of its files in `--output-dir`, without the dot.
@@ -92,6 +95,21 @@ pub trait Format: Sync {
     /// [`Format::render_bytes`]. Only called when [`Format::streams`].
     fn stream(&self, _report: &Report, _out: &mut dyn std::io::Write) -> std::io::Result<()> {
         Err(std::io::Error::other("this format does not stream"))
+    }
+
+    /// [`Format::render_all_bytes`] handed to `put` one file at a time, in order; a format
+    /// that can make them one by one (HTML) never holds the whole site. By default the
+    /// files of [`Format::render_all_bytes`].
+    fn render_all_into(
+        &self,
+        reports: &[Report],
+        place: &Place<'_>,
+        put: &mut PutFile<'_>,
+    ) -> Result<(), Vec<Diagnostic>> {
+        for (name, bytes) in self.render_all_bytes(reports, place)? {
+            put(&name, &bytes)?;
+        }
+        Ok(())
     }
 
     /// Whether it charts the history of the frameworks ([`Place::trends`]): only then does

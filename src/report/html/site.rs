@@ -108,8 +108,35 @@ pub fn render_site_with(
     links: &EvidenceLinks<'_>,
     trends: &Trends,
 ) -> Result<Vec<(String, String)>, String> {
+    let mut files = Vec::new();
+    render_site_into(reports, links, trends, &mut |name, page| {
+        files.push((name.to_string(), page));
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .map_err(|e| match e {
+        SiteError::Render(e) => e,
+        SiteError::Put(never) => match never {},
+    })?;
+    Ok(files)
+}
+
+/// Why a site could not be produced: a page did not render, or `put` refused it.
+pub enum SiteError<E> {
+    Render(String),
+    Put(E),
+}
+
+/// [`render_site_with`], each page handed to `put(file name, page)` as soon as it is
+/// rendered (in the same order), so that a large site is never held whole.
+pub fn render_site_into<E>(
+    reports: &[Report],
+    links: &EvidenceLinks<'_>,
+    trends: &Trends,
+    put: &mut dyn FnMut(&str, String) -> Result<(), E>,
+) -> Result<(), SiteError<E>> {
+    let rendered = |r: Result<String, String>| r.map_err(SiteError::Render);
     let Some(first) = reports.first() else {
-        return Err("no framework to report".into());
+        return Err(SiteError::Render("no framework to report".into()));
     };
     // Every envoy in the scope of at least one framework, in hostname order.
     let mut hosts: BTreeMap<&str, Vec<Option<&EnvoyRow>>> = BTreeMap::new();
@@ -126,7 +153,6 @@ pub fn render_site_with(
         envoys: envoy_page_name(1),
     };
 
-    let mut files = Vec::new();
     let index = IndexView {
         cards: reports
             .iter()
@@ -154,15 +180,16 @@ pub fn render_site_with(
         envoy_pages: pages,
     };
     let meta = PageMeta::new(first, "Compliance dashboard".into(), Some(nav()));
-    files.push((
-        "index.html".to_string(),
-        render("index.html.j2", &meta, Value::from(Serde(&index)))?,
-    ));
+    let page = rendered(render("index.html.j2", &meta, Value::from(Serde(&index))))?;
+    put("index.html", page).map_err(SiteError::Put)?;
     for r in reports {
-        files.push((
-            page_name(&r.framework.id),
-            render_report_page(r, Some(nav()), links, trends.get(&r.framework.id))?,
-        ));
+        let page = rendered(render_report_page(
+            r,
+            Some(nav()),
+            links,
+            trends.get(&r.framework.id),
+        ))?;
+        put(&page_name(&r.framework.id), page).map_err(SiteError::Put)?;
     }
 
     let heads: Vec<FrameworkHead<'_>> = reports
@@ -173,49 +200,24 @@ pub fn render_site_with(
             href: page_name(&r.framework.id),
         })
         .collect();
-    let rows: Vec<EnvoyIndexRow<'_>> = hosts
-        .iter()
-        .map(|(host, cells)| {
-            let any = cells.iter().flatten().next();
-            EnvoyIndexRow {
-                hostname: host,
-                environment: any.and_then(|e| e.environment.as_deref()),
-                status: any.and_then(|e| e.status.as_deref()),
-                last_converged: any.and_then(|e| e.last_converged.as_deref()),
-                cells: cells
-                    .iter()
-                    .map(|c| {
-                        c.map(|e| EnvoyCell {
-                            coverage_pct: pct_text(e.coverage_pct),
-                            detail: if e.attested > 0 {
-                                format!(
-                                    "{} covered, {} attested, {} waived, {} uncovered",
-                                    e.covered, e.attested, e.waived, e.uncovered
-                                )
-                            } else {
-                                format!(
-                                    "{} covered, {} waived, {} uncovered",
-                                    e.covered, e.waived, e.uncovered
-                                )
-                            },
-                        })
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+    // Rows are built a page at a time: a 100,000-envoy fleet never holds every row's cells.
+    let hosts: Vec<(&str, Vec<Option<&EnvoyRow>>)> = hosts.into_iter().collect();
     let page_links: Vec<(usize, String)> = (1..=pages).map(|p| (p, envoy_page_name(p))).collect();
     for page in 1..=pages {
         let start = (page - 1) * ENVOYS_PER_PAGE;
-        let end = (start + ENVOYS_PER_PAGE).min(rows.len());
+        let end = (start + ENVOYS_PER_PAGE).min(hosts.len());
+        let rows: Vec<EnvoyIndexRow<'_>> = hosts[start..end]
+            .iter()
+            .map(|(host, cells)| index_row(host, cells))
+            .collect();
         let view = EnvoyIndexView {
             frameworks: &heads,
-            rows: &rows[start..end],
+            rows: &rows,
             page,
             pages,
             first: start + 1,
             last: end,
-            total: rows.len(),
+            total: hosts.len(),
             prev: (page > 1).then(|| envoy_page_name(page - 1)),
             next: (page < pages).then(|| envoy_page_name(page + 1)),
             page_links: page_links.clone(),
@@ -225,10 +227,38 @@ pub fn render_site_with(
             format!("Envoys — page {page} of {pages}"),
             Some(nav()),
         );
-        files.push((
-            envoy_page_name(page),
-            render("envoys.html.j2", &meta, Value::from(Serde(&view)))?,
-        ));
+        let html = rendered(render("envoys.html.j2", &meta, Value::from(Serde(&view))))?;
+        put(&envoy_page_name(page), html).map_err(SiteError::Put)?;
     }
-    Ok(files)
+    Ok(())
+}
+
+/// One row of the envoy index: its envoy's cell in each framework (`None`: out of scope).
+fn index_row<'a>(host: &'a str, cells: &[Option<&'a EnvoyRow>]) -> EnvoyIndexRow<'a> {
+    let any = cells.iter().flatten().next();
+    EnvoyIndexRow {
+        hostname: host,
+        environment: any.and_then(|e| e.environment.as_deref()),
+        status: any.and_then(|e| e.status.as_deref()),
+        last_converged: any.and_then(|e| e.last_converged.as_deref()),
+        cells: cells
+            .iter()
+            .map(|c| {
+                c.map(|e| EnvoyCell {
+                    coverage_pct: pct_text(e.coverage_pct),
+                    detail: if e.attested > 0 {
+                        format!(
+                            "{} covered, {} attested, {} waived, {} uncovered",
+                            e.covered, e.attested, e.waived, e.uncovered
+                        )
+                    } else {
+                        format!(
+                            "{} covered, {} waived, {} uncovered",
+                            e.covered, e.waived, e.uncovered
+                        )
+                    },
+                })
+            })
+            .collect(),
+    }
 }
