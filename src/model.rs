@@ -107,8 +107,9 @@ pub struct Envoy {
     pub configcrates: Vec<u32>,
     /// The winning match block (`file:line`), or None when no block matched.
     pub matched: Option<Arc<str>>,
-    /// Sorted indices of the active waivers that apply to this envoy.
-    pub waivers: Vec<u32>,
+    /// Sorted indices of the active waivers that apply to this envoy: one list shared by
+    /// every envoy it applies to alike (a fleet-wide waiver is not copied per envoy).
+    pub waivers: Arc<[u32]>,
     /// Fresh Connwaer results: (capability index, status), sorted.
     pub traits: Vec<(usize, TraitStatus)>,
     pub last_converged: Option<Timestamp>,

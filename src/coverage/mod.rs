@@ -111,7 +111,7 @@ pub fn input_groups(model: &Model) -> &crate::model::InputGroups {
             .map(|e| {
                 let key = (
                     e.configcrates.as_slice(),
-                    e.waivers.as_slice(),
+                    &e.waivers[..],
                     e.traits.as_slice(),
                     e.evidence.as_slice(),
                 );
@@ -338,7 +338,7 @@ pub fn compute(
             }
             attested.difference_with(&covered);
             let mut waived = FixedBitSet::with_capacity(n);
-            for &w in &e.waivers {
+            for &w in e.waivers.iter() {
                 waived.union_with(&waiver_bits[w as usize]);
             }
             waived.difference_with(&covered);
@@ -455,7 +455,7 @@ pub fn compute(
                 passes_used.insert(cap);
             }
         }
-        for &w in &e.waivers {
+        for &w in e.waivers.iter() {
             for p in waiver_bits[w as usize].intersection(&g.waived) {
                 waivers_used[p].insert(w);
             }

@@ -104,7 +104,7 @@ fn envoy(host: &str, crates: &[u32], waivers: &[u32], traits: &[(usize, TraitSta
         environment: None,
         configcrates: crates.to_vec(),
         matched: None,
-        waivers: waivers.to_vec(),
+        waivers: waivers.into(),
         traits: traits.to_vec(),
         last_converged: None,
         last_converged_text: None,

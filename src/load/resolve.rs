@@ -38,7 +38,7 @@ pub fn build(
                 environment: None,
                 configcrates: (0..tree.configcrates.len() as u32).collect(),
                 matched: None,
-                waivers: Vec::new(),
+                waivers: Arc::from([]),
                 traits: Vec::new(),
                 last_converged: None,
                 last_converged_text: None,
@@ -63,7 +63,7 @@ pub fn build(
     let applies =
         super::waiver_match::applies(&envoys, &waivers, &tree.waiver_filters, mode, &blocks_dir);
     for (e, w) in envoys.iter_mut().zip(applies) {
-        for &i in &w {
+        for &i in w.iter() {
             waivers[i as usize].applied_envoys += 1;
         }
         e.waivers = w;
@@ -224,7 +224,7 @@ fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec
                     .or_else(|| block.and_then(|b| b.environment.clone())),
                 configcrates,
                 matched: block.map(|b| b.source.clone()),
-                waivers: Vec::new(),
+                waivers: Arc::from([]),
                 traits: Vec::new(),
                 last_converged: r.last_converged,
                 last_converged_text: r.last_converged.map(|t| Arc::from(crate::report::timestamp(t))),
