@@ -152,14 +152,23 @@ def hostname(n):
             f"-{env[:4]}-{n:06d}.example.com")
 
 
+RESULTS_PER_FILE = 500_000
+
+
 def results(path, envoys, count, rnd):
-    """`count` Connwaer results over the fleet (several per envoy when count > envoys)."""
-    with open(path, "w") as tf:
-        for i in range(count):
-            hours = rnd.choice([1, 5, 12, 30])
-            tf.write(json.dumps({"envoy": hostname(i % envoys), "capability": CAPS[(i // envoys) % len(CAPS)],
-                                 "status": "pass" if rnd.random() > 0.05 else "fail",
-                                 "checked_at": f"2026-11-{22 if hours < 12 else 21}T{(12 - hours) % 24:02d}:00:00Z"}) + "\n")
+    """`count` Connwaer results over the fleet (several per envoy when count > envoys), in
+    files of at most RESULTS_PER_FILE lines (`connwaer-01.jsonl`, … beyond the first), so
+    that no input file passes vigocli's 256 MiB limit."""
+    tf = open(path, "w")
+    for i in range(count):
+        if i and i % RESULTS_PER_FILE == 0:
+            tf.close()
+            tf = open(path.with_name(f"{path.stem}-{i // RESULTS_PER_FILE:02d}.jsonl"), "w")
+        hours = rnd.choice([1, 5, 12, 30])
+        tf.write(json.dumps({"envoy": hostname(i % envoys), "capability": CAPS[(i // envoys) % len(CAPS)],
+                             "status": "pass" if rnd.random() > 0.05 else "fail",
+                             "checked_at": f"2026-11-{22 if hours < 12 else 21}T{(12 - hours) % 24:02d}:00:00Z"}) + "\n")
+    tf.close()
 
 
 def waivers(path, ids, count, kind, rnd):

@@ -465,13 +465,16 @@ fn trend_from_git_evaluates_the_last_commit_of_each_day_without_touching_the_che
 fn html_trend_page_and_report_charts_show_the_json_numbers() {
     let r = three_days();
     let json = trend(&r, &[]);
-    let page = at(
-        &r,
-        "2026-11-22T12:00:00Z",
-        &["compliance", "trend", "tf", "--format", "html"],
-    )
-    .ok()
-    .stdout;
+    let html_of = |r: &Repo, command: &str| {
+        at(
+            r,
+            "2026-11-22T12:00:00Z",
+            &["compliance", command, "tf", "--format", "html"],
+        )
+        .ok()
+        .stdout
+    };
+    let page = html_of(&r, "trend");
     assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
     assert!(page.contains("<svg class=\"trend-chart\""), "{page}");
     assert_eq!(page.matches("<a class=\"day\"").count(), 3);
@@ -506,13 +509,7 @@ fn html_trend_page_and_report_charts_show_the_json_numbers() {
     );
 
     // The framework page and the dashboard chart the same history, 90 days up to as_of.
-    let html = at(
-        &r,
-        "2026-11-22T12:00:00Z",
-        &["compliance", "report", "tf", "--format", "html"],
-    )
-    .ok()
-    .stdout;
+    let html = html_of(&r, "report");
     assert!(html.contains("<section id=\"trend\""), "{html}");
     assert!(html.contains("from 2026-08-24 to 2026-11-22"), "{html}");
     assert_eq!(html.matches("<a class=\"day\"").count(), 3);
@@ -546,13 +543,7 @@ fn html_trend_page_and_report_charts_show_the_json_numbers() {
 
     // Without history: no chart; the JSON report never carries one.
     let plain = three_envoy_fleet();
-    let html = at(
-        &plain,
-        "2026-11-22T12:00:00Z",
-        &["compliance", "report", "tf", "--format", "html"],
-    )
-    .ok()
-    .stdout;
+    let html = html_of(&plain, "report");
     assert!(!html.contains("id=\"trend\""));
     let report = r.report("tf", &[]);
     assert!(report.get("trend").is_none());
