@@ -24,8 +24,20 @@ pub struct ReportArgs {
     /// With --format table: one row per catalog category instead of per control (JSON always has `categories`, HTML groups by category).
     #[arg(long, value_enum, value_name = "GROUPING")]
     pub by: Option<ReportGrouping>,
+    /// Which findings a report lists: at most 100 per code and how many more (the default), or every one (a large fleet has hundreds of thousands).
+    #[arg(long, value_enum, value_name = "WHICH", default_value = "listed")]
+    pub findings: FindingsArg,
     #[command(subcommand)]
     pub kind: Option<ReportKind>,
+}
+
+/// `--findings`: how many findings a report lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FindingsArg {
+    /// At most 100 per code, then one `findings-truncated` note with the total.
+    Listed,
+    /// Every finding (streamed with the JSON report).
+    All,
 }
 
 /// How `--format table` groups a report.

@@ -1,7 +1,7 @@
 //! `compliance report FRAMEWORK` and `compliance report all`.
 
 use super::{Outcome, emit, emit_binary, framework_index, note_findings, note_wrote};
-use crate::cli::{ReportArgs, ReportFormat, ReportGrouping, ReportKind};
+use crate::cli::{FindingsArg, ReportArgs, ReportFormat, ReportGrouping, ReportKind};
 use crate::diag::{Code, Diagnostic};
 use crate::exit::Exit;
 use crate::printer::Printer;
@@ -37,7 +37,7 @@ pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome
         &model.catalog,
         args.framework.as_deref().unwrap_or_default(),
     )?;
-    let report = report::build_for_framework(&model, fw);
+    let report = report::build_for_framework_with(&model, fw, detail(args));
     let format = args.format.format();
     let colour = args.output.is_none() && args.output_dir.is_none() && printer.colour();
     if args.by == Some(ReportGrouping::Category) {
@@ -129,6 +129,14 @@ fn write_rendered(
     Ok(())
 }
 
+/// The rows a report carries: every envoy, and the findings --findings asks for.
+fn detail(args: &ReportArgs) -> report::Detail {
+    report::Detail {
+        all_findings: args.findings == FindingsArg::All,
+        ..report::Detail::FULL
+    }
+}
+
 /// The JSON report (`compliance-report/v1`), or `render-failed`.
 pub(crate) fn report_json(report: &Report) -> Result<String, Vec<Diagnostic>> {
     ReportFormat::Json.format().render(report, false)
@@ -157,7 +165,7 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
     }
     let model = load::load(settings)?;
     let reports: Vec<Report> = (0..model.catalog.frameworks.len())
-        .map(|fw| report::build_for_framework(&model, fw))
+        .map(|fw| report::build_for_framework_with(&model, fw, detail(args)))
         .collect();
     let trends = if format.charts_history() {
         let all: Vec<usize> = (0..model.catalog.frameworks.len()).collect();

@@ -192,8 +192,35 @@ pub fn timestamp(t: Timestamp) -> String {
 
 /// The report of one framework with its resolved scope ([`Model::scope`]).
 pub fn build_for_framework(model: &Model, fw: usize) -> Report {
+    build_for_framework_with(model, fw, Detail::FULL)
+}
+
+/// What a report carries besides its summary, categories and control rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Detail {
+    /// One row per envoy in scope.
+    pub envoy_rows: bool,
+    /// Every finding, instead of [`FINDINGS_PER_CODE`] per code and a count of the rest.
+    pub all_findings: bool,
+}
+
+impl Detail {
+    /// What `report` writes by default.
+    pub const FULL: Detail = Detail {
+        envoy_rows: true,
+        all_findings: false,
+    };
+    /// See [`build_summary_for_framework`].
+    pub const SUMMARY: Detail = Detail {
+        envoy_rows: false,
+        all_findings: false,
+    };
+}
+
+/// The report of framework `fw` with the rows `detail` asks for.
+pub fn build_for_framework_with(model: &Model, fw: usize, detail: Detail) -> Report {
     let cov = crate::coverage::compute(model, FrameworkIdx(fw), model.scope(fw));
-    build(model, &cov)
+    build_rows(model, &cov, detail)
 }
 
 /// The report of framework `fw` without its per-envoy rows (`envoys` is empty; the summary,
@@ -202,15 +229,14 @@ pub fn build_for_framework(model: &Model, fw: usize) -> Report {
 /// 100,000-envoy fleet does not format 100,000 rows per framework to throw them away. Never
 /// written as a report document.
 pub fn build_summary_for_framework(model: &Model, fw: usize) -> Report {
-    let cov = crate::coverage::compute(model, FrameworkIdx(fw), model.scope(fw));
-    build_rows(model, &cov, false)
+    build_for_framework_with(model, fw, Detail::SUMMARY)
 }
 
 pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {
-    build_rows(model, cov, true)
+    build_rows(model, cov, Detail::FULL)
 }
 
-fn build_rows(model: &Model, cov: &FrameworkCoverage, envoy_rows: bool) -> Report {
+fn build_rows(model: &Model, cov: &FrameworkCoverage, detail: Detail) -> Report {
     let cat = &model.catalog;
     let fw = &cat.frameworks[cov.framework];
     let base = fw.base;
@@ -377,7 +403,7 @@ fn build_rows(model: &Model, cov: &FrameworkCoverage, envoy_rows: bool) -> Repor
     let envoys = cov
         .envoys
         .iter()
-        .filter(|_| envoy_rows)
+        .filter(|_| detail.envoy_rows)
         .map(|e| {
             let env = &model.envoys[e.envoy];
             EnvoyRow {
@@ -437,7 +463,11 @@ fn build_rows(model: &Model, cov: &FrameworkCoverage, envoy_rows: bool) -> Repor
     }
 
     // The model's warnings are counted, and only those listed are copied.
-    let mut findings: Capped<Diagnostic> = Capped::default();
+    let mut findings: Capped<Diagnostic> = if detail.all_findings {
+        Capped::unlimited()
+    } else {
+        Capped::default()
+    };
     for d in model
         .findings
         .iter()
@@ -445,7 +475,7 @@ fn build_rows(model: &Model, cov: &FrameworkCoverage, envoy_rows: bool) -> Repor
     {
         findings.offer(d.code, || d.clone());
     }
-    for d in contradiction_findings(model, cov)
+    for d in contradiction_findings(model, cov, detail.all_findings)
         .into_iter()
         .chain(evidence::findings(model, cov))
     {
@@ -585,10 +615,29 @@ pub fn fmt_pct_u128(num: u128, den: u128) -> String {
     format!("{}.{:02} %", h / 100, h % 100)
 }
 
-fn contradiction_findings(model: &Model, cov: &FrameworkCoverage) -> Vec<Diagnostic> {
+/// A `contradicted-claim` warning per contradicted (envoy, control): the first
+/// [`crate::coverage::CONTRADICTED_LIMIT`] and a count of the rest, or with `all` every one,
+/// in hostname order.
+fn contradiction_findings(model: &Model, cov: &FrameworkCoverage, all: bool) -> Vec<Diagnostic> {
     let cat = &model.catalog;
     let base = cat.frameworks[cov.framework].base;
-    cov.contradicted
+    let every: Vec<(crate::model::EnvoyIdx, u32)>;
+    let pairs: &[(crate::model::EnvoyIdx, u32)] = if all {
+        every = cov
+            .envoys
+            .iter()
+            .flat_map(|e| {
+                cov.groups[e.group as usize]
+                    .contradicted
+                    .ones()
+                    .map(move |p| (e.envoy, p as u32))
+            })
+            .collect();
+        &every
+    } else {
+        &cov.contradicted
+    };
+    pairs
         .iter()
         .map(|&(ei, p)| {
             let envoy = &model.envoys[ei];
@@ -615,7 +664,7 @@ fn contradiction_findings(model: &Model, cov: &FrameworkCoverage) -> Vec<Diagnos
             .at_opt(loc)
             .help("fix the envoy or the configcrate: the claim stays counted, but an auditor will ask")
         })
-        .chain((cov.contradicted_total > cov.contradicted.len() as u64).then(|| {
+        .chain((!all && cov.contradicted_total > cov.contradicted.len() as u64).then(|| {
             Diagnostic::new(
                 Severity::Info,
                 Code::FindingsTruncated,
@@ -651,6 +700,7 @@ pub fn cap_per_code<T: From<Diagnostic>>(
 pub struct Capped<T> {
     seen: BTreeMap<Code, usize>,
     out: Vec<T>,
+    limit: usize,
 }
 
 impl<T> Default for Capped<T> {
@@ -658,6 +708,17 @@ impl<T> Default for Capped<T> {
         Capped {
             seen: BTreeMap::new(),
             out: Vec::new(),
+            limit: FINDINGS_PER_CODE,
+        }
+    }
+}
+
+impl<T> Capped<T> {
+    /// Keeps every item (`--findings all`).
+    pub fn unlimited() -> Self {
+        Capped {
+            limit: usize::MAX,
+            ..Capped::default()
         }
     }
 }
@@ -668,7 +729,7 @@ impl<T: From<Diagnostic>> Capped<T> {
     pub fn offer(&mut self, code: Code, make: impl FnOnce() -> T) {
         let n = self.seen.entry(code).or_insert(0);
         *n += 1;
-        if *n <= FINDINGS_PER_CODE {
+        if *n <= self.limit {
             self.out.push(make());
         }
     }
@@ -677,13 +738,13 @@ impl<T: From<Diagnostic>> Capped<T> {
     /// had more, in code order.
     pub fn finish(mut self, noun: &str) -> Vec<T> {
         for (code, n) in self.seen {
-            if n > FINDINGS_PER_CODE {
+            if n > self.limit {
                 self.out.push(T::from(Diagnostic::new(
                     Severity::Info,
                     Code::FindingsTruncated,
                     format!(
                         "{} more `{code}` {noun} are not listed ({n} in all)",
-                        n - FINDINGS_PER_CODE
+                        n - self.limit
                     ),
                 )));
             }

@@ -175,3 +175,50 @@ fn help_and_version_exit_zero() {
     assert_eq!(run.code, 0);
     assert!(run.stdout.starts_with("vigocli "));
 }
+
+/// A report lists at most 100 findings per code and counts the rest; `--findings all` lists
+/// every one (here 150 unconverged envoys and 150 contradicted claims), with no truncation
+/// note, and the rest of the report is the same.
+#[test]
+fn findings_all_lists_every_finding() {
+    let r = tf_repo();
+    r.file("stacks/configcrates/base.vgo", "compliance:\n  tf: [T1]\n")
+        .file("stacks/common.vgo", "configcrates: [base]\n")
+        .file("stacks/fleet/envoys.vgo", "envoys:\n  - match: \"h-*\"\n");
+    let hosts: Vec<String> = (0..150).map(|i| format!("h-{i:03}")).collect();
+    let inventory: Vec<String> = hosts
+        .iter()
+        .map(|h| format!(r#"{{"hostname": "{h}", "status": "failed"}}"#))
+        .collect();
+    r.file(
+        "inventory/envoys.json",
+        &format!("{{\"envoys\": [{}]}}", inventory.join(",\n")),
+    );
+    let results: Vec<String> = hosts
+        .iter()
+        .map(|h| format!(r#"{{"envoy": "{h}", "capability": "cap-a", "status": "fail", "checked_at": "2026-11-22T10:00:00Z"}}"#))
+        .collect();
+    r.file("traits/results.jsonl", &(results.join("\n") + "\n"));
+    let count = |rep: &serde_json::Value, code: &str| {
+        rep["findings"]
+            .as_array()
+            .map(|a| a.iter().filter(|f| f["code"] == code).count())
+            .unwrap_or(0)
+    };
+    let listed = r.report("tf", &[]);
+    assert_eq!(count(&listed, "envoy-not-converged"), 100);
+    assert_eq!(count(&listed, "contradicted-claim"), 100);
+    assert_eq!(
+        count(&listed, "findings-truncated"),
+        2,
+        "{:#}",
+        listed["findings"]
+    );
+    let all = r.report("tf", &["--findings", "all"]);
+    assert_eq!(count(&all, "envoy-not-converged"), 150);
+    assert_eq!(count(&all, "contradicted-claim"), 150);
+    assert_eq!(count(&all, "findings-truncated"), 0);
+    for key in ["summary", "controls", "envoys", "categories"] {
+        assert_eq!(listed[key], all[key], "{key}");
+    }
+}
