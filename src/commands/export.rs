@@ -12,7 +12,7 @@ use crate::printer::Printer;
 use crate::settings::Settings;
 
 pub fn run(printer: &Printer, settings: &Settings, command: &ExportCommand) -> Outcome {
-    let model = load::load(settings)?;
+    let model = load::load_once(settings)?;
     match command {
         ExportCommand::Oscal(args) => {
             let assessed = assess(&model, &args.frameworks)?;

@@ -26,7 +26,7 @@ pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome
     if args.kind.is_none() && args.framework.as_deref() == Some(ALL_FRAMEWORKS) {
         return all(printer, settings, args);
     }
-    let model = load::load(settings)?;
+    let model = load::load_once(settings)?;
     if let Some(ReportKind::AuditBundle(b)) = &args.kind {
         let fw = framework_index(&model.catalog, &b.framework)?;
         let exit = super::bundle::run(printer, settings, &model, fw, b)?;
@@ -163,7 +163,7 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
             .help("use --format html, json or pdf, or `vigocli compliance status` for a table"),
         ]);
     }
-    let model = load::load(settings)?;
+    let model = load::load_once(settings)?;
     let reports: Vec<Report> = (0..model.catalog.frameworks.len())
         .map(|fw| report::build_for_framework_with(&model, fw, detail(args)))
         .collect();

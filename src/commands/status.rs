@@ -44,7 +44,7 @@ pub fn run(printer: &Printer, settings: &Settings, args: &StatusArgs) -> Outcome
             ]);
         }
     };
-    let model = load::load(settings)?;
+    let model = load::load_once(settings)?;
     let indices: Vec<usize> = if args.frameworks.is_empty() {
         (0..model.catalog.frameworks.len()).collect()
     } else {
