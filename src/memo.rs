@@ -20,6 +20,28 @@ pub fn enabled() -> bool {
     ON.load(Ordering::Relaxed)
 }
 
+/// `map[key]`, made by `make` the first time (when `make` fails, nothing is kept). The lock
+/// is not held while `make` runs: two threads may both make a value, and one is kept.
+pub fn cached<Q, K, V, E>(
+    map: &Mutex<HashMap<K, V>>,
+    key: &Q,
+    make: impl FnOnce() -> Result<V, E>,
+) -> Result<V, E>
+where
+    Q: std::hash::Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
+    V: Clone,
+{
+    if let Some(v) = map.lock().ok().and_then(|m| m.get(key).cloned()) {
+        return Ok(v);
+    }
+    let v = make()?;
+    if let Ok(mut m) = map.lock() {
+        m.insert(key.to_owned(), v.clone());
+    }
+    Ok(v)
+}
+
 type GlobKey = (&'static str, Vec<String>);
 static GLOB_SETS: LazyLock<Mutex<HashMap<GlobKey, Arc<GlobSet>>>> = LazyLock::new(Default::default);
 
@@ -37,13 +59,6 @@ pub fn glob_set(site: &'static str, globs: &[Glob]) -> Result<Arc<GlobSet>, glob
     if !enabled() {
         return build();
     }
-    let key = (site, globs.iter().map(|g| g.glob().to_string()).collect());
-    if let Some(set) = GLOB_SETS.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return Ok(set);
-    }
-    let set = build()?;
-    if let Ok(mut m) = GLOB_SETS.lock() {
-        m.insert(key, set.clone());
-    }
-    Ok(set)
+    let key: GlobKey = (site, globs.iter().map(|g| g.glob().to_string()).collect());
+    cached(&GLOB_SETS, &key, build)
 }

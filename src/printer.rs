@@ -32,18 +32,12 @@ impl Printer {
     /// Writes data to stdout. A closed pipe is not an error; any other write error is a
     /// `write-failed` diagnostic.
     pub fn data(&self, text: &str) -> Result<(), Vec<Diagnostic>> {
-        let mut out = std::io::stdout().lock();
-        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(vec![
-                Diagnostic::error(Code::WriteFailed, format!("cannot write to stdout: {e}"))
-                    .help("write to a file with --output instead"),
-            ]),
-            _ => Ok(()),
-        }
+        self.data_stream(|out| out.write_all(text.as_bytes()))
     }
 
     /// Streams data to stdout through a buffer, as `fill` produces it (a large JSON report is
-    /// never held whole). Errors as [`Printer::data`].
+    /// never held whole). A closed pipe is not an error; any other write error is a
+    /// `write-failed` diagnostic.
     pub fn data_stream(
         &self,
         fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
@@ -70,17 +64,9 @@ impl Printer {
                 .help("write it to a file with --output FILE, or redirect stdout"),
             ]);
         }
-        let mut out = std::io::stdout().lock();
-        match out.write_all(bytes).and_then(|()| out.flush()) {
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(vec![
-                Diagnostic::error(Code::WriteFailed, format!("cannot write to stdout: {e}"))
-                    .help("write to a file with --output instead"),
-            ]),
-            _ => Ok(()),
-        }
+        self.data_stream(|out| out.write_all(bytes))
     }
 
-    /// One message line on stderr (`wrote …`, `note: …`), control characters escaped.
     pub fn note(&self, line: impl AsRef<str>) {
         let line = crate::escape::terminal(line.as_ref());
         let mut err = std::io::stderr().lock();

@@ -177,16 +177,8 @@ pub fn parse(file: &SourceFile) -> Result<Node, Diagnostic> {
     if !crate::memo::enabled() {
         return parse_text(file);
     }
-    let memo = &*MEMO;
-    let hit = memo.lock().ok().and_then(|m| m.get(&file.text).cloned());
-    if let Some(node) = hit {
-        return Ok((*node).clone());
-    }
-    let node = parse_text(file)?;
-    if let Ok(mut m) = memo.lock() {
-        m.insert(file.text.clone(), Arc::new(node.clone()));
-    }
-    Ok(node)
+    crate::memo::cached(&MEMO, file.text.as_str(), || parse_text(file).map(Arc::new))
+        .map(|node| (*node).clone())
 }
 
 fn parse_text(file: &SourceFile) -> Result<Node, Diagnostic> {

@@ -234,7 +234,7 @@ pub fn evaluate(model: &Model, plan: &Plan) -> CheckResult {
     let mut failures: Vec<Problem> = Vec::new();
     let mut warnings: Vec<Problem> = Vec::new();
     for t in &plan.targets {
-        let rep = report::build_summary_for_framework(model, t.framework);
+        let rep = report::build_for_framework_with(model, t.framework, report::Detail::SUMMARY);
         let (gate, problems) = gates::gate_framework(&model.catalog, &rep, t);
         frameworks.push(gate);
         failures.extend(problems);

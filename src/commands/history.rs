@@ -62,7 +62,12 @@ fn reports_to_record(
 ) -> Result<Vec<(usize, report::Report)>, Vec<Diagnostic>> {
     let build = |fws: Vec<usize>| {
         fws.into_iter()
-            .map(|fw| (fw, report::build_summary_for_framework(model, fw)))
+            .map(|fw| {
+                (
+                    fw,
+                    report::build_for_framework_with(model, fw, report::Detail::SUMMARY),
+                )
+            })
             .collect::<Vec<_>>()
     };
     if !named.is_empty() {
@@ -677,7 +682,7 @@ fn from_git(
         let Some(fw) = model.catalog.framework_index(id) else {
             return Ok(None);
         };
-        let r = report::build_summary_for_framework(&model, fw);
+        let r = report::build_for_framework_with(&model, fw, report::Detail::SUMMARY);
         Ok(Some(report::snapshot::of(&model.catalog, fw, &r)))
     };
     // The distinct trees in contiguous runs, one per worker: each worker exports its first

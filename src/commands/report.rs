@@ -8,7 +8,7 @@ use crate::printer::Printer;
 use crate::report::{self, Report};
 use crate::settings::Settings;
 use crate::{load, output};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The framework argument that reports every framework at once (`report all`).
 const ALL_FRAMEWORKS: &str = "all";
@@ -40,93 +40,63 @@ pub fn run(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome
     let report = report::build_for_framework_with(&model, fw, detail(args));
     let format = args.format.format();
     let colour = args.output.is_none() && args.output_dir.is_none() && printer.colour();
-    if args.by == Some(ReportGrouping::Category) {
-        let text = report::table::render_categories(&report, colour);
-        return match &args.output_dir {
-            Some(dir) => {
-                let name = output::report::file_name(&report, format.extension());
-                write_files(dir, &[(name.clone(), text.into_bytes())])?;
-                note_wrote(printer, &dir.join(name), "");
-                Ok(Exit::Ok)
-            }
-            None => {
-                emit(printer, args.output.as_deref(), &text)?;
-                Ok(Exit::Ok)
-            }
-        };
-    }
-    // The directory the file goes to (`-o hipaa.html`: the current one).
-    let out_dir = match (&args.output_dir, &args.output) {
-        (Some(dir), _) => Some(dir.clone()),
-        (None, Some(file)) => Some(match file.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        }),
+    // Where it goes: a file in --output-dir (named after the framework), --output, or stdout.
+    let target = match (&args.output_dir, &args.output) {
+        (Some(dir), _) => {
+            crate::source::refuse_overwriting_inputs(&[], &[dir])?;
+            std::fs::create_dir_all(dir).map_err(|e| super::write_failed(dir, e))?;
+            Some(dir.join(output::report::file_name(&report, format.extension())))
+        }
+        (None, Some(file)) => Some(file.clone()),
         (None, None) => None,
     };
-    let trends = if format.charts_history() {
-        super::history::trends(settings, &model, &[fw])?
-    } else {
-        Default::default()
-    };
-    let place = output::report::Place {
-        repo: &settings.paths.repo,
-        out_dir: out_dir.as_deref(),
-        trends: &trends,
-    };
-    // A format that streams (JSON) goes straight to its file or stdout, never held whole.
+    if args.by == Some(ReportGrouping::Category) {
+        emit(
+            printer,
+            target.as_deref(),
+            &report::table::render_categories(&report, colour),
+        )?;
+        return Ok(Exit::Ok);
+    }
     if format.streams() {
-        match (&args.output_dir, &args.output) {
-            (Some(dir), _) => {
-                let name = output::report::file_name(&report, format.extension());
-                let path = dir.join(&name);
-                crate::source::refuse_overwriting_inputs(&[&path], &[dir])?;
-                std::fs::create_dir_all(dir).map_err(|e| super::write_failed(dir, e))?;
-                super::stream(&path, |w| format.stream(&report, w))?;
-                note_wrote(printer, &path, "");
-            }
-            (None, Some(path)) => {
+        // A format that streams (JSON) goes straight to its file or stdout, never held whole.
+        match &target {
+            Some(path) => {
                 super::stream(path, |w| format.stream(&report, w))?;
                 note_wrote(printer, path, "");
             }
-            (None, None) => printer.data_stream(|w| format.stream(&report, w))?,
+            None => printer.data_stream(|w| format.stream(&report, w))?,
         }
     } else {
+        // The directory the file goes to (`-o hipaa.html`: the current one).
+        let out_dir = target.as_deref().map(|t| match t.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        });
+        let trends = if format.charts_history() {
+            super::history::trends(settings, &model, &[fw])?
+        } else {
+            Default::default()
+        };
+        let place = output::report::Place {
+            repo: &settings.paths.repo,
+            out_dir: out_dir.as_deref(),
+            trends: &trends,
+        };
         let bytes = format.render_bytes(&report, colour, &place)?;
-        write_rendered(printer, args, format, &report, &bytes)?;
+        if format.binary() {
+            emit_binary(printer, target.as_deref(), &bytes)?;
+        } else {
+            emit(printer, target.as_deref(), &String::from_utf8_lossy(&bytes))?;
+        }
     }
-    if args.output.is_some() || args.output_dir.is_some() {
+    if target.is_some() {
         printer.note(report::headline(&report));
     }
     if let Some(line) = report::warnings_line(&report) {
         printer.note(format!("note: {line}"));
     }
     Ok(Exit::Ok)
-}
-
-/// Writes a rendered report where the arguments say: a file in --output-dir, --output, or
-/// stdout.
-fn write_rendered(
-    printer: &Printer,
-    args: &ReportArgs,
-    format: &dyn output::report::Format,
-    report: &Report,
-    bytes: &[u8],
-) -> Result<(), Vec<Diagnostic>> {
-    match &args.output_dir {
-        Some(dir) => {
-            let name = output::report::file_name(report, format.extension());
-            write_files(dir, &[(name.clone(), bytes.to_vec())])?;
-            note_wrote(printer, &dir.join(name), "");
-        }
-        None if format.binary() => emit_binary(printer, args.output.as_deref(), bytes)?,
-        None => emit(
-            printer,
-            args.output.as_deref(),
-            &String::from_utf8_lossy(bytes),
-        )?,
-    }
-    Ok(())
 }
 
 /// The rows a report carries: every envoy, and the findings --findings asks for.
@@ -211,17 +181,4 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
     printer.note(format!("wrote {count} files to {}", dir.display()));
     note_findings(printer, &model);
     Ok(Exit::Ok)
-}
-
-/// Writes every file into `dir` (created if missing), each atomically.
-fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Vec<Diagnostic>> {
-    let paths: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
-    let targets: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-    crate::source::refuse_overwriting_inputs(&targets, &[dir])?;
-    std::fs::create_dir_all(dir).map_err(|e| super::write_failed(dir, e))?;
-    for (name, bytes) in files {
-        let path = dir.join(name);
-        output::write_atomic(&path, bytes).map_err(|e| super::write_failed(&path, e))?;
-    }
-    Ok(())
 }

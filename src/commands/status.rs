@@ -55,7 +55,7 @@ pub fn run(printer: &Printer, settings: &Settings, args: &StatusArgs) -> Outcome
     };
     let reports: Vec<Report> = indices
         .iter()
-        .map(|&fw| report::build_summary_for_framework(&model, fw))
+        .map(|&fw| report::build_for_framework_with(&model, fw, report::Detail::SUMMARY))
         .collect();
     let text = if json {
         let status = StatusJson {

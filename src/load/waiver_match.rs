@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
-/// The ids of the waivers that apply to each envoy (same order as `envoys`), ascending.
 /// One set of globs, or, when the set could not be built, its globs one by one.
 type Matcher = Result<Arc<GlobSet>, Vec<globset::GlobMatcher>>;
 
@@ -20,6 +19,7 @@ type Matcher = Result<Arc<GlobSet>, Vec<globset::GlobMatcher>>;
 /// 6.2 s, all in one: 8.4 s).
 const GLOBS_PER_SET: usize = 64;
 
+/// The ids of the waivers that apply to each envoy (same order as `envoys`), ascending.
 pub(super) fn applies(
     envoys: &[Envoy],
     waivers: &[Waiver],

@@ -122,7 +122,7 @@ pub fn write_atomic_with<E>(
 /// The list of files a `report all` run wrote into its output directory.
 pub const SITE_MANIFEST: &str = ".vigocli-site";
 
-/// Replaces directory `dir` with one holding `files`, as a whole: the files are written
+/// Replaces directory `dir` with one holding the files `fill` makes, as a whole: they are written
 /// into a staging directory beside `dir`, which is then swapped in with one rename, so a
 /// reader (or a run killed midway) sees the old site or the new one, never a mix.
 ///
@@ -130,20 +130,10 @@ pub const SITE_MANIFEST: &str = ".vigocli-site";
 /// [`SITE_MANIFEST`] does not list (and the new site does not overwrite) is hard-linked
 /// (or copied) into the new one. Old files the manifest lists but the new run does not
 /// write (e.g. `envoys-7.html` of a larger fleet) are removed. See docs/html-report.md.
-pub fn write_site<B: AsRef<[u8]>>(dir: &Path, files: &[(String, B)]) -> std::io::Result<()> {
-    write_site_with(dir, |put| {
-        files
-            .iter()
-            .try_for_each(|(name, bytes)| put(name, bytes.as_ref()))
-    })
-    .map_err(|e| match e {
-        StreamError::Io(e) | StreamError::Fill(e) => e,
-    })
-}
-
-/// [`write_site`] with the files produced one at a time: `fill` calls `put(name, bytes)` for
-/// each, and each is on disk (in the staging directory) before the next is made, so a large
-/// site is never held whole. If `fill` fails, nothing replaces `dir`.
+///
+/// The files are produced one at a time: `fill` calls `put(name, bytes)` for each, and each
+/// is on disk (in the staging directory) before the next is made, so a large site is never
+/// held whole. If `fill` fails, nothing replaces `dir`.
 pub fn write_site_with<E>(
     dir: &Path,
     fill: impl FnOnce(&mut dyn FnMut(&str, &[u8]) -> std::io::Result<()>) -> Result<(), E>,

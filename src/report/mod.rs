@@ -210,7 +210,11 @@ impl Detail {
         envoy_rows: true,
         all_findings: false,
     };
-    /// See [`build_summary_for_framework`].
+    /// No per-envoy rows (`envoys` is empty; the summary, computed from every envoy, is
+    /// complete): for commands that show only summaries, categories and control rows
+    /// (`status`, `check`, `snapshot`, `trend --from-git`), so that a 100,000-envoy fleet does
+    /// not format 100,000 rows per framework to throw them away. Never written as a report
+    /// document.
     pub const SUMMARY: Detail = Detail {
         envoy_rows: false,
         all_findings: false,
@@ -221,15 +225,6 @@ impl Detail {
 pub fn build_for_framework_with(model: &Model, fw: usize, detail: Detail) -> Report {
     let cov = crate::coverage::compute(model, FrameworkIdx(fw), model.scope(fw));
     build_rows(model, &cov, detail)
-}
-
-/// The report of framework `fw` without its per-envoy rows (`envoys` is empty; the summary,
-/// which is computed from every envoy, is complete): for commands that show only summaries,
-/// categories and control rows (`status`, `check`, `snapshot`, `trend --from-git`), so that a
-/// 100,000-envoy fleet does not format 100,000 rows per framework to throw them away. Never
-/// written as a report document.
-pub fn build_summary_for_framework(model: &Model, fw: usize) -> Report {
-    build_for_framework_with(model, fw, Detail::SUMMARY)
 }
 
 pub fn build(model: &Model, cov: &FrameworkCoverage) -> Report {

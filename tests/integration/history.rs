@@ -343,18 +343,25 @@ fn git(dir: &std::path::Path, args: &[&str], date: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The three-envoy fleet as a git repository with its first commit ("day 1") at `date`; the
+/// inventory stays out of git, as fleets often keep it.
+fn git_fleet(date: &str) -> Repo {
+    let r = three_envoy_fleet();
+    let d = r.path();
+    std::fs::write(d.join(".gitignore"), "inventory/\n").expect("write");
+    git(d, &["init", "-q", "-b", "main"], date);
+    git(d, &["add", "-A"], date);
+    git(d, &["commit", "-q", "-m", "day 1"], date);
+    r
+}
+
 #[test]
 fn trend_from_git_evaluates_the_last_commit_of_each_day_without_touching_the_checkout() {
     if !require_tool("git", "--version", "trend --from-git", "install git") {
         return;
     }
-    let r = three_envoy_fleet();
+    let r = git_fleet("2026-11-10T09:00:00Z");
     let d = r.path();
-    // The inventory stays out of git, as fleets often keep it.
-    std::fs::write(d.join(".gitignore"), "inventory/\n").expect("write");
-    git(d, &["init", "-q", "-b", "main"], "2026-11-10T09:00:00Z");
-    git(d, &["add", "-A"], "2026-11-10T09:00:00Z");
-    git(d, &["commit", "-q", "-m", "day 1"], "2026-11-10T09:00:00Z");
     // Day 2: two commits, T1 dropped in the first and T4 added in the last.
     r.file("stacks/configcrates/base.vgo", "compliance:\n  tf: [T5]\n");
     git(
@@ -569,20 +576,16 @@ fn trend_from_git_points_equal_reports_of_each_commit() {
     if !require_tool("git", "--version", "trend --from-git", "install git") {
         return;
     }
-    let r = three_envoy_fleet();
+    let r = git_fleet("2026-11-01T09:00:00Z");
     let d = r.path();
-    std::fs::write(d.join(".gitignore"), "inventory/\n").expect("write");
-    let mut commits: Vec<(&str, String)> = Vec::new();
+    let head = |date: &str| git(d, &["rev-parse", "HEAD"], date).trim().to_string();
+    let mut commits: Vec<(&str, String)> =
+        vec![("2026-11-01T09:00:00Z", head("2026-11-01T09:00:00Z"))];
     let mut commit = |date: &'static str, msg: &str| {
         git(d, &["add", "-A"], date);
         git(d, &["commit", "-q", "-m", msg], date);
-        commits.push((
-            date,
-            git(d, &["rev-parse", "HEAD"], date).trim().to_string(),
-        ));
+        commits.push((date, head(date)));
     };
-    git(d, &["init", "-q", "-b", "main"], "2026-11-01T09:00:00Z");
-    commit("2026-11-01T09:00:00Z", "day 1");
     // A configcrate in a new directory, assigned to zone a.
     r.file(
         "stacks/configcrates/more/new.vgo",

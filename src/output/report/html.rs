@@ -49,16 +49,7 @@ impl Format for Html {
         .map_err(render_failed)
     }
 
-    fn render_all_at(
-        &self,
-        reports: &[Report],
-        place: &Place<'_>,
-    ) -> Result<Vec<(String, String)>, Vec<Diagnostic>> {
-        let prefix = place.repo_prefix();
-        crate::report::html::render_site_with(reports, &evidence_links(&prefix), place.trends)
-            .map_err(render_failed)
-    }
-
+    /// `report all`: the dashboard site, each page written as it is rendered.
     fn render_all_into(
         &self,
         reports: &[Report],

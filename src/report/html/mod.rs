@@ -793,7 +793,7 @@ mod evidence;
 mod site;
 mod trend;
 pub use evidence::{EvidenceLinks, links_for};
-pub use site::{SiteError, render_site, render_site_into, render_site_with};
+pub use site::{SiteError, render_site, render_site_into};
 pub use trend::{TrendPage, render_trend};
 
 #[cfg(test)]

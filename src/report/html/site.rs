@@ -98,21 +98,16 @@ struct EnvoyIndexView<'a> {
 /// pages of [`ENVOYS_PER_PAGE`]. Returns (file name, content) pairs in a stable order.
 /// Evidence documents are named as text.
 pub fn render_site(reports: &[Report]) -> Result<Vec<(String, String)>, String> {
-    render_site_with(reports, &EvidenceLinks::Text, &Trends::new())
-}
-
-/// [`render_site`], the framework pages linking evidence documents as `links` says, and
-/// the dashboard and framework pages charting the history of each framework in `trends`.
-pub fn render_site_with(
-    reports: &[Report],
-    links: &EvidenceLinks<'_>,
-    trends: &Trends,
-) -> Result<Vec<(String, String)>, String> {
     let mut files = Vec::new();
-    render_site_into(reports, links, trends, &mut |name, page| {
-        files.push((name.to_string(), page));
-        Ok::<(), std::convert::Infallible>(())
-    })
+    render_site_into(
+        reports,
+        &EvidenceLinks::Text,
+        &Trends::new(),
+        &mut |name, page| {
+            files.push((name.to_string(), page));
+            Ok::<(), std::convert::Infallible>(())
+        },
+    )
     .map_err(|e| match e {
         SiteError::Render(e) => e,
         SiteError::Put(never) => match never {},
@@ -126,8 +121,10 @@ pub enum SiteError<E> {
     Put(E),
 }
 
-/// [`render_site_with`], each page handed to `put(file name, page)` as soon as it is
-/// rendered (in the same order), so that a large site is never held whole.
+/// [`render_site`], each page handed to `put(file name, page)` as soon as it is rendered (in
+/// the same order), so that a large site is never held whole; the framework pages link
+/// evidence documents as `links` says, and the dashboard and framework pages chart the
+/// history of each framework in `trends`.
 pub fn render_site_into<E>(
     reports: &[Report],
     links: &EvidenceLinks<'_>,
