@@ -101,10 +101,13 @@ pub struct Envoy {
     /// Lower case: hostnames compare case-insensitively. Shared (not copied) by every
     /// report row that names the envoy.
     pub hostname: Arc<str>,
-    pub labels: BTreeMap<String, String>,
+    /// Shared with its match block (and every envoy of the block) when the inventory gives
+    /// it no labels of its own.
+    pub labels: Arc<BTreeMap<String, String>>,
     pub environment: Option<Arc<str>>,
-    /// Sorted configcrate indices.
-    pub configcrates: Vec<u32>,
+    /// Sorted configcrate indices, shared with its match block when the inventory does not
+    /// assign its own.
+    pub configcrates: Arc<[u32]>,
     /// The winning match block (`file:line`), or None when no block matched.
     pub matched: Option<Arc<str>>,
     /// Sorted indices of the active waivers that apply to this envoy: one list shared by

@@ -105,7 +105,7 @@ impl Inference {
             .iter()
             .map(|s| {
                 let mut b = FixedBitSet::with_capacity(s.crate_bits.first().map_or(0, |x| x.len()));
-                for &c in &e.configcrates {
+                for &c in e.configcrates.iter() {
                     b.union_with(&s.crate_bits[c as usize]);
                 }
                 for &(cap, status) in &e.traits {

@@ -7,7 +7,7 @@ use crate::model::{ClaimSource, ControlIdx, Envoy, EnvoyIdx, FrameworkIdx, Model
 use fixedbitset::FixedBitSet;
 use jiff::Timestamp;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 mod contradicted;
 mod inferred;
@@ -103,14 +103,14 @@ type GroupKey<'a> = (&'a [u32], &'a [u32], &'a [(usize, TraitStatus)], &'a [u32]
 /// The envoys of `model` grouped by identical inputs, computed on first use.
 pub fn input_groups(model: &Model) -> &crate::model::InputGroups {
     model.input_groups.get_or_init(|| {
-        let mut index: HashMap<GroupKey<'_>, u32> = HashMap::new();
+        let mut index: foldhash::HashMap<GroupKey<'_>, u32> = Default::default();
         let mut count = 0u32;
         let group_of = model
             .envoys
             .iter()
             .map(|e| {
                 let key = (
-                    e.configcrates.as_slice(),
+                    &e.configcrates[..],
                     &e.waivers[..],
                     e.traits.as_slice(),
                     e.evidence.as_slice(),
@@ -307,7 +307,7 @@ pub fn compute(
         .map(|members| {
             let e = &model.envoys[members[0]];
             let mut claimed = FixedBitSet::with_capacity(n);
-            for &c in &e.configcrates {
+            for &c in e.configcrates.iter() {
                 claimed.union_with(&crate_bits[c as usize]);
             }
             let mut covered = claimed.clone();
@@ -447,7 +447,7 @@ pub fn compute(
             pairs_used[p].insert((m, pair));
         }
         let e = &model.envoys[g.members[0]];
-        for &c in &e.configcrates {
+        for &c in e.configcrates.iter() {
             crates_used.insert(c as usize);
         }
         for &(cap, s) in &e.traits {
@@ -501,13 +501,16 @@ pub fn compute(
     // The first uncovered hostnames of each control (envoys are in hostname order).
     let mut uncovered_envoys: Vec<Vec<EnvoyIdx>> = vec![Vec::new(); n];
     let mut need = all.clone();
+    // Word by word (fixedbitset's `intersection` tests the other set bit by bit).
+    let mut hits = FixedBitSet::with_capacity(n);
     for &ei in &scoped {
         if need.is_clear() {
             break;
         }
         let g = &groups[group_of[ei.0 as usize] as usize];
-        let hits: Vec<usize> = g.uncovered.intersection(&need).collect();
-        for p in hits {
+        hits.clone_from(&g.uncovered);
+        hits.intersect_with(&need);
+        for p in hits.ones() {
             uncovered_envoys[p].push(ei);
             if uncovered_envoys[p].len() == UNCOVERED_ENVOYS_LIMIT {
                 need.remove(p);

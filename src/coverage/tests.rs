@@ -92,7 +92,7 @@ fn waiver(fw: usize, controls: &[u32]) -> Waiver {
         state: WaiverState::Active,
         scope_dir: String::new(),
         envoys_glob: None,
-        labels: BTreeMap::new(),
+        labels: Default::default(),
         applied_envoys: 1,
     }
 }
@@ -100,9 +100,9 @@ fn waiver(fw: usize, controls: &[u32]) -> Waiver {
 fn envoy(host: &str, crates: &[u32], waivers: &[u32], traits: &[(usize, TraitStatus)]) -> Envoy {
     Envoy {
         hostname: host.into(),
-        labels: BTreeMap::from([("env".to_string(), "prod".to_string())]),
+        labels: BTreeMap::from([("env".to_string(), "prod".to_string())]).into(),
         environment: None,
-        configcrates: crates.to_vec(),
+        configcrates: crates.into(),
         matched: None,
         waivers: waivers.into(),
         traits: traits.to_vec(),
@@ -273,7 +273,7 @@ fn scope_filters_envoys_in_fleet_mode_only() {
     let cat = catalog();
     let (fw, _, [a, _, _]) = fixture(&cat);
     let mut out = envoy("b-1", &[], &[], &[]);
-    out.labels.insert("env".into(), "dev".into());
+    Arc::make_mut(&mut out.labels).insert("env".into(), "dev".into());
     let mut m = model(
         cat,
         vec![configcrate("one", fw, &[a])],

@@ -213,7 +213,8 @@ impl Diagnostics {
     }
     /// Sorted by location then code, so output never depends on discovery or thread order.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| {
+        use rayon::slice::ParallelSliceMut;
+        self.items.par_sort_by(|a, b| {
             (a.severity, &a.location, a.code, &a.message).cmp(&(
                 b.severity,
                 &b.location,

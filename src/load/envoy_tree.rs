@@ -1,11 +1,12 @@
 //! The envoy tree: `common.vgo` inheritance per directory and the match blocks of the leaf
 //! files, in match order, with everything inherited folded into each block.
 
+use super::host_globs::HostGlobs;
 use super::roles::Names;
 use super::stacks::{Kind, Parsed, parent_dir};
 use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean_hint};
 use crate::yaml::{Node, Reader, Value};
-use globset::{GlobBuilder, GlobSet};
+use globset::GlobBuilder;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,15 +18,15 @@ pub struct Block {
     pub source: Arc<str>,
     /// The leaf file's directory relative to the stacks root.
     pub dir: PathBuf,
-    pub configcrates: Vec<u32>,
-    pub labels: BTreeMap<String, String>,
+    pub configcrates: Arc<[u32]>,
+    pub labels: Arc<BTreeMap<String, String>>,
     pub environment: Option<Arc<str>>,
 }
 
 /// The match blocks and one matcher over all their globs (pattern i is block i).
 pub(super) struct EnvoyTree {
     pub blocks: Vec<Block>,
-    pub globs: Arc<GlobSet>,
+    pub globs: Arc<HostGlobs>,
 }
 
 pub(super) fn load(
@@ -49,6 +50,7 @@ pub(super) fn load(
     leaves.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut blocks = Vec::new();
     let mut globs: Vec<globset::Glob> = Vec::new();
+    let mut glob_at = Vec::new();
     for p in leaves {
         let Some(list) = p.root.get("envoys").filter(|l| !l.is_null()) else {
             continue;
@@ -121,25 +123,27 @@ pub(super) fn load(
                 .and_then(|n| r.string(n, "environment"))
                 .map(Arc::from);
             globs.push(glob);
+            glob_at.push(p.src.location(mnode.line, mnode.col));
             blocks.push(Block {
                 source: Arc::from(format!("{}:{}", p.src.display, item.line)),
                 dir: dir.clone(),
-                configcrates: crates,
-                labels,
+                configcrates: crates.into(),
+                labels: Arc::new(labels),
                 environment,
             });
         }
         diags.extend(r.diags);
     }
-    let globs = crate::memo::glob_set("envoy-tree", &globs).unwrap_or_else(|e| {
+    let globs = HostGlobs::new("envoy-tree", &globs).unwrap_or_else(|(i, e)| {
         diags.push(
             Diagnostic::error(
                 Code::BadGlob,
                 format!("cannot build the hostname matcher: {e}"),
             )
-            .help("simplify the match globs"),
+            .at(glob_at[i].clone())
+            .help("simplify the match glob"),
         );
-        Arc::new(GlobSet::empty())
+        HostGlobs::empty()
     });
     EnvoyTree { blocks, globs }
 }

@@ -6,6 +6,7 @@ mod configcrates;
 mod envoy_tree;
 pub mod evidence;
 mod files;
+mod host_globs;
 mod inventory;
 mod refs;
 mod resolve;
@@ -39,7 +40,16 @@ pub struct InputLog {
 
 impl InputLog {
     fn record(&self, display: &str, bytes: &[u8]) {
-        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        self.record_parts(display, &[bytes]);
+    }
+
+    /// Records a file whose bytes are `parts`, in order.
+    fn record_parts(&self, display: &str, parts: &[&[u8]]) {
+        let mut h = Sha256::new();
+        for p in parts {
+            h.update(p);
+        }
+        let digest: [u8; 32] = h.finalize().into();
         if let Ok(mut e) = self.entries.lock() {
             e.push((display.to_string(), digest));
         }
@@ -78,6 +88,28 @@ pub fn read_source(
     let display = settings.scope.display(path);
     inputs.record(&display, &bytes);
     text_source(display, bytes)
+}
+
+/// [`read_source`] for a large input: `parse` reads its text while its digest is computed
+/// on another thread.
+pub fn read_source_with<R: Send>(
+    settings: &Settings,
+    path: &Path,
+    inputs: &InputLog,
+    parse: impl FnOnce(&SourceFile) -> R + Send,
+) -> Result<R, Diagnostic> {
+    const BOM: &str = "\u{feff}";
+    let bytes = settings.scope.read_checked(path)?;
+    let display = settings.scope.display(path);
+    let bom = bytes.starts_with(BOM.as_bytes());
+    let src = text_source(display.clone(), bytes)?;
+    // The digest is of the bytes as read: the byte-order mark the text dropped comes first.
+    let bom: &[u8] = if bom { BOM.as_bytes() } else { b"" };
+    let ((), parsed) = rayon::join(
+        || inputs.record_parts(&display, &[bom, src.text.as_bytes()]),
+        || parse(&src),
+    );
+    Ok(parsed)
 }
 
 /// UTF-8 text of an input (a byte-order mark dropped), or `not-utf8` at the first bad byte.
@@ -243,20 +275,26 @@ pub fn load(settings: &Settings) -> Result<Model, Vec<Diagnostic>> {
     // catalog: they load while the stacks tree and the inventory do. Their diagnostics are
     // added after the others', in the order they always had.
     let mut evidence_diags = Diagnostics::default();
-    let ((tree, inventory), (evidence, evidence_filters)) = rayon::join(
+    let fleet = !settings.paths.inventory.is_empty();
+    let ((tree, inventory), (evidence, evidence_filters, results)) = rayon::join(
         || {
             let tree = stacks::load(settings, &catalog, &inputs, &mut diags);
-            let inventory = if settings.paths.inventory.is_empty() {
-                None
-            } else {
-                Some(inventory::load(settings, &inputs, &mut diags))
-            };
+            let inventory = fleet.then(|| inventory::load(settings, &inputs, &mut diags));
             (tree, inventory)
         },
-        || evidence::load(settings, &catalog, &inputs, &mut evidence_diags),
+        || {
+            // Connwaer results depend on the catalog alone too (their envoys are looked up
+            // once the inventory is resolved).
+            let (evidence, filters) =
+                evidence::load(settings, &catalog, &inputs, &mut evidence_diags);
+            let results =
+                fleet.then(|| traits::load(settings, &catalog, &inputs, &mut evidence_diags));
+            (evidence, filters, results)
+        },
     );
     diags.extend(evidence_diags.into_sorted());
-    let mut model = resolve::build(settings, catalog, tree, inventory, &inputs, &mut diags);
+    let inventory = inventory.zip(results);
+    let mut model = resolve::build(settings, catalog, tree, inventory, &mut diags);
     model.evidence = evidence;
     evidence::apply(&mut model, evidence_filters);
     if diags.has_errors() {

@@ -3,7 +3,7 @@
 
 use super::inventory::RawEnvoy;
 use super::stacks::Tree;
-use super::{InputLog, traits};
+use super::traits;
 use crate::catalog::Catalog;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::{DECLARED_ENVOY, Envoy, Mode, Model, TraitStatus, Waiver, WaiverState};
@@ -21,8 +21,7 @@ pub fn build(
     settings: &Settings,
     catalog: Catalog,
     tree: Tree,
-    inventory: Option<Vec<RawEnvoy>>,
-    inputs: &InputLog,
+    inventory: Option<(Vec<RawEnvoy>, Vec<traits::RawTrait>)>,
     diags: &mut Diagnostics,
 ) -> Model {
     let mut envoys: Vec<Envoy>;
@@ -34,7 +33,7 @@ pub fn build(
             mode = Mode::Declared;
             envoys = vec![Envoy {
                 hostname: Arc::from(DECLARED_ENVOY),
-                labels: BTreeMap::new(),
+                labels: Default::default(),
                 environment: None,
                 configcrates: (0..tree.configcrates.len() as u32).collect(),
                 matched: None,
@@ -46,10 +45,9 @@ pub fn build(
                 evidence: Vec::new(),
             }];
         }
-        Some(raw) => {
+        Some((raw, results)) => {
             mode = Mode::Fleet;
             envoys = fleet_envoys(&tree, raw, diags);
-            let results = traits::load(settings, &catalog, inputs, diags);
             (fail_locations, trait_checked_at) =
                 apply_traits(&mut envoys, results, settings.as_of, &catalog, diags);
         }
@@ -60,8 +58,14 @@ pub fn build(
         .iter()
         .map(|b| (b.source.as_ref(), b.dir.as_path()))
         .collect();
-    let applies =
-        super::waiver_match::applies(&envoys, &waivers, &tree.waiver_filters, mode, &blocks_dir);
+    let applies = super::waiver_match::applies(
+        &envoys,
+        &waivers,
+        &tree.waiver_filters,
+        mode,
+        &blocks_dir,
+        diags,
+    );
     for (e, w) in envoys.iter_mut().zip(applies) {
         for &i in w.iter() {
             waivers[i as usize].applied_envoys += 1;
@@ -86,7 +90,7 @@ pub fn build(
     if mode == Mode::Fleet {
         let mut assigned = vec![false; tree.configcrates.len()];
         for e in &envoys {
-            for &c in &e.configcrates {
+            for &c in e.configcrates.iter() {
                 assigned[c as usize] = true;
             }
         }
@@ -148,35 +152,32 @@ pub fn build(
 }
 
 fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec<Envoy> {
-    let mut raw: Vec<RawEnvoy> = raw.into_iter().filter(|e| !e.revoked).collect();
-    raw.sort_by(|a, b| a.hostname.cmp(&b.hostname).then_with(|| a.loc.cmp(&b.loc)));
-    let mut keep = vec![true; raw.len()];
-    for i in 1..raw.len() {
-        if raw[i].hostname == raw[i - 1].hostname {
-            keep[i] = false;
-            diags.push(
+    let raw: Vec<RawEnvoy> = raw.into_iter().filter(|e| !e.revoked).collect();
+    // Hostname order (then input order), sorting indices rather than the records.
+    let mut order: Vec<u32> = (0..raw.len() as u32).collect();
+    order.par_sort_by(|&a, &b| {
+        let (a, b) = (&raw[a as usize], &raw[b as usize]);
+        a.hostname.cmp(&b.hostname).then_with(|| a.loc.cmp(&b.loc))
+    });
+    let mut kept = Vec::with_capacity(order.len());
+    for (k, &i) in order.iter().enumerate() {
+        let r = &raw[i as usize];
+        match k.checked_sub(1).map(|p| &raw[order[p] as usize]) {
+            Some(prev) if prev.hostname == r.hostname => diags.push(
                 Diagnostic::error(
                     Code::DuplicateHostname,
-                    format!(
-                        "envoy `{}` is listed twice in the inventory",
-                        raw[i].hostname
-                    ),
+                    format!("envoy `{}` is listed twice in the inventory", r.hostname),
                 )
-                .at(raw[i].loc.clone())
-                .related(raw[i - 1].loc.clone())
+                .at(r.loc.clone())
+                .related(prev.loc.clone())
                 .help("keep one record per hostname (mark decommissioned ones `revoked: true`)"),
-            );
+            ),
+            _ => kept.push(r),
         }
     }
-    let raw: Vec<RawEnvoy> = raw
-        .into_iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(e, _)| e)
-        .collect();
-    let resolved: Vec<(Envoy, Vec<Diagnostic>)> = raw
+    let resolved: Vec<(Envoy, Vec<Diagnostic>)> = kept
         .into_par_iter()
-        .map_init(Vec::new, |scratch, r| {
+        .map_init(Default::default, |scratch, r| {
             let mut d = Vec::new();
             let block = tree.match_block(&r.hostname, scratch).map(|i| &tree.blocks[i]);
             let configcrates = match &r.configcrates {
@@ -195,12 +196,14 @@ fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec
                     }
                     v.sort_unstable();
                     v.dedup();
-                    v
+                    v.into()
                 }
                 None => block.map(|b| b.configcrates.clone()).unwrap_or_default(),
             };
             let mut labels = block.map(|b| b.labels.clone()).unwrap_or_default();
-            labels.extend(r.labels);
+            if !r.labels.is_empty() {
+                Arc::make_mut(&mut labels).extend(r.labels.iter().cloned());
+            }
             if block.is_none() {
                 d.push(
                     Diagnostic::warning(Code::UnmatchedEnvoy, format!("envoy `{}` matches no block of the envoy tree", r.hostname))
@@ -216,10 +219,11 @@ fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec
                 );
             }
             let envoy = Envoy {
-                hostname: Arc::from(r.hostname),
+                hostname: Arc::from(r.hostname.as_str()),
                 labels,
                 environment: r
                     .environment
+                    .as_deref()
                     .map(Arc::from)
                     .or_else(|| block.and_then(|b| b.environment.clone())),
                 configcrates,
@@ -228,7 +232,7 @@ fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec
                 traits: Vec::new(),
                 last_converged: r.last_converged,
                 last_converged_text: r.last_converged.map(|t| Arc::from(crate::report::timestamp(t))),
-                status: r.status.map(Arc::from),
+                status: r.status.as_deref().map(Arc::from),
                 evidence: Vec::new(),
             };
             (envoy, d)
@@ -252,77 +256,81 @@ fn apply_traits(
     catalog: &Catalog,
     diags: &mut Diagnostics,
 ) -> (FailLocations, CheckedAt) {
-    let index: HashMap<&str, usize> = envoys
+    let index: foldhash::HashMap<&str, u32> = envoys
         .iter()
         .enumerate()
-        .map(|(i, e)| (e.hostname.as_ref(), i))
+        .map(|(i, e)| (e.hostname.as_ref(), i as u32))
         .collect();
-    // Latest fresh result per (envoy, capability); a fail wins a tie.
-    let mut latest: BTreeMap<(usize, usize), (Timestamp, TraitStatus, Location)> = BTreeMap::new();
     let oldest_fresh = as_of.checked_sub(TRAIT_FRESHNESS).unwrap_or(Timestamp::MIN);
-    for t in results {
-        let cap = &catalog.capabilities[t.capability].name;
-        let Some(&ei) = index.get(t.envoy.as_str()) else {
-            diags.push(
-                Diagnostic::warning(
+    // Each result, in parallel: its envoy and time, or why it is ignored.
+    let classified: Vec<Result<(u32, Timestamp), Diagnostic>> = results
+        .par_iter()
+        .map(|t| {
+            let cap = &catalog.capabilities[t.capability].name;
+            let Some(&ei) = index.get(t.envoy.as_ref()) else {
+                return Err(Diagnostic::warning(
                     Code::UnknownTraitEnvoy,
                     format!(
                         "Connwaer result for `{}` ({cap}): no such envoy in the inventory",
                         t.envoy
                     ),
                 )
-                .at(t.loc)
-                .help("the result is ignored; remove results of decommissioned hosts"),
-            );
-            continue;
-        };
-        let Some(at) = t.checked_at else {
-            diags.push(
-                Diagnostic::warning(
+                .at(t.loc.clone())
+                .help("the result is ignored; remove results of decommissioned hosts"));
+            };
+            let Some(at) = t.checked_at else {
+                return Err(Diagnostic::warning(
                     Code::StaleTrait,
                     format!(
                         "Connwaer result `{cap}` for `{}` has no `checked_at`; ignored as stale",
                         t.envoy
                     ),
                 )
-                .at(t.loc)
-                .help("results must say when they were checked to count"),
-            );
-            continue;
-        };
-        if at > as_of {
-            diags.push(
-                Diagnostic::warning(Code::FutureTrait, format!("Connwaer result `{cap}` for `{}` was checked at {at}, after the report's as_of {as_of}; ignored", t.envoy))
-                    .at(t.loc)
-                    .help("evaluate with a later --as-of to count it"),
-            );
-            continue;
-        }
-        if at < oldest_fresh {
-            diags.push(
-                Diagnostic::warning(Code::StaleTrait, format!("Connwaer result `{cap}` for `{}` was checked at {at}, more than 24 h before {as_of}; ignored", t.envoy))
-                    .at(t.loc)
-                    .help("re-run the trait check: only results from the last 24 hours count"),
-            );
-            continue;
-        }
-        let entry = latest
-            .entry((ei, t.capability))
-            .or_insert((at, t.status, t.loc.clone()));
-        if at > entry.0 || (at == entry.0 && t.status == TraitStatus::Fail) {
-            *entry = (at, t.status, t.loc);
+                .at(t.loc.clone())
+                .help("results must say when they were checked to count"));
+            };
+            if at > as_of {
+                return Err(Diagnostic::warning(Code::FutureTrait, format!("Connwaer result `{cap}` for `{}` was checked at {at}, after the report's as_of {as_of}; ignored", t.envoy))
+                    .at(t.loc.clone())
+                    .help("evaluate with a later --as-of to count it"));
+            }
+            if at < oldest_fresh {
+                return Err(Diagnostic::warning(Code::StaleTrait, format!("Connwaer result `{cap}` for `{}` was checked at {at}, more than 24 h before {as_of}; ignored", t.envoy))
+                    .at(t.loc.clone())
+                    .help("re-run the trait check: only results from the last 24 hours count"));
+            }
+            Ok((ei, at))
+        })
+        .collect();
+    // The fresh results by (envoy, capability), in input order within each.
+    let mut fresh: Vec<(u32, usize, Timestamp, usize)> = Vec::with_capacity(classified.len());
+    for (i, c) in classified.into_iter().enumerate() {
+        match c {
+            Ok((ei, at)) => fresh.push((ei, results[i].capability, at, i)),
+            Err(d) => diags.push(d),
         }
     }
+    fresh.par_sort_by_key(|&(ei, cap, _, _)| (ei, cap));
+    // Latest fresh result per (envoy, capability); at the same instant a fail wins (the
+    // last fail in input order, else the first pass).
     let mut fail_locations = BTreeMap::new();
-    let mut checked_at = BTreeMap::new();
-    for ((ei, cap), (at, status, loc)) in latest {
-        envoys[ei].traits.push((cap, status));
-        checked_at.insert((ei as u32, cap), at);
+    let mut checked_at = Vec::new();
+    for same in fresh.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let mut best = &same[0];
+        for f in &same[1..] {
+            if f.2 > best.2 || (f.2 == best.2 && results[f.3].status == TraitStatus::Fail) {
+                best = f;
+            }
+        }
+        let (ei, cap, at, i) = *best;
+        let status = results[i].status;
+        envoys[ei as usize].traits.push((cap, status));
+        checked_at.push(((ei, cap), at));
         if status == TraitStatus::Fail {
-            fail_locations.insert((ei as u32, cap), loc);
+            fail_locations.insert((ei, cap), results[i].loc.clone());
         }
     }
-    (fail_locations, checked_at)
+    (fail_locations, checked_at.into_iter().collect())
 }
 
 /// The finding for an expired waiver (it applies to nothing).

@@ -4,6 +4,7 @@
 
 use super::configcrates::{self, probable_names};
 use super::envoy_tree::{self, Block};
+use super::host_globs::{HostGlobs, Scratch};
 use super::roles::{self, Names};
 use super::waivers::{self, WaiverFilter};
 use super::{InputLog, display_path, read_source, sorted_files};
@@ -12,7 +13,6 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Location};
 use crate::model::{Configcrate, Waiver};
 use crate::settings::Settings;
 use crate::yaml::{self, Node, SourceFile};
-use globset::GlobSet;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -25,7 +25,7 @@ pub struct Tree {
     /// errors of their own (the file's error says it all).
     pub broken_crates: HashSet<String>,
     pub blocks: Vec<Block>,
-    pub globs: Arc<GlobSet>,
+    pub globs: Arc<HostGlobs>,
     pub waivers: Vec<Waiver>,
     pub decisions: Vec<crate::model::Decision>,
     pub waiver_filters: Vec<WaiverFilter>,
@@ -33,9 +33,9 @@ pub struct Tree {
 
 impl Tree {
     /// The index of the first block whose glob matches (blocks are in match order).
-    pub fn match_block(&self, hostname: &str, scratch: &mut Vec<usize>) -> Option<usize> {
+    pub fn match_block(&self, hostname: &str, scratch: &mut Scratch) -> Option<usize> {
         self.globs.matches_into(hostname, scratch);
-        scratch.iter().copied().min()
+        scratch.0.first().map(|&i| i as usize)
     }
 }
 

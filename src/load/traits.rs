@@ -1,7 +1,7 @@
 //! Connwaer trait-check results: `traits/<hostname>/<capability>.json` (one result per
 //! file) or `traits/*.jsonl` (one result per line).
 
-use super::{InputLog, ext, read_source, sorted_files};
+use super::{InputLog, ext, read_source_with, sorted_files};
 use crate::catalog::Catalog;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location, did_you_mean_hint};
 use crate::model::TraitStatus;
@@ -11,23 +11,30 @@ use crate::yaml::SourceFile;
 use jiff::Timestamp;
 use rayon::prelude::*;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::path::Path;
 
 #[derive(Debug)]
 pub struct RawTrait {
-    pub envoy: String,
+    /// Trimmed, in lower case.
+    pub envoy: Box<str>,
     pub capability: usize,
     pub status: TraitStatus,
     pub checked_at: Option<Timestamp>,
     pub loc: Location,
 }
 
+/// Borrowed from the file's text where no escape needs decoding.
 #[derive(Deserialize)]
-struct JsonTrait {
-    envoy: Option<String>,
-    capability: Option<String>,
-    status: String,
-    checked_at: Option<String>,
+struct JsonTrait<'a> {
+    #[serde(borrow)]
+    envoy: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    capability: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    status: Cow<'a, str>,
+    #[serde(borrow)]
+    checked_at: Option<Cow<'a, str>>,
 }
 
 pub fn load(
@@ -52,42 +59,10 @@ pub fn load(
     let results: Vec<(Vec<RawTrait>, Vec<Diagnostic>)> = files
         .par_iter()
         .map(|path| {
-            let src = match read_source(settings, path, inputs) {
-                Ok(s) => s,
-                Err(d) => return (Vec::new(), vec![d]),
-            };
-            if let Some(d) = super::inventory::json_nesting(&src, ext(path) == Some("jsonl")) {
-                return (Vec::new(), vec![d]);
-            }
-            let mut out = Vec::new();
-            let mut diags = Vec::new();
-            if ext(path) == Some("jsonl") {
-                for (i, line) in src.text.lines().enumerate() {
-                    if line.trim().is_empty() {
-                        continue;
-                    }
-                    one(&src, line, (i + 1, 1), None, catalog, &mut out, &mut diags);
-                }
-            } else {
-                let rel = path.strip_prefix(dir).unwrap_or(path);
-                let host = rel
-                    .parent()
-                    .and_then(Path::file_name)
-                    .map(|s| s.to_string_lossy().into_owned());
-                let cap = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-                let start = LineIndex::new(&src.text)
-                    .line_col(src.text.len() - src.text.trim_start().len());
-                one(
-                    &src,
-                    &src.text,
-                    start,
-                    host.zip(cap),
-                    catalog,
-                    &mut out,
-                    &mut diags,
-                );
-            }
-            (out, diags)
+            read_source_with(settings, path, inputs, |src| {
+                parse_file(src, path, dir, catalog)
+            })
+            .unwrap_or_else(|d| (Vec::new(), vec![d]))
         })
         .collect();
     let mut out = Vec::new();
@@ -98,15 +73,58 @@ pub fn load(
     out
 }
 
+/// The results of one file: `traits/*.jsonl` (one per line, in parallel) or
+/// `traits/<hostname>/<capability>.json`.
+fn parse_file(
+    src: &SourceFile,
+    path: &Path,
+    dir: &Path,
+    catalog: &Catalog,
+) -> (Vec<RawTrait>, Vec<Diagnostic>) {
+    let jsonl = ext(path) == Some("jsonl");
+    if let Some(d) = super::inventory::json_nesting(src, jsonl) {
+        return (Vec::new(), vec![d]);
+    }
+    let parsed: Vec<Result<RawTrait, Diagnostic>> = if jsonl {
+        let lines: Vec<(usize, &str)> = src
+            .text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .collect();
+        lines
+            .par_iter()
+            .map(|&(i, line)| one(src, line, (i + 1, 1), None, catalog))
+            .collect()
+    } else {
+        let rel = path.strip_prefix(dir).unwrap_or(path);
+        let host = rel
+            .parent()
+            .and_then(Path::file_name)
+            .map(|s| s.to_string_lossy().into_owned());
+        let cap = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        let start =
+            LineIndex::new(&src.text).line_col(src.text.len() - src.text.trim_start().len());
+        vec![one(src, &src.text, start, host.zip(cap), catalog)]
+    };
+    let mut out = Vec::with_capacity(parsed.len());
+    let mut diags = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(t) => out.push(t),
+            Err(d) => diags.push(d),
+        }
+    }
+    (out, diags)
+}
+
 fn one(
     src: &SourceFile,
     text: &str,
     (line, col): (usize, usize),
     from_path: Option<(String, String)>,
     catalog: &Catalog,
-    out: &mut Vec<RawTrait>,
-    diags: &mut Vec<Diagnostic>,
-) {
+) -> Result<RawTrait, Diagnostic> {
     let help = "a result is {\"envoy\": \"<hostname>\", \"capability\": \"<name>\", \"status\": \"pass\"|\"fail\", \"checked_at\": \"<RFC 3339>\"}";
     let j: JsonTrait = match serde_json::from_str(text) {
         Ok(j) => j,
@@ -121,27 +139,23 @@ fn one(
                 .rfind(" at line ")
                 .map_or(msg.as_str(), |i| &msg[..i])
                 .to_string();
-            diags.push(
-                src.diag_at(
-                    Diagnostic::error(Code::BadTrait, format!("invalid Connwaer result: {msg}"))
-                        .help(help),
-                    l,
-                    c.max(1),
-                ),
-            );
-            return;
+            return Err(src.diag_at(
+                Diagnostic::error(Code::BadTrait, format!("invalid Connwaer result: {msg}"))
+                    .help(help),
+                l,
+                c.max(1),
+            ));
         }
     };
-    let err = |diags: &mut Vec<Diagnostic>, code: Code, msg: String, help: String| {
-        diags.push(src.diag_at(Diagnostic::error(code, msg).help(help), line, col));
+    let err = |code: Code, msg: String, help: String| {
+        Err(src.diag_at(Diagnostic::error(code, msg).help(help), line, col))
     };
     let (envoy, capability) = match (&from_path, j.envoy, j.capability) {
         (Some((h, c)), e, cap) => {
             if e.as_ref().is_some_and(|e| !e.eq_ignore_ascii_case(h))
                 || cap.as_ref().is_some_and(|x| x != c)
             {
-                err(
-                    diags,
+                return err(
                     Code::TraitPathMismatch,
                     format!(
                         "the result names `{}`/`{}` but lives in `{h}/{c}.json`",
@@ -151,19 +165,16 @@ fn one(
                     "store each result as traits/<hostname>/<capability>.json, matching its fields"
                         .into(),
                 );
-                return;
             }
-            (h.clone(), c.clone())
+            (Cow::Owned(h.clone()), Cow::Owned(c.clone()))
         }
         (None, Some(e), Some(c)) => (e, c),
         (None, _, _) => {
-            err(
-                diags,
+            return err(
                 Code::BadTrait,
                 "a JSONL result needs `envoy` and `capability`".into(),
                 help.into(),
             );
-            return;
         }
     };
     let Some(ci) = catalog.capability_index(&capability) else {
@@ -171,25 +182,21 @@ fn one(
             &capability,
             catalog.capabilities.iter().map(|c| c.name.as_str()),
         );
-        err(
-            diags,
+        return err(
             Code::UnknownCapability,
             format!("no capability catalog defines `{capability}`"),
             format!("{hint}see `vigocli catalog list`"),
         );
-        return;
     };
-    let status = match j.status.as_str() {
+    let status = match j.status.as_ref() {
         "pass" => TraitStatus::Pass,
         "fail" => TraitStatus::Fail,
         other => {
-            err(
-                diags,
+            return err(
                 Code::BadTrait,
                 format!("status `{other}` is neither `pass` nor `fail`"),
                 help.into(),
             );
-            return;
         }
     };
     let checked_at = match j.checked_at {
@@ -197,21 +204,33 @@ fn one(
         Some(t) => match t.parse::<Timestamp>() {
             Ok(ts) => Some(ts),
             Err(_) => {
-                err(
-                    diags,
+                return err(
                     Code::BadDate,
                     format!("`checked_at: {t}` is not an RFC 3339 timestamp"),
                     "write it as e.g. \"2026-11-21T09:00:00Z\"".into(),
                 );
-                return;
             }
         },
     };
-    out.push(RawTrait {
-        envoy: envoy.trim().to_lowercase(),
+    Ok(RawTrait {
+        envoy: lower_hostname(&envoy),
         capability: ci,
         status,
         checked_at,
         loc: src.location(line, col),
-    });
+    })
+}
+
+/// A hostname as the inventory keys it: trimmed, in lower case (copied as it is when it
+/// already is).
+pub fn lower_hostname(name: &str) -> Box<str> {
+    let name = name.trim();
+    if name
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        name.into()
+    } else {
+        name.to_lowercase().into()
+    }
 }

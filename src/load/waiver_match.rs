@@ -1,23 +1,16 @@
 //! Which waivers apply to which envoy, at fleet scale: every distinct `envoys:` glob is
-//! compiled once into one set, matched once per hostname, and envoys that match the same
+//! compiled once into one matcher (`host_globs`), matched once per hostname, and envoys that match the same
 //! globs from the same envoy block with the same labels share one computed list. The cost
 //! grows with waivers + envoys (+ the lists themselves), not their product.
 
+use super::host_globs::{HostGlobs, Scratch};
 use super::waivers::WaiverFilter;
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::{Envoy, Mode, Waiver, WaiverState};
-use globset::{Candidate, GlobSet};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
-
-/// One set of globs, or, when the set could not be built, its globs one by one.
-type Matcher = Result<Arc<GlobSet>, Vec<globset::GlobMatcher>>;
-
-/// Globs per automaton (see [`applies`]): measured on 100,000 envoys with 10,000 mixed
-/// waivers (docs/benchmarks.md), 64 was fastest (16: 3.6 s, 64: 2.8 s, 256: 3.1 s, 1,024:
-/// 6.2 s, all in one: 8.4 s).
-const GLOBS_PER_SET: usize = 64;
 
 /// The ids of the waivers that apply to each envoy (same order as `envoys`), ascending.
 pub(super) fn applies(
@@ -26,6 +19,7 @@ pub(super) fn applies(
     filters: &[WaiverFilter],
     mode: Mode,
     blocks_dir: &HashMap<&str, &Path>,
+    diags: &mut Diagnostics,
 ) -> Vec<Arc<[u32]>> {
     let live: Vec<u32> = (0..waivers.len() as u32)
         .filter(|&i| waivers[i as usize].state != WaiverState::Expired)
@@ -35,7 +29,6 @@ pub(super) fn applies(
         return envoys.iter().map(|_| live.clone()).collect();
     }
     // Distinct globs by their text (the same text compiles to the same glob).
-    let mut distinct: Vec<&str> = Vec::new();
     let mut globs: Vec<globset::Glob> = Vec::new();
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut by_glob: Vec<Vec<u32>> = Vec::new();
@@ -45,65 +38,42 @@ pub(super) fn applies(
         match (w.envoys_glob.as_deref(), &f.envoys) {
             (Some(text), Some(glob)) => {
                 let g = *index.entry(text).or_insert_with(|| {
-                    distinct.push(text);
                     globs.push(glob.clone());
                     by_glob.push(Vec::new());
-                    distinct.len() - 1
+                    globs.len() - 1
                 });
                 by_glob[g].push(i);
             }
             _ => unglobbed.push(i),
         }
     }
-    // The globs in sets of at most GLOBS_PER_SET: one automaton over thousands of patterns
-    // that may overlap (character classes, alternatives, `**`) has so many states that its
-    // lazily built DFA never stays in its cache, and matching degenerates to building it
-    // again for every hostname; small sets stay cached. Every glob compiled alone already;
-    // a set can only fail on a size limit, and then its globs are matched one by one:
-    // slower, but no waiver is ever dropped.
-    let sets: Vec<(usize, Matcher)> = globs
-        .chunks(GLOBS_PER_SET)
-        .enumerate()
-        .map(|(k, chunk)| {
-            let set = crate::memo::glob_set("waivers", chunk)
-                .map_err(|_| chunk.iter().map(globset::Glob::compile_matcher).collect());
-            (k * GLOBS_PER_SET, set)
+    // A glob too large to compile was reported when the waiver was read (`bad-glob`); if
+    // the matcher still cannot be built, no glob-scoped waiver applies and that is an error.
+    let matcher = match HostGlobs::new("waivers", &globs) {
+        Ok(m) => m,
+        Err((g, e)) => {
+            let w = &waivers[by_glob[g][0] as usize];
+            diags.push(
+                Diagnostic::error(
+                    Code::BadGlob,
+                    format!("cannot build the hostname matcher: {e}"),
+                )
+                .at(w.loc.clone())
+                .help("simplify the `envoys:` glob"),
+            );
+            HostGlobs::empty()
+        }
+    };
+    let keys: Vec<Vec<u32>> = envoys
+        .par_iter()
+        .map_init(Scratch::default, |scratch, e| {
+            matcher.matches_into(e.hostname.as_ref(), scratch);
+            scratch.0.clone()
         })
         .collect();
-    let keys: Vec<Vec<usize>> = envoys
-        .par_iter()
-        .map_init(
-            || (Vec::new(), Vec::new()),
-            |(matched, hits), e| {
-                if distinct.is_empty() {
-                    return Vec::new();
-                }
-                let candidate = Candidate::new(e.hostname.as_ref());
-                matched.clear();
-                for (offset, set) in &sets {
-                    match set {
-                        Ok(set) => {
-                            set.matches_candidate_into(&candidate, hits);
-                            matched.extend(hits.iter().map(|g| offset + g));
-                        }
-                        Err(one_by_one) => matched.extend(
-                            one_by_one
-                                .iter()
-                                .enumerate()
-                                .filter(|(_, m)| m.is_match_candidate(&candidate))
-                                .map(|(g, _)| offset + g),
-                        ),
-                    }
-                }
-                let mut ids = matched.clone();
-                ids.sort_unstable();
-                ids
-            },
-        )
-        .collect();
-    type Key<'a> = (&'a [usize], Option<&'a str>, &'a BTreeMap<String, String>);
+    type Key<'a> = (&'a [u32], Option<&'a str>, &'a BTreeMap<String, String>);
     // One list per distinct (matched globs, envoy block, labels), shared by its envoys.
-    let mut groups: HashMap<Key<'_>, Arc<[u32]>> = HashMap::new();
+    let mut groups: foldhash::HashMap<Key<'_>, Arc<[u32]>> = Default::default();
     let mut out = Vec::with_capacity(envoys.len());
     for (e, ids) in envoys.iter().zip(&keys) {
         let key: Key<'_> = (ids.as_slice(), e.matched.as_deref(), &e.labels);
@@ -111,7 +81,7 @@ pub(super) fn applies(
             let dir = e.matched.as_deref().and_then(|m| blocks_dir.get(m));
             let mut cands: Vec<u32> = unglobbed.clone();
             for &g in ids {
-                cands.extend_from_slice(&by_glob[g]);
+                cands.extend_from_slice(&by_glob[g as usize]);
             }
             cands.sort_unstable();
             cands.retain(|&i| {

@@ -480,6 +480,11 @@ mod tests {
             format!("{}{}", "[".repeat(40), "]".repeat(30))
         );
         assert_eq!(json_too_deep(&lines, true), None);
+        // Line by line: the offset is in the whole text, a string cut by a newline ends.
+        let first = "{\"a\": \"[[[\n";
+        let deep = format!("{first}{}{}\n", "[".repeat(65), "]".repeat(65));
+        assert_eq!(json_too_deep(&deep, true), Some(first.len() + 64));
+        assert_eq!(json_too_deep(&deep, false), None);
     }
 
     #[test]

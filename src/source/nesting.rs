@@ -7,6 +7,38 @@ use super::MAX_NESTING;
 /// text (`[`/`{` outside strings), as a byte offset. `per_line`: JSON Lines, each line a
 /// value of its own.
 pub fn json_too_deep(text: &str, per_line: bool) -> Option<usize> {
+    // Text with no more opening brackets than the limit cannot nest deeper; JSON Lines are
+    // checked line by line, each on its own. The brackets are found by a vectorised search,
+    // and only a line (or text) with more of them than the limit is scanned byte by byte.
+    let bytes = text.as_bytes();
+    if !per_line {
+        let openers = memchr::memchr2_iter(b'[', b'{', bytes).count();
+        return if openers > MAX_NESTING {
+            scan(text)
+        } else {
+            None
+        };
+    }
+    let (mut line_start, mut openers) = (0, 0);
+    for i in memchr::memchr3_iter(b'[', b'{', b'\n', bytes) {
+        if bytes[i] == b'\n' {
+            (line_start, openers) = (i + 1, 0);
+            continue;
+        }
+        openers += 1;
+        if openers == MAX_NESTING + 1 {
+            let end =
+                memchr::memchr(b'\n', &bytes[line_start..]).map_or(text.len(), |e| line_start + e);
+            if let Some(at) = scan(&text[line_start..end]) {
+                return Some(line_start + at);
+            }
+        }
+    }
+    None
+}
+
+/// The byte-by-byte scan behind [`json_too_deep`], of one JSON text (or line).
+fn scan(text: &str) -> Option<usize> {
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
@@ -16,10 +48,6 @@ pub fn json_too_deep(text: &str, per_line: bool) -> Option<usize> {
                 _ if escaped => escaped = false,
                 b'\\' => escaped = true,
                 b'"' => in_string = false,
-                b'\n' if per_line => {
-                    in_string = false;
-                    depth = 0;
-                }
                 _ => {}
             }
             continue;
@@ -33,7 +61,6 @@ pub fn json_too_deep(text: &str, per_line: bool) -> Option<usize> {
                 }
             }
             b']' | b'}' => depth = depth.saturating_sub(1),
-            b'\n' if per_line => depth = 0,
             _ => {}
         }
     }

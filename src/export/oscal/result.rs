@@ -37,7 +37,7 @@ pub(super) fn result(model: &Model, a: &Assessed, as_of: &str, tool_uuid: &str) 
         let envoy = &model.envoys[engine_group.members[0]];
         let mut claimed = FixedBitSet::with_capacity(n);
         let mut contributing = BTreeSet::new();
-        for &ci in &envoy.configcrates {
+        for &ci in envoy.configcrates.iter() {
             let b = bits(
                 &mut model.configcrates[ci as usize]
                     .claims

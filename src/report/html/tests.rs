@@ -30,7 +30,7 @@ fn sample() -> Report {
         state: crate::model::WaiverState::Active,
         envoys: 1,
         envoys_glob: None,
-        labels: BTreeMap::new(),
+        labels: Default::default(),
     };
     let row = |id: &str, status: Status, waivers: Vec<String>| ControlRow {
         id: id.into(),
