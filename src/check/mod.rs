@@ -250,14 +250,14 @@ pub fn evaluate(model: &Model, plan: &Plan) -> CheckResult {
                 }),
         );
     }
-    for d in &model.findings {
-        if d.code == Code::ExpiredWaiver {
+    for f in model.findings() {
+        if f.code() == Code::ExpiredWaiver {
             // Expired waivers fail the check: they hide nothing any more, and say so late.
-            let mut d = d.clone();
+            let mut d = f.diagnostic(model);
             d.severity = Severity::Error;
             failures.push(d.into());
-        } else if d.severity != Severity::Error {
-            warnings.push(d.clone().into());
+        } else if f.severity() != Severity::Error {
+            warnings.push(f.diagnostic(model).into());
         }
     }
     // A changed evidence document fails; expired and expiring records warn.

@@ -121,9 +121,8 @@ pub(crate) fn emit_binary(
 /// notes its own findings: [`crate::report::warnings_line`]).
 pub(crate) fn note_findings(printer: &Printer, model: &Model) {
     let warnings = model
-        .findings
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
+        .findings()
+        .filter(|f| f.severity() == Severity::Warning)
         .count();
     if warnings > 0 {
         printer.note(format!(

@@ -128,6 +128,7 @@ fn model(
         envoys,
         waivers,
         findings: Vec::new(),
+        ignored_results: Vec::new(),
         inputs_digest: String::new(),
         fail_locations: BTreeMap::new(),
         scopes: Vec::new(),

@@ -755,7 +755,7 @@ fn evaluate(
 /// mode, every class: filters are not used), and counts each record's envoys. Records
 /// with the same filter form one class; each distinct glob is compiled once into one
 /// matcher for all, so the cost grows with hosts + filters, not their product.
-pub(super) fn apply(model: &mut Model, filters: Vec<Filter>) {
+pub(super) fn apply(model: &mut Model, filters: Vec<Filter>, diags: &mut Diagnostics) {
     let mut class_of: BTreeMap<&Filter, u32> = BTreeMap::new();
     let mut classes: Vec<(Filter, EvidenceClass)> = Vec::new();
     for (i, (e, f)) in model.evidence.iter().zip(&filters).enumerate() {
@@ -871,7 +871,7 @@ pub(super) fn apply(model: &mut Model, filters: Vec<Filter>) {
     model.evidence_classes = classes.into_iter().map(|(_, c)| c).collect();
     for e in &model.evidence {
         if e.state.attests() && e.applied_envoys == 0 {
-            model.findings.push(
+            diags.push(
                 Diagnostic::warning(
                     Code::UnusedEvidence,
                     format!("evidence `{}` applies to no envoy", e.id),

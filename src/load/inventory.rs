@@ -10,6 +10,7 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 #[derive(Debug)]
@@ -20,8 +21,29 @@ pub struct RawEnvoy {
     pub last_converged: Option<Timestamp>,
     pub status: Option<String>,
     pub revoked: bool,
-    pub configcrates: Option<Vec<(String, Location)>>,
+    pub configcrates: Option<CrateList>,
     pub loc: Location,
+}
+
+/// The configcrates an inventory record assigns, with where each is written: a JSON record
+/// writes them all at its own position (`at` is empty), a YAML list item by item.
+#[derive(Debug)]
+pub struct CrateList {
+    pub names: Vec<Box<str>>,
+    at: Vec<Location>,
+}
+
+impl CrateList {
+    /// Each name and where it is written (`record` for a JSON record's).
+    pub fn iter<'a>(
+        &'a self,
+        record: &'a Location,
+    ) -> impl Iterator<Item = (&'a str, &'a Location)> {
+        self.names
+            .iter()
+            .enumerate()
+            .map(move |(i, n)| (n.as_ref(), self.at.get(i).unwrap_or(record)))
+    }
 }
 
 pub fn load(settings: &Settings, inputs: &InputLog, diags: &mut Diagnostics) -> Vec<RawEnvoy> {
@@ -62,17 +84,21 @@ pub fn load(settings: &Settings, inputs: &InputLog, diags: &mut Diagnostics) -> 
     out
 }
 
+/// Borrowed from the file's text where no escape needs decoding.
 #[derive(Deserialize)]
-struct JsonEnvoy {
-    hostname: String,
+struct JsonEnvoy<'a> {
+    #[serde(borrow)]
+    hostname: Cow<'a, str>,
     #[serde(default)]
     labels: BTreeMap<String, serde_json::Value>,
     environment: Option<String>,
-    last_converged: Option<String>,
+    #[serde(borrow)]
+    last_converged: Option<Cow<'a, str>>,
     status: Option<String>,
     #[serde(default)]
     revoked: bool,
-    configcrates: Option<Vec<String>>,
+    #[serde(borrow)]
+    configcrates: Option<Vec<Cow<'a, str>>>,
 }
 
 #[derive(Deserialize)]
@@ -169,25 +195,25 @@ fn parse_jsonl(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .collect();
-    let parsed: Vec<Result<(JsonEnvoy, usize), Diagnostic>> = lines
+    let parsed: Vec<(Option<RawEnvoy>, Vec<Diagnostic>)> = lines
         .par_iter()
-        .map(|(i, line)| {
-            serde_json::from_str::<JsonEnvoy>(line)
-                .map(|j| (j, i + 1))
-                .map_err(|e| json_error(src, &e, (i + 1, 1), "envoy line"))
+        .map(|&(i, line)| {
+            let mut diags = Vec::new();
+            let envoy = match serde_json::from_str::<JsonEnvoy<'_>>(line) {
+                Ok(j) => from_json(src, j, (i + 1, 1), &mut diags),
+                Err(e) => {
+                    diags.push(json_error(src, &e, (i + 1, 1), "envoy line"));
+                    None
+                }
+            };
+            (envoy, diags)
         })
         .collect();
     let mut envoys = Vec::with_capacity(parsed.len());
     let mut diags = Vec::new();
-    for p in parsed {
-        match p {
-            Ok((j, line)) => {
-                if let Some(e) = from_json(src, j, (line, 1), &mut diags) {
-                    envoys.push(e);
-                }
-            }
-            Err(d) => diags.push(d),
-        }
+    for (e, d) in parsed {
+        envoys.extend(e);
+        diags.extend(d);
     }
     (envoys, diags)
 }
@@ -244,7 +270,7 @@ fn from_json(
         }
         None => None,
     };
-    let hostname = j.hostname.trim().to_lowercase();
+    let hostname = super::traits::lower_hostname(&j.hostname).into_string();
     if hostname.is_empty() {
         diags.push(
             src.diag_at(
@@ -267,9 +293,10 @@ fn from_json(
         last_converged,
         status: j.status,
         revoked: j.revoked,
-        configcrates: j
-            .configcrates
-            .map(|v| v.into_iter().map(|c| (c, loc.clone())).collect()),
+        configcrates: j.configcrates.map(|v| CrateList {
+            names: v.into_iter().map(|c| c.into()).collect(),
+            at: Vec::new(),
+        }),
         loc,
     })
 }
@@ -362,10 +389,12 @@ fn parse_yaml(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
             t
         });
         let configcrates = item.get("configcrates").map(|n| {
-            r.string_list(n, "configcrates")
+            let (names, at) = r
+                .string_list(n, "configcrates")
                 .into_iter()
-                .map(|(s, n)| (s, src.location(n.line, n.col)))
-                .collect()
+                .map(|(s, n)| (s.into_boxed_str(), src.location(n.line, n.col)))
+                .unzip();
+            CrateList { names, at }
         });
         let revoked = item
             .get("revoked")

@@ -296,11 +296,18 @@ pub fn load(settings: &Settings) -> Result<Model, Vec<Diagnostic>> {
     let inventory = inventory.zip(results);
     let mut model = resolve::build(settings, catalog, tree, inventory, &mut diags);
     model.evidence = evidence;
-    evidence::apply(&mut model, evidence_filters);
+    evidence::apply(&mut model, evidence_filters, &mut diags);
     if diags.has_errors() {
+        // Every finding with the errors, the ignored Connwaer results made into theirs.
+        let made: Vec<Diagnostic> = model
+            .ignored_results
+            .iter()
+            .map(|r| r.diagnostic(&model))
+            .collect();
+        diags.extend(made);
         return Err(diags.into_sorted());
     }
-    model.findings.extend(diags.into_sorted());
+    model.findings = diags.into_sorted();
     model.inputs_digest = inputs.digest();
     model.input_files = inputs.files();
     Ok(model)

@@ -6,7 +6,9 @@ use super::stacks::Tree;
 use super::traits;
 use crate::catalog::Catalog;
 use crate::diag::{Code, Diagnostic, Diagnostics, Location};
-use crate::model::{DECLARED_ENVOY, Envoy, Mode, Model, TraitStatus, Waiver, WaiverState};
+use crate::model::{
+    DECLARED_ENVOY, Envoy, Ignored, IgnoredResult, Mode, Model, TraitStatus, Waiver, WaiverState,
+};
 use crate::settings::Settings;
 use jiff::{SignedDuration, Timestamp};
 use rayon::prelude::*;
@@ -27,6 +29,7 @@ pub fn build(
     let mut envoys: Vec<Envoy>;
     let mut fail_locations = BTreeMap::new();
     let mut trait_checked_at = BTreeMap::new();
+    let mut ignored_results = Vec::new();
     let mode;
     match inventory {
         None => {
@@ -48,8 +51,8 @@ pub fn build(
         Some((raw, results)) => {
             mode = Mode::Fleet;
             envoys = fleet_envoys(&tree, raw, diags);
-            (fail_locations, trait_checked_at) =
-                apply_traits(&mut envoys, results, settings.as_of, &catalog, diags);
+            (fail_locations, trait_checked_at, ignored_results) =
+                apply_traits(&mut envoys, results, settings.as_of);
         }
     }
     let mut waivers = tree.waivers;
@@ -139,6 +142,7 @@ pub fn build(
         envoys,
         waivers,
         findings: Vec::new(),
+        ignored_results,
         inputs_digest: String::new(),
         fail_locations,
         scopes,
@@ -175,15 +179,16 @@ fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec
             _ => kept.push(r),
         }
     }
-    let resolved: Vec<(Envoy, Vec<Diagnostic>)> = kept
+    // The envoys and their diagnostics collected apart: the envoys are built in place.
+    let (envoys, found): (Vec<Envoy>, Vec<Vec<Diagnostic>>) = kept
         .into_par_iter()
         .map_init(Default::default, |scratch, r| {
             let mut d = Vec::new();
             let block = tree.match_block(&r.hostname, scratch).map(|i| &tree.blocks[i]);
             let configcrates = match &r.configcrates {
                 Some(list) => {
-                    let mut v = Vec::with_capacity(list.len());
-                    for (name, loc) in list {
+                    let mut v = Vec::with_capacity(list.names.len());
+                    for (name, loc) in list.iter(&r.loc) {
                         match tree.crate_index.get(name) {
                             Some(&i) => v.push(i),
                             None if tree.broken_crates.contains(name) => {}
@@ -237,25 +242,18 @@ fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec
             };
             (envoy, d)
         })
-        .collect();
-    let mut envoys = Vec::with_capacity(resolved.len());
-    for (e, d) in resolved {
-        envoys.push(e);
-        diags.extend(d);
-    }
+        .unzip();
+    diags.extend(found.into_iter().flatten());
     envoys
 }
 
 type FailLocations = BTreeMap<(u32, usize), Location>;
 type CheckedAt = BTreeMap<(u32, usize), Timestamp>;
 
-fn apply_traits(
-    envoys: &mut [Envoy],
-    results: Vec<traits::RawTrait>,
-    as_of: Timestamp,
-    catalog: &Catalog,
-    diags: &mut Diagnostics,
-) -> (FailLocations, CheckedAt) {
+/// Connwaer results that count, and those that do not, by [`apply_traits`].
+type Applied = (FailLocations, CheckedAt, Vec<IgnoredResult>);
+
+fn apply_traits(envoys: &mut [Envoy], results: Vec<traits::RawTrait>, as_of: Timestamp) -> Applied {
     let index: foldhash::HashMap<&str, u32> = envoys
         .iter()
         .enumerate()
@@ -263,53 +261,36 @@ fn apply_traits(
         .collect();
     let oldest_fresh = as_of.checked_sub(TRAIT_FRESHNESS).unwrap_or(Timestamp::MIN);
     // Each result, in parallel: its envoy and time, or why it is ignored.
-    let classified: Vec<Result<(u32, Timestamp), Diagnostic>> = results
+    let classified: Vec<Result<(u32, Timestamp), Ignored>> = results
         .par_iter()
         .map(|t| {
-            let cap = &catalog.capabilities[t.capability].name;
             let Some(&ei) = index.get(t.envoy.as_ref()) else {
-                return Err(Diagnostic::warning(
-                    Code::UnknownTraitEnvoy,
-                    format!(
-                        "Connwaer result for `{}` ({cap}): no such envoy in the inventory",
-                        t.envoy
-                    ),
-                )
-                .at(t.loc.clone())
-                .help("the result is ignored; remove results of decommissioned hosts"));
+                return Err(Ignored::UnknownEnvoy);
             };
-            let Some(at) = t.checked_at else {
-                return Err(Diagnostic::warning(
-                    Code::StaleTrait,
-                    format!(
-                        "Connwaer result `{cap}` for `{}` has no `checked_at`; ignored as stale",
-                        t.envoy
-                    ),
-                )
-                .at(t.loc.clone())
-                .help("results must say when they were checked to count"));
-            };
-            if at > as_of {
-                return Err(Diagnostic::warning(Code::FutureTrait, format!("Connwaer result `{cap}` for `{}` was checked at {at}, after the report's as_of {as_of}; ignored", t.envoy))
-                    .at(t.loc.clone())
-                    .help("evaluate with a later --as-of to count it"));
+            match t.checked_at {
+                None => Err(Ignored::Undated),
+                Some(at) if at > as_of => Err(Ignored::Future(at)),
+                Some(at) if at < oldest_fresh => Err(Ignored::Stale(at)),
+                Some(at) => Ok((ei, at)),
             }
-            if at < oldest_fresh {
-                return Err(Diagnostic::warning(Code::StaleTrait, format!("Connwaer result `{cap}` for `{}` was checked at {at}, more than 24 h before {as_of}; ignored", t.envoy))
-                    .at(t.loc.clone())
-                    .help("re-run the trait check: only results from the last 24 hours count"));
-            }
-            Ok((ei, at))
         })
         .collect();
     // The fresh results by (envoy, capability), in input order within each.
     let mut fresh: Vec<(u32, usize, Timestamp, usize)> = Vec::with_capacity(classified.len());
+    let mut ignored = Vec::new();
     for (i, c) in classified.into_iter().enumerate() {
         match c {
             Ok((ei, at)) => fresh.push((ei, results[i].capability, at, i)),
-            Err(d) => diags.push(d),
+            Err(why) => ignored.push(IgnoredResult {
+                loc: results[i].loc.clone(),
+                envoy: results[i].envoy.clone(),
+                capability: results[i].capability as u32,
+                why,
+            }),
         }
     }
+    // In the order of every other finding (docs/semantics.md § Findings).
+    ignored.par_sort_by(|a, b| a.loc.cmp(&b.loc));
     fresh.par_sort_by_key(|&(ei, cap, _, _)| (ei, cap));
     // Latest fresh result per (envoy, capability); at the same instant a fail wins (the
     // last fail in input order, else the first pass).
@@ -330,7 +311,7 @@ fn apply_traits(
             fail_locations.insert((ei, cap), results[i].loc.clone());
         }
     }
-    (fail_locations, checked_at.into_iter().collect())
+    (fail_locations, checked_at.into_iter().collect(), ignored)
 }
 
 /// The finding for an expired waiver (it applies to nothing).

@@ -463,12 +463,8 @@ fn build_rows(model: &Model, cov: &FrameworkCoverage, detail: Detail) -> Report 
     } else {
         Capped::default()
     };
-    for d in model
-        .findings
-        .iter()
-        .filter(|d| d.severity != Severity::Error)
-    {
-        findings.offer(d.code, || d.clone());
+    for f in model.findings().filter(|f| f.severity() != Severity::Error) {
+        findings.offer(f.code(), || f.diagnostic(model));
     }
     for d in contradiction_findings(model, cov, detail.all_findings)
         .into_iter()

@@ -2,6 +2,10 @@
 //! names resolve, controls exist, dates parse. Indices are stable and sorted so that
 //! every later step is deterministic.
 
+mod findings;
+
+pub use findings::{Finding, Ignored, IgnoredResult};
+
 use crate::catalog::Catalog;
 use crate::diag::Diagnostic;
 use jiff::Timestamp;
@@ -342,8 +346,12 @@ pub struct Model {
     /// Sorted by hostname.
     pub envoys: Vec<Envoy>,
     pub waivers: Vec<Waiver>,
-    /// Warnings and notes found while loading (stale traits, unmatched envoys, …).
+    /// Warnings and notes made while loading (unmatched envoys, expired waivers, …), sorted;
+    /// [`Model::findings`] lists them with the ignored Connwaer results.
     pub findings: Vec<Diagnostic>,
+    /// Connwaer results that do not count (stale, future, undated, unknown envoy), sorted
+    /// by location: findings made only when listed.
+    pub ignored_results: Vec<IgnoredResult>,
     /// SHA-256 over every input file (path and content), hex.
     pub inputs_digest: String,
     /// Where each fresh failing Connwaer result came from: (envoy index, capability) → file position.
