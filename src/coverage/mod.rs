@@ -302,9 +302,41 @@ pub fn compute(
         b.insert_range(..);
         b
     };
+    // Each distinct waiver list once (the loader gives lists alike one allocation, so a
+    // list is known by its address): the waivers in it that waive a control here, and the
+    // union of their controls. Thousands of waivers over tens of thousands of groups would
+    // otherwise cost their product.
+    let mut list_index: foldhash::HashMap<*const u32, u32> = Default::default();
+    let mut lists: Vec<&[u32]> = Vec::new();
+    let group_list: Vec<u32> = members
+        .iter()
+        .map(|m| {
+            let w = &model.envoys[m[0]].waivers;
+            *list_index.entry(w.as_ptr()).or_insert_with(|| {
+                lists.push(w);
+                lists.len() as u32 - 1
+            })
+        })
+        .collect();
+    let (list_waivers, list_bits): (Vec<Vec<u32>>, Vec<FixedBitSet>) = lists
+        .par_iter()
+        .map(|list| {
+            let relevant: Vec<u32> = list
+                .iter()
+                .copied()
+                .filter(|&w| !waiver_bits[w as usize].is_clear())
+                .collect();
+            let mut bits = FixedBitSet::with_capacity(n);
+            for &w in &relevant {
+                bits.union_with(&waiver_bits[w as usize]);
+            }
+            (relevant, bits)
+        })
+        .unzip();
     let groups: Vec<EnvoyGroup> = members
         .into_par_iter()
-        .map(|members| {
+        .zip(&group_list)
+        .map(|(members, &list)| {
             let e = &model.envoys[members[0]];
             let mut claimed = FixedBitSet::with_capacity(n);
             for &c in e.configcrates.iter() {
@@ -337,10 +369,7 @@ pub fn compute(
                 attested.union_with(&class_bits[c as usize]);
             }
             attested.difference_with(&covered);
-            let mut waived = FixedBitSet::with_capacity(n);
-            for &w in e.waivers.iter() {
-                waived.union_with(&waiver_bits[w as usize]);
-            }
+            let mut waived = list_bits[list as usize].clone();
             waived.difference_with(&covered);
             waived.difference_with(&attested);
             let mut uncovered = all.clone();
@@ -442,7 +471,11 @@ pub fn compute(
     // attested: the union of those groups' `attested` per class, then one intersection
     // per record (not one per record and group, which grows with groups × records).
     let mut attested_by_class: Vec<Option<FixedBitSet>> = vec![None; model.evidence_classes.len()];
-    for g in &groups {
+    // Likewise a waiver stands behind a control where some group with its list has the
+    // control waived: the union of those groups' `waived` per list.
+    let mut waived_by_list: Vec<FixedBitSet> = vec![FixedBitSet::with_capacity(n); lists.len()];
+    for (g, &list) in groups.iter().zip(&group_list) {
+        waived_by_list[list as usize].union_with(&g.waived);
         for &(p, m, pair) in &g.via_pairs {
             pairs_used[p].insert((m, pair));
         }
@@ -455,11 +488,6 @@ pub fn compute(
                 passes_used.insert(cap);
             }
         }
-        for &w in e.waivers.iter() {
-            for p in waiver_bits[w as usize].intersection(&g.waived) {
-                waivers_used[p].insert(w);
-            }
-        }
         if g.attested.is_clear() {
             continue;
         }
@@ -467,6 +495,19 @@ pub fn compute(
             attested_by_class[class as usize]
                 .get_or_insert_with(|| FixedBitSet::with_capacity(n))
                 .union_with(&g.attested);
+        }
+    }
+    let mut hits = FixedBitSet::with_capacity(n);
+    for (waivers, waived) in list_waivers.iter().zip(&waived_by_list) {
+        if waived.is_clear() {
+            continue;
+        }
+        for &w in waivers {
+            hits.clone_from(&waiver_bits[w as usize]);
+            hits.intersect_with(waived);
+            for p in hits.ones() {
+                waivers_used[p].insert(w);
+            }
         }
     }
     for (class, attested) in model.evidence_classes.iter().zip(&attested_by_class) {

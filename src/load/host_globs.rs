@@ -26,10 +26,34 @@ pub struct HostGlobs {
     /// Each glob alone (a one-glob set: building it reports a pattern too large to compile,
     /// where a single matcher would panic).
     one: Vec<GlobSet>,
+    /// What each glob's literal text already decides (see [`Shape`]).
+    shapes: Vec<Shape>,
+    /// The globs that match every hostname (`*`).
+    everything: Vec<u32>,
     prefixes: Affixes,
     suffixes: Affixes,
     /// The globs with neither, in sets: (glob of each set pattern, set).
     rest: Vec<(Vec<u32>, GlobSet)>,
+}
+
+/// A glob whose literal text decides its match: `web-*` matches exactly the hostnames with
+/// its prefix, `*.example.com` those with its suffix. Others are matched by their automaton.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    Prefix,
+    Suffix,
+    Automaton,
+}
+
+fn shape(pattern: &str, prefix: &str, suffix: &str) -> Shape {
+    let n = pattern.len();
+    if prefix.len() + 1 == n && pattern.ends_with('*') {
+        Shape::Prefix
+    } else if suffix.len() + 1 == n && pattern.starts_with('*') {
+        Shape::Suffix
+    } else {
+        Shape::Automaton
+    }
 }
 
 /// Globs by a literal prefix (or suffix) in lower case: the affix lengths present, and the
@@ -128,9 +152,14 @@ impl HostGlobs {
         let mut prefixes = Affixes::default();
         let mut suffixes = Affixes::default();
         let mut rest = Vec::new();
+        let mut shapes = Vec::with_capacity(globs.len());
+        let mut everything = Vec::new();
         for (i, g) in globs.iter().enumerate() {
             let (p, s) = (literal_prefix(g.glob()), literal_suffix(g.glob()));
-            if !p.is_empty() && p.len() >= s.len() {
+            shapes.push(shape(g.glob(), &p, &s));
+            if g.glob() == "*" {
+                everything.push(i as u32);
+            } else if !p.is_empty() && p.len() >= s.len() {
                 prefixes.add(&p, i as u32);
             } else if !s.is_empty() {
                 suffixes.add(&s, i as u32);
@@ -154,6 +183,8 @@ impl HostGlobs {
             .collect();
         Ok(HostGlobs {
             one,
+            shapes,
+            everything,
             prefixes,
             suffixes,
             rest,
@@ -164,6 +195,8 @@ impl HostGlobs {
     pub fn empty() -> Arc<HostGlobs> {
         Arc::new(HostGlobs {
             one: Vec::new(),
+            shapes: Vec::new(),
+            everything: Vec::new(),
             prefixes: Affixes::default(),
             suffixes: Affixes::default(),
             rest: Vec::new(),
@@ -185,11 +218,18 @@ impl HostGlobs {
             } else {
                 host
             };
+            // A candidate carries the glob's prefix (or suffix): for a glob of that shape
+            // alone, that is the match.
+            let decided = |g: u32| match self.shapes[g as usize] {
+                Shape::Prefix | Shape::Suffix => true,
+                Shape::Automaton => self.one[g as usize].is_match_candidate(&candidate),
+            };
             let affixed = self
                 .prefixes
                 .candidates(key, true)
                 .chain(self.suffixes.candidates(key, false));
-            out.extend(affixed.filter(|&g| self.one[g as usize].is_match_candidate(&candidate)));
+            out.extend(affixed.filter(|&g| decided(g)));
+            out.extend_from_slice(&self.everything);
             for (ids, set) in &self.rest {
                 set.matches_candidate_into(&candidate, hits);
                 out.extend(hits.iter().map(|&k| ids[k]));
@@ -252,6 +292,12 @@ mod tests {
             "web",
             "a/**",
             "**/b",
+            "web*",
+            "WEB-0*",
+            "*.ORG",
+            "*-\\*",
+            "\\*x",
+            "web-0?.example.com",
         ];
         let globs: Vec<Glob> = patterns.iter().map(|p| compile_glob(p).unwrap()).collect();
         let m = HostGlobs::build(&globs).unwrap();
@@ -269,6 +315,10 @@ mod tests {
             "b",
             "",
             "web-04.example.org",
+            "web-0*",
+            "*x",
+            "x-*",
+            "web/x.org",
         ];
         let mut scratch = Scratch::default();
         for host in hosts {

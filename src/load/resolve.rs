@@ -69,11 +69,20 @@ pub fn build(
         &blocks_dir,
         diags,
     );
+    // Envoys per distinct list (one allocation per list), then per waiver: not one count
+    // per envoy and waiver, which grows with their product.
+    let mut per_list: foldhash::HashMap<*const u32, (Arc<[u32]>, usize)> = Default::default();
     for (e, w) in envoys.iter_mut().zip(applies) {
-        for &i in w.iter() {
-            waivers[i as usize].applied_envoys += 1;
-        }
+        per_list
+            .entry(w.as_ptr())
+            .or_insert_with(|| (Arc::clone(&w), 0))
+            .1 += 1;
         e.waivers = w;
+    }
+    for (list, n) in per_list.values() {
+        for &i in list.iter() {
+            waivers[i as usize].applied_envoys += n;
+        }
     }
     for w in &waivers {
         if w.state != WaiverState::Expired && w.applied_envoys == 0 {

@@ -72,8 +72,11 @@ pub(super) fn applies(
         })
         .collect();
     type Key<'a> = (&'a [u32], Option<&'a str>, &'a BTreeMap<String, String>);
-    // One list per distinct (matched globs, envoy block, labels), shared by its envoys.
+    // One list per distinct (matched globs, envoy block, labels), shared by its envoys; and
+    // lists alike share one allocation, so that one list is one pointer (the coverage
+    // engine computes once per list).
     let mut groups: foldhash::HashMap<Key<'_>, Arc<[u32]>> = Default::default();
+    let mut lists: foldhash::HashSet<Arc<[u32]>> = Default::default();
     let mut out = Vec::with_capacity(envoys.len());
     for (e, ids) in envoys.iter().zip(&keys) {
         let key: Key<'_> = (ids.as_slice(), e.matched.as_deref(), &e.labels);
@@ -90,7 +93,14 @@ pub(super) fn applies(
                     || dir.is_some_and(|d| d.starts_with(&f.scope_dir));
                 in_dir && w.labels.iter().all(|(k, v)| e.labels.get(k) == Some(v))
             });
-            cands.into()
+            match lists.get(cands.as_slice()) {
+                Some(list) => Arc::clone(list),
+                None => {
+                    let list: Arc<[u32]> = cands.into();
+                    lists.insert(Arc::clone(&list));
+                    list
+                }
+            }
         });
         out.push(Arc::clone(list));
     }
