@@ -8,6 +8,7 @@ use crate::printer::Printer;
 use crate::report::{self, Report};
 use crate::settings::Settings;
 use crate::{load, output};
+use rayon::prelude::*;
 use std::path::PathBuf;
 
 /// The framework argument that reports every framework at once (`report all`).
@@ -135,6 +136,7 @@ fn all(printer: &Printer, settings: &Settings, args: &ReportArgs) -> Outcome {
     }
     let model = load::load_once(settings)?;
     let reports: Vec<Report> = (0..model.catalog.frameworks.len())
+        .into_par_iter()
         .map(|fw| report::build_for_framework_with(&model, fw, detail(args)))
         .collect();
     let trends = if format.charts_history() {

@@ -9,6 +9,7 @@ use crate::load;
 use crate::printer::Printer;
 use crate::report::{self, Report};
 use crate::settings::Settings;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -53,8 +54,10 @@ pub fn run(printer: &Printer, settings: &Settings, args: &StatusArgs) -> Outcome
             .map(|n| framework_index(&model.catalog, n))
             .collect::<Result<_, _>>()?
     };
+    // Frameworks in parallel (each report is a pure function of the model; collected in
+    // order).
     let reports: Vec<Report> = indices
-        .iter()
+        .par_iter()
         .map(|&fw| report::build_for_framework_with(&model, fw, report::Detail::SUMMARY))
         .collect();
     let text = if json {

@@ -378,12 +378,12 @@ pub fn compute(
             uncovered.difference_with(&waived);
             let mut contradicted = claimed;
             contradicted.intersect_with(&failed);
-            let times: Vec<Option<Timestamp>> = members
+            let oldest_converged = members
                 .iter()
-                .map(|&m| model.envoys[m].last_converged)
-                .collect();
+                .filter_map(|&m| model.envoys[m].last_converged)
+                .min();
             EnvoyGroup {
-                oldest_converged: times.iter().flatten().min().copied(),
+                oldest_converged,
                 connwaer_only,
                 via_mapping,
                 via_pairs,
@@ -587,17 +587,25 @@ pub fn compute(
         })
         .collect();
 
+    // Each group's counts once, copied to its members.
+    let counts: Vec<[u32; 4]> = groups
+        .iter()
+        .map(|g| {
+            [&g.covered, &g.attested, &g.waived, &g.uncovered].map(|b| b.count_ones(..) as u32)
+        })
+        .collect();
     let envoys = scoped
         .iter()
         .map(|&ei| {
-            let g = &groups[group_of[ei.0 as usize] as usize];
+            let group = group_of[ei.0 as usize];
+            let [covered, attested, waived, uncovered] = counts[group as usize];
             EnvoyCoverage {
                 envoy: ei,
-                group: group_of[ei.0 as usize],
-                covered: g.covered.count_ones(..) as u32,
-                attested: g.attested.count_ones(..) as u32,
-                waived: g.waived.count_ones(..) as u32,
-                uncovered: g.uncovered.count_ones(..) as u32,
+                group,
+                covered,
+                attested,
+                waived,
+                uncovered,
             }
         })
         .collect();

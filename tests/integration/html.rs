@@ -365,6 +365,36 @@ fn large_fleets_are_summarised_and_paginated() {
     }
     assert!(read(&out.join("envoys-3.html")).contains("Envoys 2001–2500 of 2500"));
     assert!(!out.join("envoys-4.html").exists());
+    // Pages are rendered a few at a time in parallel and written in order: the same site
+    // whatever the thread count.
+    for threads in ["1", "3"] {
+        let other = r.path().join(format!("site-{threads}"));
+        r.run(&[
+            "--threads",
+            threads,
+            "compliance",
+            "report",
+            "all",
+            "--format",
+            "html",
+            "--output-dir",
+            other.to_str().unwrap(),
+        ])
+        .ok();
+        let mut names: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert!(names.len() > 5, "{names:?}");
+        for name in names {
+            assert!(
+                std::fs::read(out.join(&name)).unwrap()
+                    == std::fs::read(other.join(&name)).unwrap(),
+                "{name:?} differs at --threads {threads}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -22,7 +22,7 @@ pub enum EvidenceLinks<'a> {
     Relative(&'a str),
     /// `href` chosen by the caller per path (e.g. a member of an archive); `None` shows
     /// the path as text.
-    Map(&'a dyn Fn(&str) -> Option<String>),
+    Map(&'a (dyn Fn(&str) -> Option<String> + Sync)),
 }
 
 impl EvidenceLinks<'_> {

@@ -1,6 +1,7 @@
 //! The static dashboard: `index.html`, one page per framework, the envoy index.
 
 use super::*;
+use rayon::prelude::*;
 
 fn envoy_page_name(page: usize) -> String {
     format!("envoys-{page}.html")
@@ -136,14 +137,19 @@ pub fn render_site_into<E>(
         return Err(SiteError::Render("no framework to report".into()));
     };
     // Every envoy in the scope of at least one framework, in hostname order.
-    let mut hosts: BTreeMap<&str, Vec<Option<&EnvoyRow>>> = BTreeMap::new();
+    let mut slot: foldhash::HashMap<&str, usize> = Default::default();
+    let mut hosts: Vec<(&str, Vec<Option<&EnvoyRow>>)> = Vec::new();
     for (i, r) in reports.iter().enumerate() {
         for e in &r.envoys {
-            hosts
-                .entry(e.hostname.as_ref())
-                .or_insert_with(|| vec![None; reports.len()])[i] = Some(e);
+            let s = *slot.entry(e.hostname.as_ref()).or_insert_with(|| {
+                hosts.push((e.hostname.as_ref(), vec![None; reports.len()]));
+                hosts.len() - 1
+            });
+            hosts[s].1[i] = Some(e);
         }
     }
+    drop(slot);
+    hosts.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     let pages = hosts.len().div_ceil(ENVOYS_PER_PAGE).max(1);
     let nav = || Nav {
         index: "index.html",
@@ -179,15 +185,10 @@ pub fn render_site_into<E>(
     let meta = PageMeta::new(first, "Compliance dashboard".into(), Some(nav()));
     let page = rendered(render("index.html.j2", &meta, Value::from(Serde(&index))))?;
     put("index.html", page).map_err(SiteError::Put)?;
-    for r in reports {
-        let page = rendered(render_report_page(
-            r,
-            Some(nav()),
-            links,
-            trends.get(&r.framework.id),
-        ))?;
-        put(&page_name(&r.framework.id), page).map_err(SiteError::Put)?;
-    }
+    in_order(reports, put, |r| {
+        let page = render_report_page(r, Some(nav()), links, trends.get(&r.framework.id))?;
+        Ok((page_name(&r.framework.id), page))
+    })?;
 
     let heads: Vec<FrameworkHead<'_>> = reports
         .iter()
@@ -197,10 +198,11 @@ pub fn render_site_into<E>(
             href: page_name(&r.framework.id),
         })
         .collect();
-    // Rows are built a page at a time: a 100,000-envoy fleet never holds every row's cells.
-    let hosts: Vec<(&str, Vec<Option<&EnvoyRow>>)> = hosts.into_iter().collect();
+    // Rows are built a page at a time (a few pages at once, one per thread): a
+    // 100,000-envoy fleet never holds every row's cells.
     let page_links: Vec<(usize, String)> = (1..=pages).map(|p| (p, envoy_page_name(p))).collect();
-    for page in 1..=pages {
+    let numbers: Vec<usize> = (1..=pages).collect();
+    in_order(&numbers, put, |&page| {
         let start = (page - 1) * ENVOYS_PER_PAGE;
         let end = (start + ENVOYS_PER_PAGE).min(hosts.len());
         let rows: Vec<EnvoyIndexRow<'_>> = hosts[start..end]
@@ -224,8 +226,24 @@ pub fn render_site_into<E>(
             format!("Envoys — page {page} of {pages}"),
             Some(nav()),
         );
-        let html = rendered(render("envoys.html.j2", &meta, Value::from(Serde(&view))))?;
-        put(&envoy_page_name(page), html).map_err(SiteError::Put)?;
+        let html = render("envoys.html.j2", &meta, Value::from(Serde(&view)))?;
+        Ok((envoy_page_name(page), html))
+    })
+}
+
+/// Renders a page per job, as many at once as there are threads, and hands the pages to
+/// `put` in job order (the site's bytes do not depend on the thread count).
+fn in_order<T: Sync, E>(
+    jobs: &[T],
+    put: &mut dyn FnMut(&str, String) -> Result<(), E>,
+    render: impl Fn(&T) -> Result<(String, String), String> + Sync,
+) -> Result<(), SiteError<E>> {
+    for batch in jobs.chunks(rayon::current_num_threads().max(1)) {
+        let pages: Vec<Result<(String, String), String>> = batch.par_iter().map(&render).collect();
+        for page in pages {
+            let (name, html) = page.map_err(SiteError::Render)?;
+            put(&name, html).map_err(SiteError::Put)?;
+        }
     }
     Ok(())
 }
