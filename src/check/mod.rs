@@ -13,7 +13,7 @@ pub mod waivers;
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::exit::Exit;
-use crate::model::{EnvoyIdx, Mode, Model, WaiverState};
+use crate::model::{EnvoyIdx, Finding, Mode, Model, WaiverState};
 use crate::report;
 pub use plan::{CheckFlags, Plan, Target, plan};
 
@@ -250,7 +250,19 @@ pub fn evaluate(model: &Model, plan: &Plan) -> CheckResult {
                 }),
         );
     }
+    // Ignored Connwaer results (a large fleet has hundreds of thousands) beyond the first
+    // FINDINGS_PER_CODE of their code cannot be listed: they are counted, not made.
+    let mut ignored_seen: BTreeMap<Code, usize> = BTreeMap::new();
+    let mut unlisted: BTreeMap<Code, usize> = BTreeMap::new();
     for f in model.findings() {
+        if let Finding::Ignored(_) = f {
+            let n = ignored_seen.entry(f.code()).or_insert(0);
+            *n += 1;
+            if *n > report::FINDINGS_PER_CODE {
+                *unlisted.entry(f.code()).or_insert(0) += 1;
+                continue;
+            }
+        }
         if f.code() == Code::ExpiredWaiver {
             // Expired waivers fail the check: they hide nothing any more, and say so late.
             let mut d = f.diagnostic(model);
@@ -292,7 +304,12 @@ pub fn evaluate(model: &Model, plan: &Plan) -> CheckResult {
         ))
     });
     let mut problems = failures;
-    problems.extend(report::cap_per_code(warnings, |p| p.diag.code, "warnings"));
+    problems.extend(report::cap_per_code_counting(
+        warnings,
+        |p| p.diag.code,
+        "warnings",
+        &unlisted,
+    ));
     CheckResult::new(
         model.as_of,
         model.mode.into(),

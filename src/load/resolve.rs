@@ -298,7 +298,7 @@ fn apply_traits(envoys: &mut [Envoy], results: Vec<traits::RawTrait>, as_of: Tim
             }),
         }
     }
-    // In the order of every other finding (docs/semantics.md § Findings).
+    // In the order of every other finding (docs/semantics.md: order of findings).
     ignored.par_sort_by(|a, b| a.loc.cmp(&b.loc));
     fresh.par_sort_by_key(|&(ei, cap, _, _)| (ei, cap));
     // Latest fresh result per (envoy, capability); at the same instant a fail wins (the

@@ -1,8 +1,8 @@
 //! The model's findings: the diagnostics made while loading, and the Connwaer results the
 //! evaluation ignores, kept as compact records and made into findings only when a report
-//! lists them. A large fleet has hundreds of thousands of stale results; a report lists 100
-//! per code (docs/semantics.md § Findings), so formatting and holding every one of them
-//! would cost more than the rest of the evaluation.
+//! lists them. A large fleet has hundreds of thousands of stale results; a report lists
+//! 100 per code (docs/semantics.md, "findings" among the decisions), so formatting and
+//! holding every one of them would cost more than the rest of the evaluation.
 
 use super::Model;
 use crate::diag::{Code, Diagnostic, Location, Severity};

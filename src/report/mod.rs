@@ -677,10 +677,24 @@ pub fn cap_per_code<T: From<Diagnostic>>(
     code: impl Fn(&T) -> Code,
     noun: &str,
 ) -> Vec<T> {
+    cap_per_code_counting(items, code, noun, &BTreeMap::new())
+}
+
+/// [`cap_per_code`], counting also `unlisted` items per code that were left out before
+/// (items that come after the first [`FINDINGS_PER_CODE`] of their code in `items`' order).
+pub fn cap_per_code_counting<T: From<Diagnostic>>(
+    items: Vec<T>,
+    code: impl Fn(&T) -> Code,
+    noun: &str,
+    unlisted: &BTreeMap<Code, usize>,
+) -> Vec<T> {
     let mut capped = Capped::default();
     for item in items {
         let c = code(&item);
         capped.offer(c, || item);
+    }
+    for (&c, &n) in unlisted {
+        *capped.seen.entry(c).or_insert(0) += n;
     }
     capped.finish(noun)
 }
@@ -746,8 +760,13 @@ impl<T: From<Diagnostic>> Capped<T> {
 
 /// The JSON report written to `out` as it is serialised: the bytes of [`to_json`].
 pub fn write_json(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, report)?;
-    out.write_all(b"\n")
+    use std::io::Write as _;
+    // The serialiser writes token by token: buffered here, each write is a copy, not a call
+    // through `out`'s vtable.
+    let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buf, report)?;
+    buf.write_all(b"\n")?;
+    buf.flush()
 }
 
 pub fn to_json(report: &Report) -> serde_json::Result<String> {

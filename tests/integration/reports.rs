@@ -222,3 +222,115 @@ fn findings_all_lists_every_finding() {
         assert_eq!(listed[key], all[key], "{key}");
     }
 }
+
+/// Connwaer results that do not count are findings made only when listed: the first 100
+/// per code in file order, a count of the rest, and every one with `--findings all`, in
+/// the same order as every other finding; `check` lists and counts them alike.
+#[test]
+fn ignored_connwaer_results_are_listed_in_order_and_counted() {
+    let r = tf_repo();
+    r.file("stacks/configcrates/base.vgo", "compliance:\n  tf: [T1]\n")
+        .file("stacks/common.vgo", "configcrates: [base]\n")
+        .file("stacks/fleet/envoys.vgo", "envoys:\n  - match: \"h-*\"\n");
+    let inventory: Vec<String> = (0..150)
+        .map(|i| format!(r#"{{"hostname": "h-{i:03}"}}"#))
+        .collect();
+    r.file("inventory/envoys.jsonl", &(inventory.join("\n") + "\n"));
+    // Line n (1-based): a stale result for h-(150-n), so file order is not hostname order;
+    // then 120 results for hosts the inventory does not have, one from the future.
+    let mut results: Vec<String> = (0..150)
+        .map(|i| format!(r#"{{"envoy": "h-{:03}", "capability": "cap-a", "status": "pass", "checked_at": "2026-11-20T10:00:00Z"}}"#, 149 - i))
+        .collect();
+    results.extend((0..120).map(|i| format!(r#"{{"envoy": "gone-{i:03}", "capability": "cap-a", "status": "pass", "checked_at": "2026-11-22T10:00:00Z"}}"#)));
+    results.push(r#"{"envoy": "h-000", "capability": "cap-a", "status": "fail", "checked_at": "2026-11-23T10:00:00Z"}"#.into());
+    r.file("traits/results.jsonl", &(results.join("\n") + "\n"));
+    let lines = |rep: &serde_json::Value, code: &str| -> Vec<u64> {
+        rep["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == code)
+            .map(|f| f["location"]["line"].as_u64().unwrap())
+            .collect()
+    };
+    let listed = r.report("tf", &[]);
+    assert_eq!(
+        lines(&listed, "stale-trait"),
+        (1..=100).collect::<Vec<u64>>()
+    );
+    assert_eq!(
+        lines(&listed, "unknown-trait-envoy"),
+        (151..=250).collect::<Vec<u64>>()
+    );
+    assert_eq!(lines(&listed, "future-trait"), vec![271]);
+    let notes: Vec<&str> = listed["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "findings-truncated")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "50 more `stale-trait` findings are not listed (150 in all)",
+            "20 more `unknown-trait-envoy` findings are not listed (120 in all)",
+        ]
+    );
+    let stale = &listed["findings"].as_array().unwrap()[0];
+    assert_eq!(
+        stale["message"],
+        "Connwaer result `cap-a` for `h-149` was checked at 2026-11-20T10:00:00Z, more than 24 h before 2026-11-22T12:00:00Z; ignored"
+    );
+    let all = r.report("tf", &["--findings", "all"]);
+    assert_eq!(lines(&all, "stale-trait"), (1..=150).collect::<Vec<u64>>());
+    assert_eq!(
+        lines(&all, "unknown-trait-envoy"),
+        (151..=270).collect::<Vec<u64>>()
+    );
+    // Every finding in one order: by file, then line.
+    let order: Vec<(String, u64)> = all["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["location"].is_object())
+        .map(|f| {
+            (
+                f["location"]["file"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
+    let check = r.run(&["compliance", "check", "--format", "json"]).json();
+    let codes: Vec<&str> = check["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes.iter().filter(|c| **c == "stale-trait").count(), 100);
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|c| **c == "unknown-trait-envoy")
+            .count(),
+        100
+    );
+    let messages: Vec<&str> = check["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "findings-truncated")
+        .map(|p| p["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "50 more `stale-trait` warnings are not listed (150 in all)",
+            "20 more `unknown-trait-envoy` warnings are not listed (120 in all)",
+        ]
+    );
+}
