@@ -326,9 +326,14 @@ pub fn evaluate(model: &Model, plan: &Plan) -> CheckResult {
 fn contradictions(model: &Model) -> Vec<Problem> {
     let cat = &model.catalog;
     let mut out = Vec::new();
+    // Envoys with identical inputs contradict the same claims: found once per input group.
+    let groups = crate::coverage::input_groups(model);
+    let mut found_in: Vec<Option<Vec<crate::coverage::Contradiction>>> = vec![None; groups.count];
     for (ei, e) in model.envoys.iter().enumerate() {
+        let found = found_in[groups.group_of[ei] as usize].get_or_insert_with(|| {
+            crate::coverage::contradicted_claims(model, EnvoyIdx(ei as u32))
+        });
         let ei = EnvoyIdx(ei as u32);
-        let found = crate::coverage::contradicted_claims(model, ei);
         for same_check in found.chunk_by(|a, b| a.capability == b.capability) {
             let cap = same_check[0].capability;
             let controls: Vec<ControlRef> = same_check
