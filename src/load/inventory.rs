@@ -185,24 +185,28 @@ fn parse_json(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
     (envoys, diags)
 }
 
+/// The non-blank lines of a JSON Lines file with their 1-based numbers.
+pub fn jsonl_lines(src: &SourceFile) -> Vec<(usize, &str)> {
+    src.text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, l))
+        .collect()
+}
+
 fn parse_jsonl(src: &SourceFile) -> (Vec<RawEnvoy>, Vec<Diagnostic>) {
     if let Some(d) = json_nesting(src, true) {
         return (Vec::new(), vec![d]);
     }
-    let lines: Vec<(usize, &str)> = src
-        .text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .collect();
-    let parsed: Vec<(Option<RawEnvoy>, Vec<Diagnostic>)> = lines
+    let parsed: Vec<(Option<RawEnvoy>, Vec<Diagnostic>)> = jsonl_lines(src)
         .par_iter()
-        .map(|&(i, line)| {
+        .map(|&(line_no, line)| {
             let mut diags = Vec::new();
             let envoy = match serde_json::from_str::<JsonEnvoy<'_>>(line) {
-                Ok(j) => from_json(src, j, (i + 1, 1), &mut diags),
+                Ok(j) => from_json(src, j, (line_no, 1), &mut diags),
                 Err(e) => {
-                    diags.push(json_error(src, &e, (i + 1, 1), "envoy line"));
+                    diags.push(json_error(src, &e, (line_no, 1), "envoy line"));
                     None
                 }
             };

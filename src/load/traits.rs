@@ -86,15 +86,9 @@ fn parse_file(
         return (Vec::new(), vec![d]);
     }
     let parsed: Vec<Result<RawTrait, Diagnostic>> = if jsonl {
-        let lines: Vec<(usize, &str)> = src
-            .text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .collect();
-        lines
+        super::inventory::jsonl_lines(src)
             .par_iter()
-            .map(|&(i, line)| one(src, line, (i + 1, 1), None, catalog))
+            .map(|&(line_no, line)| one(src, line, (line_no, 1), None, catalog))
             .collect()
     } else {
         let rel = path.strip_prefix(dir).unwrap_or(path);
