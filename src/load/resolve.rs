@@ -166,12 +166,20 @@ pub fn build(
 
 fn fleet_envoys(tree: &Tree, raw: Vec<RawEnvoy>, diags: &mut Diagnostics) -> Vec<Envoy> {
     let raw: Vec<RawEnvoy> = raw.into_iter().filter(|e| !e.revoked).collect();
-    // Hostname order (then input order), sorting indices rather than the records.
-    let mut order: Vec<u32> = (0..raw.len() as u32).collect();
-    order.par_sort_by(|&a, &b| {
-        let (a, b) = (&raw[a as usize], &raw[b as usize]);
-        a.hostname.cmp(&b.hostname).then_with(|| a.loc.cmp(&b.loc))
+    // Hostname order (then input order), sorting (hostname, index) pairs rather than the
+    // records; the order is total (the index breaks the last tie), so an unstable sort
+    // gives the one result.
+    let mut order: Vec<(&str, u32)> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.hostname.as_str(), i as u32))
+        .collect();
+    order.par_sort_unstable_by(|a, b| {
+        a.0.cmp(b.0)
+            .then_with(|| raw[a.1 as usize].loc.cmp(&raw[b.1 as usize].loc))
+            .then(a.1.cmp(&b.1))
     });
+    let order: Vec<u32> = order.into_iter().map(|(_, i)| i).collect();
     let mut kept = Vec::with_capacity(order.len());
     for (k, &i) in order.iter().enumerate() {
         let r = &raw[i as usize];
