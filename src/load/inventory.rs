@@ -274,7 +274,7 @@ fn from_json(
         }
         None => None,
     };
-    let hostname = super::traits::lower_hostname(&j.hostname).into_string();
+    let hostname = lower_hostname(&j.hostname).into_string();
     if hostname.is_empty() {
         diags.push(
             src.diag_at(
@@ -303,6 +303,20 @@ fn from_json(
         }),
         loc,
     })
+}
+
+/// A hostname as the inventory keys it: trimmed, in lower case (copied as it is when it
+/// already is).
+pub fn lower_hostname(name: &str) -> Box<str> {
+    let name = name.trim();
+    if name
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        name.into()
+    } else {
+        name.to_lowercase().into()
+    }
 }
 
 /// A hostname is shown in terminals, CI logs and reports and names files and globs: one

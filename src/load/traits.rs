@@ -207,24 +207,10 @@ fn one(
         },
     };
     Ok(RawTrait {
-        envoy: lower_hostname(&envoy),
+        envoy: super::inventory::lower_hostname(&envoy),
         capability: ci,
         status,
         checked_at,
         loc: src.location(line, col),
     })
-}
-
-/// A hostname as the inventory keys it: trimmed, in lower case (copied as it is when it
-/// already is).
-pub fn lower_hostname(name: &str) -> Box<str> {
-    let name = name.trim();
-    if name
-        .bytes()
-        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
-    {
-        name.into()
-    } else {
-        name.to_lowercase().into()
-    }
 }

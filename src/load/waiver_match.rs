@@ -1,7 +1,8 @@
 //! Which waivers apply to which envoy, at fleet scale: every distinct `envoys:` glob is
-//! compiled once into one matcher (`host_globs`), matched once per hostname, and envoys that match the same
-//! globs from the same envoy block with the same labels share one computed list. The cost
-//! grows with waivers + envoys (+ the lists themselves), not their product.
+//! compiled once into one matcher (`host_globs`), matched once per hostname, and envoys
+//! that match the same globs from the same envoy block with the same labels share one
+//! computed list. The cost grows with waivers + envoys (+ the lists themselves), not their
+//! product.
 
 use super::host_globs::{HostGlobs, Scratch};
 use super::waivers::WaiverFilter;

@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct WaiverFilter {
     pub scope_dir: PathBuf,
-    /// Compiled once into one set for every waiver's glob (see `resolve`), never per waiver.
+    /// Compiled once into one matcher with every waiver's glob (see `waiver_match`), never
+    /// per waiver.
     pub envoys: Option<Glob>,
 }
 

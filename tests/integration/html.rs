@@ -228,10 +228,23 @@ fn report_all_writes_a_static_site() {
         again.to_str().unwrap(),
     ])
     .ok();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let name = entry.unwrap().file_name();
-        assert_eq!(read(&dir.join(&name)), read(&again.join(&name)), "{name:?}");
+    same_files(&dir, &again, "on a second run");
+}
+
+/// Asserts every file of directory `a` has the same bytes in `b`; returns how many.
+#[track_caller]
+fn same_files(a: &Path, b: &Path, when: &str) -> usize {
+    let names: Vec<_> = std::fs::read_dir(a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    for name in &names {
+        assert!(
+            std::fs::read(a.join(name)).unwrap() == std::fs::read(b.join(name)).unwrap(),
+            "{name:?} differs {when}"
+        );
     }
+    names.len()
 }
 
 #[test]
@@ -381,19 +394,8 @@ fn large_fleets_are_summarised_and_paginated() {
             other.to_str().unwrap(),
         ])
         .ok();
-        let mut names: Vec<_> = std::fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        names.sort();
-        assert!(names.len() > 5, "{names:?}");
-        for name in names {
-            assert!(
-                std::fs::read(out.join(&name)).unwrap()
-                    == std::fs::read(other.join(&name)).unwrap(),
-                "{name:?} differs at --threads {threads}"
-            );
-        }
+        let files = same_files(&out, &other, &format!("at --threads {threads}"));
+        assert!(files > 5, "{files} files");
     }
 }
 
