@@ -37,20 +37,27 @@ pub struct HostGlobs {
 }
 
 /// A glob whose literal text decides its match: `web-*` matches exactly the hostnames with
-/// its prefix, `*.example.com` those with its suffix. Others are matched by their automaton.
-#[derive(Clone, Copy, PartialEq)]
+/// its prefix, `*.example.com` those with its suffix, `web-*.example.com` those at least as
+/// long as both with both (its `*` matches any text, `.` and `/` included). Others are
+/// matched by their automaton.
+#[derive(Clone, PartialEq, Debug)]
 enum Shape {
     Prefix,
     Suffix,
+    /// The prefix and the suffix (lower case).
+    Both(Box<str>, Box<str>),
     Automaton,
 }
 
 fn shape(pattern: &str, prefix: &str, suffix: &str) -> Shape {
     let n = pattern.len();
-    if prefix.len() + 1 == n && pattern.ends_with('*') {
+    let (p, s) = (prefix.len(), suffix.len());
+    if p + 1 == n && pattern.ends_with('*') {
         Shape::Prefix
-    } else if suffix.len() + 1 == n && pattern.starts_with('*') {
+    } else if s + 1 == n && pattern.starts_with('*') {
         Shape::Suffix
+    } else if p > 0 && s > 0 && p + s + 1 == n && pattern.as_bytes()[p] == b'*' {
+        Shape::Both(prefix.into(), suffix.into())
     } else {
         Shape::Automaton
     }
@@ -219,9 +226,12 @@ impl HostGlobs {
                 host
             };
             // A candidate carries the glob's prefix (or suffix): for a glob of that shape
-            // alone, that is the match.
-            let decided = |g: u32| match self.shapes[g as usize] {
+            // alone, that is the match; a glob with both needs the other and the length.
+            let decided = |g: u32| match &self.shapes[g as usize] {
                 Shape::Prefix | Shape::Suffix => true,
+                Shape::Both(p, s) => {
+                    key.len() >= p.len() + s.len() && key.starts_with(&**p) && key.ends_with(&**s)
+                }
                 Shape::Automaton => self.one[g as usize].is_match_candidate(&candidate),
             };
             let affixed = self
@@ -273,6 +283,15 @@ mod tests {
         assert_eq!(literal_prefix("ku\u{212a}e-*"), "ku");
         assert_eq!(literal_suffix("web{1,2}"), "");
         assert_eq!(literal_suffix("web-\\*"), "");
+        let both = |p: &str| shape(p, &literal_prefix(p), &literal_suffix(p));
+        assert_eq!(
+            both("Web-*.Example.com"),
+            Shape::Both("web-".into(), ".example.com".into())
+        );
+        assert_eq!(both("web-**.example.com"), Shape::Automaton);
+        assert_eq!(both("web-?.example.com"), Shape::Automaton);
+        assert_eq!(both("a*b*c"), Shape::Automaton);
+        assert_eq!(both("web-*"), Shape::Prefix);
     }
 
     #[test]
@@ -298,6 +317,10 @@ mod tests {
             "*-\\*",
             "\\*x",
             "web-0?.example.com",
+            "ab*ba",
+            "Web-*.Example.COM",
+            "a*/b",
+            "x*\\*",
         ];
         let globs: Vec<Glob> = patterns.iter().map(|p| compile_glob(p).unwrap()).collect();
         let m = HostGlobs::build(&globs).unwrap();
@@ -319,6 +342,13 @@ mod tests {
             "*x",
             "x-*",
             "web/x.org",
+            "aba",
+            "abba",
+            "ab-x/y-ba",
+            "web-.example.com",
+            "a/b/b",
+            "x*",
+            "xyz*",
         ];
         let mut scratch = Scratch::default();
         for host in hosts {
